@@ -1,0 +1,88 @@
+using Akka.Configuration;
+using SignActors.Training.Algorithms;
+using SignActors.Training.Schedules;
+
+namespace SignActors.Host.Configuration;
+
+/// <summary>Reads `signactors.algorithm` and `signactors.learning-rate` once into resolved types.</summary>
+public static class AlgorithmSettings
+{
+    const string Keep = "preset";
+
+    public static AlgorithmSpec Read(Config root, int nodes)
+    {
+        var c = root.GetConfig("signactors.algorithm") ?? throw new ConfigurationException("missing section signactors.algorithm");
+        string preset = c.GetString("preset");
+        AlgorithmSpec spec;
+        try { spec = Presets.Resolve(preset, nodes); }
+        catch (ArgumentException e) { throw new ConfigurationException($"signactors.algorithm.preset: {e.Message.Split(" (Parameter")[0]}"); }
+
+        var e0 = spec.Estimator;
+        spec = spec with
+        {
+            Estimator = e0 with
+            {
+                Kind = Override(c, "estimator", e0.Kind),
+                Beta = c.GetDouble("beta"),
+                Beta1 = c.GetDouble("lion-beta1"),
+                Beta2 = c.GetDouble("lion-beta2"),
+            },
+            Uplink = spec.Uplink with { Kind = Override(c, "uplink", spec.Uplink.Kind), Radius = Radius(c) },
+            Aggregator = spec.Aggregator with
+            {
+                Kind = Override(c, "aggregator", spec.Aggregator.Kind),
+                TieBreak = Parse<TieBreak>(c, "tie-break"),
+            },
+            Optimizer = spec.Optimizer with
+            {
+                Kind = Override(c, "optimizer", spec.Optimizer.Kind),
+                Momentum = c.GetDouble("sgd-momentum"),
+                Beta1 = c.GetDouble("adam-beta1"),
+                Beta2 = c.GetDouble("adam-beta2"),
+                Epsilon = c.GetDouble("adam-epsilon"),
+            },
+            WeightDecay = c.GetDouble("weight-decay"),
+        };
+        if (spec.Validate(nodes) is { } problem) throw new ConfigurationException($"signactors.algorithm: {problem}");
+        return spec;
+    }
+
+    public static LearningRateSchedule ReadSchedule(Config root, long rounds)
+    {
+        var c = root.GetConfig("signactors.learning-rate") ?? throw new ConfigurationException("missing section signactors.learning-rate");
+        double eta0 = c.GetDouble("initial");
+        try
+        {
+            return c.GetString("schedule") switch
+            {
+                "constant" => new ConstantSchedule(eta0),
+                "step" => new StepSchedule(eta0, c.GetDouble("gamma"), c.GetLong("every")),
+                "cosine" => new CosineSchedule(eta0, rounds, c.GetDouble("minimum")),
+                "inverse-sqrt" => new InverseSqrtSchedule(eta0),
+                var s => throw new ConfigurationException($"signactors.learning-rate.schedule = \"{s}\" is not one of: constant, step, cosine, inverse-sqrt"),
+            };
+        }
+        catch (ArgumentOutOfRangeException e) { throw new ConfigurationException($"signactors.learning-rate: {e.Message.Split(" (Parameter")[0]}"); }
+    }
+
+    static T Override<T>(Config c, string key, T presetValue) where T : struct, Enum
+    {
+        string text = c.GetString(key);
+        return text == Keep ? presetValue : Parse<T>(c, key);
+    }
+
+    static T Parse<T>(Config c, string key) where T : struct, Enum
+    {
+        try { return Names.Parse<T>(c.GetString(key), $"signactors.algorithm.{key}"); }
+        catch (FormatException e) { throw new ConfigurationException(e.Message); }
+    }
+
+    static double? Radius(Config c)
+    {
+        string text = c.GetString("radius");
+        if (text == "auto") return null;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0 && double.IsFinite(r))
+            return r;
+        throw new ConfigurationException($"signactors.algorithm.radius = \"{text}\" must be a positive number or auto");
+    }
+}

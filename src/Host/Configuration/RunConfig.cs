@@ -1,0 +1,31 @@
+using System.Reflection;
+using Akka.Configuration;
+
+namespace SignActors.Host.Configuration;
+
+/// <summary>Loads a user's HOCON over the embedded reference.conf (Akka's fallback pattern).</summary>
+public static class RunConfig
+{
+    public const string ResourceName = "SignActors.reference.conf";
+
+    public static Config Reference { get; } = LoadReference();
+
+    static Config LoadReference()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>The user's file (if any) with reference.conf as fallback.</summary>
+    public static Config Load(string? path)
+    {
+        if (path is null) return Reference;
+        if (!File.Exists(path)) throw new ConfigurationException($"config file {path} does not exist");
+        Config user;
+        try { user = ConfigurationFactory.ParseString(File.ReadAllText(path)); }
+        catch (Exception e) when (e is not ConfigurationException) { throw new ConfigurationException($"config file {path} is not valid HOCON: {e.Message}"); }
+        return user.WithFallback(Reference);
+    }
+}

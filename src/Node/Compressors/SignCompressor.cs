@@ -1,0 +1,12 @@
+using SignActors.Messages;
+using SignActors.Messages.Packing;
+using SignActors.Training.Algorithms;
+
+namespace SignActors.Node.Compressors;
+
+/// <summary>sign(v), 1 bit per coordinate.</summary>
+public sealed class SignCompressor : IUplinkCompressor
+{
+    public UplinkKind Kind => UplinkKind.Sign;
+    public Payload Compress(ReadOnlySpan<float> v, in CompressionContext context) => new SignPayload(SignPacker.Pack(v));
+}

@@ -1,0 +1,20 @@
+using SignActors.Training.Algorithms;
+
+namespace SignActors.Node.Estimators;
+
+/// <summary>v_t = g_t.</summary>
+public sealed class PlainEstimator(int dimension) : IGradientEstimator
+{
+    readonly float[] _v = new float[dimension];
+    public EstimatorKind Kind => EstimatorKind.Plain;
+    public bool NeedsGradientAtPrevious => false;
+
+    public ReadOnlySpan<float> Update(in EstimatorInput input)
+    {
+        Estimator.CheckLength(input.Gradient, _v.Length, "gradient");
+        input.Gradient.CopyTo(_v);
+        return _v;
+    }
+
+    public void Reset() { }
+}

@@ -1,0 +1,151 @@
+namespace SignActors.Training.Algorithms;
+
+/// <summary>Node-side estimator kinds (SPEC §2).</summary>
+public enum EstimatorKind { Plain, Momentum, Storm, ErrorFeedback, Lion }
+
+/// <summary>Uplink compressor kinds (SPEC §2).</summary>
+public enum UplinkKind { Sign, StochasticSign, ScaledSign, Float32 }
+
+/// <summary>Server aggregator kinds (SPEC §3).</summary>
+public enum AggregatorKind { MajorityVote, UnbiasedSign, ScaledMajority, Mean, Identity }
+
+/// <summary>How majority vote settles ties (even |A_t|).</summary>
+public enum TieBreak { Random, Positive }
+
+/// <summary>Optimizer that consumes a `mean` (or single-node float32) downlink (SPEC §4).</summary>
+public enum OptimizerKind { Sgd, SgdMomentum, AdamW }
+
+/// <summary>Which update rule of SPEC §4 applies the downlink.</summary>
+public enum UpdateKind
+{
+    /// <summary>x ← x − η (a + λ x).</summary>
+    Sign,
+    /// <summary>x ← x − η M a (scaled majority / scaled signSGD).</summary>
+    ScaledSign,
+    /// <summary>x ← x − M a, M already containing γ = η (error feedback).</summary>
+    ErrorFeedback,
+    /// <summary>The downlink is a gradient for an <see cref="OptimizerKind"/>.</summary>
+    Optimizer,
+}
+
+/// <summary>Which float the scaled-sign compressor sends with the signs.</summary>
+public enum ScaleKind
+{
+    /// <summary>‖v‖_1 (scaled signSGD, Li et al.).</summary>
+    L1Norm,
+    /// <summary>‖p‖_1 / d (error feedback, Karimireddy et al.).</summary>
+    MeanAbs,
+}
+
+/// <param name="Beta">momentum / storm β: the weight of the NEW gradient.</param>
+public sealed record EstimatorSpec(EstimatorKind Kind, double Beta = 0.1, double Beta1 = 0.9, double Beta2 = 0.99);
+
+/// <param name="Radius">S_R's R: a positive number, or null for `auto` (R_t = max_j ‖v_{t−1}^j‖_∞).</param>
+public sealed record UplinkSpec(UplinkKind Kind, double? Radius = null);
+
+public sealed record AggregatorSpec(AggregatorKind Kind, TieBreak TieBreak = TieBreak.Random);
+
+public sealed record OptimizerSpec(OptimizerKind Kind = OptimizerKind.Sgd, double Momentum = 0.9, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8);
+
+/// <summary>A fully resolved algorithm: what every node and the server run (SPEC §2–5).</summary>
+public sealed record AlgorithmSpec(
+    string Name,
+    EstimatorSpec Estimator,
+    UplinkSpec Uplink,
+    AggregatorSpec Aggregator,
+    OptimizerSpec Optimizer,
+    double WeightDecay = 0)
+{
+    /// <summary>The update rule implied by the components (SPEC §4).</summary>
+    public UpdateKind Update => Aggregator.Kind switch
+    {
+        AggregatorKind.Mean => UpdateKind.Optimizer,
+        AggregatorKind.ScaledMajority => Estimator.Kind == EstimatorKind.ErrorFeedback ? UpdateKind.ErrorFeedback : UpdateKind.ScaledSign,
+        AggregatorKind.Identity => Uplink.Kind switch
+        {
+            UplinkKind.Float32 => UpdateKind.Optimizer,
+            UplinkKind.ScaledSign => Estimator.Kind == EstimatorKind.ErrorFeedback ? UpdateKind.ErrorFeedback : UpdateKind.ScaledSign,
+            _ => UpdateKind.Sign,
+        },
+        _ => UpdateKind.Sign,
+    };
+
+    public ScaleKind Scale => Estimator.Kind == EstimatorKind.ErrorFeedback ? ScaleKind.MeanAbs : ScaleKind.L1Norm;
+
+    /// <summary>Bits per coordinate on the uplink (SPEC §2; the per-message scalars are not counted here).</summary>
+    public int UplinkBitsPerCoordinate => Uplink.Kind == UplinkKind.Float32 ? 32 : 1;
+
+    /// <summary>
+    /// Checks that the components fit together for <paramref name="nodes"/> nodes; null when they
+    /// do, else one line naming the conflict and what would fit.
+    /// </summary>
+    public string? Validate(int nodes)
+    {
+        if (nodes < 1) return $"nodes must be ≥ 1, got {nodes}";
+        var e = Estimator; var u = Uplink; var a = Aggregator;
+        if (e.Kind is EstimatorKind.Momentum or EstimatorKind.Storm && !(e.Beta > 0 && e.Beta <= 1))
+            return $"estimator {Names.Of(e.Kind)}: beta must be in (0, 1], got {e.Beta}";
+        if (e.Kind == EstimatorKind.Lion && !(e.Beta1 >= 0 && e.Beta1 < 1 && e.Beta2 >= 0 && e.Beta2 < 1))
+            return $"estimator lion: beta1 and beta2 must be in [0, 1), got {e.Beta1}, {e.Beta2}";
+        if (u.Kind == UplinkKind.StochasticSign && u.Radius is { } r && !(r > 0 && double.IsFinite(r)))
+            return $"uplink stochastic-sign: radius must be a positive number or auto, got {r}";
+        if (e.Kind == EstimatorKind.ErrorFeedback && u.Kind != UplinkKind.ScaledSign)
+            return $"estimator error-feedback needs uplink scaled-sign (its residual is p − (‖p‖₁/d)·sign(p)), got {Names.Of(u.Kind)}";
+        if (WeightDecay < 0 || !double.IsFinite(WeightDecay))
+            return $"weight-decay must be a finite number ≥ 0, got {WeightDecay}";
+        switch (a.Kind)
+        {
+            case AggregatorKind.Identity when nodes != 1:
+                return $"aggregator identity is for single-node runs, got {nodes} nodes; use majority-vote, unbiased-sign, scaled-majority or mean";
+            case AggregatorKind.MajorityVote or AggregatorKind.UnbiasedSign when u.Kind is not (UplinkKind.Sign or UplinkKind.StochasticSign):
+                return $"aggregator {Names.Of(a.Kind)} needs a 1-bit uplink (sign or stochastic-sign), got {Names.Of(u.Kind)}";
+            case AggregatorKind.ScaledMajority when u.Kind != UplinkKind.ScaledSign:
+                return $"aggregator scaled-majority needs uplink scaled-sign, got {Names.Of(u.Kind)}";
+            case AggregatorKind.Mean when u.Kind == UplinkKind.ScaledSign:
+                return "aggregator mean takes sign, stochastic-sign (counts) or float32 uplinks, not scaled-sign; use scaled-majority";
+        }
+        if (u.Kind == UplinkKind.Float32 && a.Kind is not (AggregatorKind.Mean or AggregatorKind.Identity))
+            return $"uplink float32 needs aggregator mean (or identity for one node), got {Names.Of(a.Kind)}";
+        return null;
+    }
+}
+
+/// <summary>The config spellings of every kind (kebab-case, as in SPEC.md).</summary>
+public static class Names
+{
+    public static string Of(EstimatorKind k) => k switch
+    {
+        EstimatorKind.Plain => "plain", EstimatorKind.Momentum => "momentum", EstimatorKind.Storm => "storm",
+        EstimatorKind.ErrorFeedback => "error-feedback", EstimatorKind.Lion => "lion", _ => k.ToString(),
+    };
+    public static string Of(UplinkKind k) => k switch
+    {
+        UplinkKind.Sign => "sign", UplinkKind.StochasticSign => "stochastic-sign",
+        UplinkKind.ScaledSign => "scaled-sign", UplinkKind.Float32 => "float32", _ => k.ToString(),
+    };
+    public static string Of(AggregatorKind k) => k switch
+    {
+        AggregatorKind.MajorityVote => "majority-vote", AggregatorKind.UnbiasedSign => "unbiased-sign",
+        AggregatorKind.ScaledMajority => "scaled-majority", AggregatorKind.Mean => "mean",
+        AggregatorKind.Identity => "identity", _ => k.ToString(),
+    };
+    public static string Of(OptimizerKind k) => k switch
+    {
+        OptimizerKind.Sgd => "sgd", OptimizerKind.SgdMomentum => "sgdm", OptimizerKind.AdamW => "adamw", _ => k.ToString(),
+    };
+    public static string Of(TieBreak k) => k == TieBreak.Random ? "random" : "positive";
+
+    public static T Parse<T>(string text, string key) where T : struct, Enum
+    {
+        foreach (var value in Enum.GetValues<T>())
+            if (string.Equals(OfAny(value), text, StringComparison.Ordinal)) return value;
+        var accepted = string.Join(", ", Enum.GetValues<T>().Select(OfAny));
+        throw new FormatException($"{key} = \"{text}\" is not one of: {accepted}");
+    }
+
+    static string OfAny<T>(T value) where T : struct, Enum => value switch
+    {
+        EstimatorKind e => Of(e), UplinkKind u => Of(u), AggregatorKind a => Of(a),
+        OptimizerKind o => Of(o), TieBreak t => Of(t), _ => value.ToString().ToLowerInvariant(),
+    };
+}

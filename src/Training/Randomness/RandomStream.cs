@@ -1,0 +1,122 @@
+using System.Runtime.InteropServices;
+using SignActors.Messages.Simd;
+
+namespace SignActors.Training.Randomness;
+
+/// <summary>
+/// A positioned reader of one counter-based stream (<see cref="StreamKey"/>): output i is a pure
+/// function of (key, i), so skipping ahead, resuming, or computing the same draw on another host
+/// gives the same bits. Not thread-safe (a value type: copy it per consumer).
+/// </summary>
+public struct RandomStream
+{
+    const ulong MaxIndex = 1UL << 57; // 2^56 blocks × 2 outputs
+    readonly StreamKey _key;
+    ulong _position;
+    ulong _cachedBlock;
+    ulong _cached0, _cached1;
+    bool _hasCache;
+
+    public RandomStream(StreamKey key, ulong position = 0)
+    {
+        _key = key;
+        _position = position;
+        _cachedBlock = 0; _cached0 = 0; _cached1 = 0; _hasCache = false;
+    }
+
+    public readonly StreamKey Key => _key;
+
+    /// <summary>Index of the next 64-bit output.</summary>
+    public readonly ulong Position => _position;
+
+    /// <summary>Output <paramref name="index"/> of stream <paramref name="key"/>.</summary>
+    public static ulong At(in StreamKey key, ulong index)
+    {
+        if (index >= MaxIndex) throw new ArgumentOutOfRangeException(nameof(index), "stream index beyond 2^57");
+        ulong block = index >> 1;
+        var (x0, x1, x2, x3) = Philox4x32.Block((uint)block, key.PurposeWord | (uint)(block >> 32), key.Round, key.Actor, key.KeyLow, key.KeyHigh);
+        return (index & 1) == 0 ? x0 | (ulong)x1 << 32 : x2 | (ulong)x3 << 32;
+    }
+
+    public ulong NextUInt64()
+    {
+        ulong block = _position >> 1;
+        if (!_hasCache || block != _cachedBlock)
+        {
+            if (_position >= MaxIndex) throw new InvalidOperationException("random stream exhausted (2^57 outputs)");
+            var (x0, x1, x2, x3) = Philox4x32.Block((uint)block, _key.PurposeWord | (uint)(block >> 32), _key.Round, _key.Actor, _key.KeyLow, _key.KeyHigh);
+            _cached0 = x0 | (ulong)x1 << 32;
+            _cached1 = x2 | (ulong)x3 << 32;
+            _cachedBlock = block;
+            _hasCache = true;
+        }
+        ulong value = (_position & 1) == 0 ? _cached0 : _cached1;
+        _position++;
+        return value;
+    }
+
+    /// <summary>Uniform on [0, 1) with 53 random bits (exact dyadic rationals).</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform on [0, 1) with 24 random bits.</summary>
+    public float NextSingle() => (NextUInt64() >> 40) * (1f / (1 << 24));
+
+    /// <summary>Uniform integer in [0, n), exactly unbiased (Lemire's multiply-and-reject).</summary>
+    public int NextInt(int n)
+    {
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"bound must be positive, got {n}");
+        uint bound = (uint)n;
+        ulong m = (NextUInt64() >> 32) * bound;        // 32 random bits times n
+        if ((uint)m < bound)
+        {
+            uint threshold = (0u - bound) % bound;      // 2^32 mod n: the biased low region
+            while ((uint)m < threshold) m = (NextUInt64() >> 32) * bound;
+        }
+        return (int)(m >> 32);
+    }
+
+    /// <summary>Standard normal (Box–Muller on two 53-bit uniforms; uses two outputs).</summary>
+    public double NextNormal()
+    {
+        double u1 = 1.0 - NextDouble(); // (0, 1]
+        double u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with outputs start, start+1, … of <paramref name="key"/>.</summary>
+    public static void Fill(in StreamKey key, ulong start, Span<ulong> destination) => Fill(key, start, destination, SimdPaths.Best);
+
+    public static void Fill(in StreamKey key, ulong start, Span<ulong> destination, SimdPath path)
+    {
+        if (start + (ulong)destination.Length > MaxIndex) throw new ArgumentOutOfRangeException(nameof(start), "stream index beyond 2^57");
+        int i = 0;
+        if ((start & 1) != 0 && destination.Length > 0) destination[i++] = At(key, start);
+        switch (SimdPaths.Require(path))
+        {
+            case SimdPath.Vector512: i = FillBlocks<Words8>(key, start + (ulong)i, destination, i); break;
+            case SimdPath.Vector256: i = FillBlocks<Words4>(key, start + (ulong)i, destination, i); break;
+            case SimdPath.Vector128: i = FillBlocks<Words2>(key, start + (ulong)i, destination, i); break;
+        }
+        for (; i < destination.Length; i++) destination[i] = At(key, start + (ulong)i);
+    }
+
+    static int FillBlocks<TV>(in StreamKey key, ulong index, Span<ulong> destination, int i) where TV : unmanaged, IWordVector<TV>
+    {
+        int lanes = TV.Count;
+        Span<ulong> a = stackalloc ulong[lanes];
+        Span<ulong> b = stackalloc ulong[lanes];
+        ulong block = index >> 1;
+        for (; i + 2 * lanes <= destination.Length; i += 2 * lanes, block += (ulong)lanes)
+        {
+            Philox4x32.Outputs(key, TV.Sequence(block, 1), out var first, out var second);
+            TV.Store(first, ref MemoryMarshal.GetReference(a));
+            TV.Store(second, ref MemoryMarshal.GetReference(b));
+            for (int l = 0; l < lanes; l++)
+            {
+                destination[i + 2 * l] = a[l];
+                destination[i + 2 * l + 1] = b[l];
+            }
+        }
+        return i;
+    }
+}

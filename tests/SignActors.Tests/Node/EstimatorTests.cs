@@ -1,0 +1,78 @@
+using SignActors.Node.Estimators;
+using SignActors.Training.Algorithms;
+using Xunit;
+
+namespace SignActors.Tests.Node;
+
+/// <summary>Each recurrence of SPEC §2 over three hand-computed steps (values exact in float).</summary>
+public class EstimatorTests
+{
+    static float[] Step(IGradientEstimator e, float[] g, float[]? gPrev = null, float eta = 0f) =>
+        e.Update(new EstimatorInput(g, gPrev ?? Array.Empty<float>(), eta)).ToArray();
+
+    [Fact]
+    public void Plain_passes_the_gradient_through()
+    {
+        var e = new PlainEstimator(2);
+        Assert.Equal(new[] { 1f, -2f }, Step(e, new[] { 1f, -2f }));
+        Assert.Equal(new[] { 3f, 0f }, Step(e, new[] { 3f, 0f }));
+    }
+
+    [Fact]
+    public void Momentum_weights_the_new_gradient_by_beta()
+    {
+        var e = new MomentumEstimator(2, 0.25f);
+        Assert.Equal(new[] { 4f, -8f }, Step(e, new[] { 4f, -8f }));   // v1 = g1
+        Assert.Equal(new[] { 4f, -5f }, Step(e, new[] { 4f, 4f }));    // .75·4 + .25·4 = 4; .75·-8 + .25·4 = -5
+        Assert.Equal(new[] { 3f, -3.75f }, Step(e, new[] { 0f, 0f })); // .75·4; .75·-5
+        e.Reset();
+        Assert.Equal(new[] { 1f, 1f }, Step(e, new[] { 1f, 1f }));     // crash: state lost, v = g again
+    }
+
+    [Fact]
+    public void Storm_corrects_with_the_gradient_at_the_previous_point()
+    {
+        var e = new StormEstimator(1, 0.5f);
+        Assert.False(e.NeedsGradientAtPrevious);
+        Assert.Equal(new[] { 2f }, Step(e, new[] { 2f }));                       // v1 = g1(x1)
+        Assert.True(e.NeedsGradientAtPrevious);
+        Assert.Equal(new[] { 3.5f }, Step(e, new[] { 3f }, new[] { 1f }));       // 3 + .5(2 − 1)
+        Assert.Equal(new[] { 0.75f }, Step(e, new[] { -1f }, new[] { 0f }));     // −1 + .5(3.5 − 0)
+    }
+
+    [Fact]
+    public void Error_feedback_carries_the_compression_residual()
+    {
+        var e = new ErrorFeedbackEstimator(2);
+        // p1 = .5·(4, −2) = (2, −1); scale = 1.5; e2 = (2 − 1.5, −1 + 1.5) = (.5, .5)
+        Assert.Equal(new[] { 2f, -1f }, Step(e, new[] { 4f, -2f }, eta: 0.5f));
+        Assert.Equal(1.5f, e.Scale);
+        Assert.Equal(new[] { 0.5f, 0.5f }, e.Residual.ToArray());
+        // p2 = .5·(0, −2) + (.5, .5) = (.5, −.5); scale = .5; e3 = (0, 0)
+        Assert.Equal(new[] { 0.5f, -0.5f }, Step(e, new[] { 0f, -2f }, eta: 0.5f));
+        Assert.Equal(new[] { 0f, 0f }, e.Residual.ToArray());
+        // p3 = .25·(2, 6) = (.5, 1.5); scale = 1; e4 = (−.5, .5)
+        Assert.Equal(new[] { 0.5f, 1.5f }, Step(e, new[] { 2f, 6f }, eta: 0.25f));
+        Assert.Equal(new[] { -0.5f, 0.5f }, e.Residual.ToArray());
+    }
+
+    [Fact]
+    public void Lion_compresses_the_interpolation_then_updates_momentum()
+    {
+        var e = new LionEstimator(1, 0.5f, 0.75f);
+        Assert.Equal(new[] { 2f }, Step(e, new[] { 4f }));      // c = .5·0 + .5·4; m = .25·4 = 1
+        Assert.Equal(new[] { -1.5f }, Step(e, new[] { -4f }));  // c = .5·1 + .5·−4; m = .75 − 1 = −.25
+        Assert.Equal(new[] { 3.875f }, Step(e, new[] { 8f }));  // c = −.125 + 4; m = −.1875 + 2 = 1.8125
+        Assert.Equal(1.8125f, e.Momentum[0]);
+    }
+
+    [Fact]
+    public void Factory_builds_each_kind_and_checks_lengths()
+    {
+        foreach (var kind in Enum.GetValues<EstimatorKind>())
+            Assert.Equal(kind, Estimator.Create(new EstimatorSpec(kind), 3).Kind);
+        var e = Assert.Throws<ArgumentException>(() => new PlainEstimator(3).Update(new EstimatorInput(new float[2])));
+        Assert.Contains("expected d=3", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ErrorFeedbackEstimator(1).Update(new EstimatorInput(new float[1], default, 0f)));
+    }
+}

@@ -1,0 +1,181 @@
+using SignActors.Messages;
+using SignActors.Messages.Packing;
+using SignActors.Messages.Simd;
+using SignActors.Server.Aggregators;
+using SignActors.Training.Algorithms;
+using SignActors.Training.Randomness;
+using Xunit;
+
+namespace SignActors.Tests.Server;
+
+public class AggregatorTests
+{
+    static readonly StreamKey TieCoins = StreamKey.ForServer(9, 3, StreamPurpose.TieBreak);
+    static readonly StreamKey S1Coins = StreamKey.ForServer(9, 3, StreamPurpose.UnbiasedSign);
+
+    static PackedSigns Signs(params int[] s) => SignPacker.Pack(s.Select(x => (float)x).ToArray());
+
+    static PackedSigns[] RandomVotes(int n, int d, int seed) =>
+        Enumerable.Range(0, n).Select(j => SignPacker.Pack(TestVectors.Uniform(d, seed * 1000 + j))).ToArray();
+
+    /// <summary>Per-coordinate float reference: counts of +1.</summary>
+    static int[] Counts(PackedSigns[] votes) =>
+        Enumerable.Range(0, votes[0].Length).Select(k => votes.Count(v => v.IsPositive(k))).ToArray();
+
+    [Fact]
+    public void Majority_of_an_odd_number_of_votes_is_exact()
+    {
+        var votes = new[] { Signs(1, 1, -1, -1, 1), Signs(1, -1, -1, 1, -1), Signs(-1, 1, -1, 1, -1) };
+        var a = MajorityVote.Aggregate(votes, TieBreak.Random, TieCoins);
+        Assert.Equal(new[] { 1, 1, -1, 1, -1 }, Enumerable.Range(0, 5).Select(a.Sign));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestVectors.Paths), MemberType = typeof(TestVectors))]
+    public void Every_path_matches_the_per_coordinate_reference(SimdPath path)
+    {
+        foreach (int n in new[] { 1, 2, 3, 4, 7, 8, 15, 16, 33, 128, 255 })
+            foreach (int d in new[] { 1, 64, 65, 1000, 2049 })
+            {
+                var votes = RandomVotes(n, d, n + d);
+                var counts = Counts(votes);
+                var positive = MajorityVote.Aggregate(votes, TieBreak.Positive, TieCoins, path);
+                var random = MajorityVote.Aggregate(votes, TieBreak.Random, TieCoins, path);
+                Assert.Equal(random, MajorityVote.Aggregate(votes, TieBreak.Random, TieCoins, SimdPath.Scalar));
+                for (int k = 0; k < d; k++)
+                {
+                    int sum = 2 * counts[k] - n;
+                    Assert.Equal(sum >= 0, positive.IsPositive(k));
+                    if (sum != 0) Assert.Equal(sum > 0, random.IsPositive(k));
+                    else Assert.Equal((RandomStream.At(TieCoins, (ulong)(k / 64)) >> (k % 64) & 1) != 0, random.IsPositive(k));
+                }
+                Assert.Equal(0UL, positive.Words[^1] & ~PackedSigns.LastWordMask(d));
+            }
+    }
+
+    [Fact]
+    public void Random_ties_are_reproducible_and_fair_within_four_sigma()
+    {
+        const int d = 100_000;
+        var up = SignPacker.Pack(Enumerable.Repeat(1f, d).ToArray());
+        var down = SignPacker.Pack(Enumerable.Repeat(-1f, d).ToArray());
+        var votes = new[] { up, down, up, down }; // every coordinate ties
+        var a = MajorityVote.Aggregate(votes, TieBreak.Random, TieCoins);
+        Assert.Equal(a, MajorityVote.Aggregate(votes, TieBreak.Random, TieCoins));
+        Assert.NotEqual(a, MajorityVote.Aggregate(votes, TieBreak.Random, TieCoins with { Round = 4 }));
+        double bound = 4 * Math.Sqrt(d * 0.25);
+        Assert.InRange(a.CountPositive(), d / 2.0 - bound, d / 2.0 + bound);
+        Assert.Equal(d, MajorityVote.Aggregate(votes, TieBreak.Positive, TieCoins).CountPositive());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestVectors.Paths), MemberType = typeof(TestVectors))]
+    public void S1_all_plus_is_plus_all_minus_is_minus_on_every_path(SimdPath path)
+    {
+        foreach (int n in new[] { 1, 3, 8, 255 })
+        {
+            var up = SignPacker.Pack(Enumerable.Repeat(1f, 777).ToArray());
+            var down = SignPacker.Pack(Enumerable.Repeat(-1f, 777).ToArray());
+            Assert.Equal(777, UnbiasedSign.Aggregate(Enumerable.Repeat(up, n).ToArray(), S1Coins, path).CountPositive());
+            Assert.Equal(0, UnbiasedSign.Aggregate(Enumerable.Repeat(down, n).ToArray(), S1Coins, path).CountPositive());
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 1)] [InlineData(3, 2)] [InlineData(5, 2)] [InlineData(7, 3)] [InlineData(8, 3)] [InlineData(10, 7)] [InlineData(2, 1)]
+    public void S1_is_plus_one_with_probability_count_over_n_within_four_sigma(int n, int c)
+    {
+        const int d = 100_000;
+        var up = SignPacker.Pack(Enumerable.Repeat(1f, d).ToArray());
+        var down = SignPacker.Pack(Enumerable.Repeat(-1f, d).ToArray());
+        var votes = Enumerable.Range(0, n).Select(j => j < c ? up : down).ToArray();
+        var a = UnbiasedSign.Aggregate(votes, S1Coins);
+        double p = (double)c / n, m = 2 * p - 1;
+        double mean = (2.0 * a.CountPositive() - d) / d;
+        double bound = TestVectors.FourSigma(1 - m * m, d);
+        Assert.InRange(mean, m - bound, m + bound);
+    }
+
+    [Fact]
+    public void S1_paths_agree_and_depend_only_on_key_and_counts()
+    {
+        foreach (int n in new[] { 2, 3, 6, 9, 100 })
+        {
+            var votes = RandomVotes(n, 3000, n);
+            var scalar = UnbiasedSign.Aggregate(votes, S1Coins, SimdPath.Scalar);
+            foreach (var path in SimdPaths.Supported)
+                Assert.Equal(scalar, UnbiasedSign.Aggregate(votes, S1Coins, path));
+            // Reordering the votes keeps every count, hence every output bit.
+            Assert.Equal(scalar, UnbiasedSign.Aggregate(votes.Reverse().ToArray(), S1Coins, SimdPath.Scalar));
+            Assert.NotEqual(scalar, UnbiasedSign.Aggregate(votes, S1Coins with { Round = 99 }, SimdPath.Scalar));
+        }
+    }
+
+    [Fact]
+    public void Scaled_majority_sends_the_mean_scale()
+    {
+        var votes = new Payload[]
+        {
+            new ScaledSignPayload(Signs(1, -1), 2f), new ScaledSignPayload(Signs(1, 1), 3f), new ScaledSignPayload(Signs(-1, -1), 7f),
+        };
+        var a = (ScaledSignPayload)new ScaledMajorityAggregator(TieBreak.Random, 1).Aggregate(votes, 1);
+        Assert.Equal(4f, a.Scale);
+        Assert.Equal(Signs(1, -1), a.Signs);
+    }
+
+    [Fact]
+    public void Mean_of_sign_votes_is_sent_as_counts()
+    {
+        var votes = new Payload[] { new SignPayload(Signs(1, -1, 1)), new SignPayload(Signs(1, 1, -1)), new SignPayload(Signs(1, -1, -1)) };
+        var a = (CountPayload)new MeanAggregator().Aggregate(votes, 1);
+        Assert.Equal(2, a.Counts.BitsPerCount);
+        Assert.Equal(new[] { 3, 1, 1 }, Enumerable.Range(0, 3).Select(k => a.Counts[k]));
+        var m = new float[3];
+        a.Counts.ToMean(m);
+        Assert.Equal(new[] { 1f, -1f / 3, -1f / 3 }, m);
+        Assert.Equal(1, a.BodyBytes); // 3 coordinates × 2 bits
+    }
+
+    [Fact]
+    public void Mean_counts_match_the_reference_on_random_votes()
+    {
+        var votes = RandomVotes(11, 1000, 4);
+        var counts = MeanAggregator.Counts(votes);
+        Assert.Equal(Counts(votes), Enumerable.Range(0, 1000).Select(k => counts[k]));
+    }
+
+    [Fact]
+    public void Mean_of_float_votes_is_the_mean_vector()
+    {
+        var votes = new Payload[] { new DensePayload(new[] { 1f, 2f }), new DensePayload(new[] { 3f, -6f }) };
+        Assert.Equal(new[] { 2f, -2f }, ((DensePayload)new MeanAggregator().Aggregate(votes, 1)).Values);
+    }
+
+    [Fact]
+    public void Identity_forwards_the_single_vote_and_auto_radius_is_the_max()
+    {
+        var vote = new SignPayload(Signs(1, -1));
+        Assert.Same(vote, new IdentityAggregator().Aggregate(new[] { vote }, 1));
+        Assert.Throws<ArgumentException>(() => new IdentityAggregator().Aggregate(new[] { vote, vote }, 1));
+        Assert.Equal(5f, AutoRadius.Next(new[] { new VoteScalars(0, 0, 0, 2f), new VoteScalars(0, 0, 0, 5f) }));
+    }
+
+    [Fact]
+    public void Mismatched_or_foreign_votes_are_rejected()
+    {
+        Assert.Contains("d=3", Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(new[] { Signs(1, 1), Signs(1, 1, 1) }, TieBreak.Random, TieCoins)).Message);
+        Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(Array.Empty<PackedSigns>(), TieBreak.Random, TieCoins));
+        Assert.Contains("takes sign votes", Assert.Throws<ArgumentException>(() => new MajorityVoteAggregator(TieBreak.Random, 1).Aggregate(new Payload[] { new DensePayload(new float[2]) }, 1)).Message);
+        Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(Enumerable.Repeat(Signs(1), 256).ToArray(), TieBreak.Random, TieCoins));
+    }
+
+    [Fact]
+    public void Aggregator_factory_builds_each_kind()
+    {
+        Assert.Equal(AggregatorKind.MajorityVote, Aggregator.Create(Presets.Resolve("signum", 8), 1).Kind);
+        Assert.Equal(AggregatorKind.UnbiasedSign, Aggregator.Create(Presets.Resolve("mvsm-v2", 8), 1).Kind);
+        Assert.Equal(AggregatorKind.ScaledMajority, Aggregator.Create(Presets.Resolve("scaled-signsgd", 8), 1).Kind);
+        Assert.Equal(AggregatorKind.Mean, Aggregator.Create(Presets.Resolve("ssdm", 8), 1).Kind);
+        Assert.Equal(AggregatorKind.Identity, Aggregator.Create(Presets.Resolve("signsgd", 1), 1).Kind);
+    }
+}
