@@ -51,24 +51,31 @@ public static class UnbiasedSign
         where TV : unmanaged, IWordVector<TV>
     {
         int n = votes.Length;
-        // One spare plane: the remainder R < n is doubled before each digit, and 2R < 2n.
-        var remainder = new BitSlicedCounter<TV>(BitSlicedCounter<TV>.PlanesFor(n) + 1);
+        int b = BitSlicedCounter<TV>.PlanesFor(n);
+        var counter = new BitSlicedCounter<TV>(b);
+        // The remainder R < n, plus one spare plane because it is doubled before each digit (2R < 2n).
+        Span<TV> r = stackalloc TV[b + 1];
         Span<ulong> output = result.Words;
         for (; w + TV.Count <= words; w += TV.Count)
         {
-            remainder.Count(votes, w);
-            var all = remainder.AtLeast(n);            // p = 1 exactly where every vote is +1
-            remainder.SubtractWhere(n, all);
+            counter.Count(votes, w);
+            for (int i = 0; i < b; i++) r[i] = counter.Plane(i);
+            r[b] = TV.Zero;
+            var all = AtLeast(r, n);                   // p = 1 exactly where every vote is +1
+            SubtractWhere(r, n, all);
             var positive = all;
             var undecided = ~all;
             TV coinsEven = TV.Zero, coinsOdd = TV.Zero;
             for (int digit = 0; digit < MaxDigits; digit++)
             {
-                undecided &= remainder.NonZero;       // p's remaining digits all zero ⇒ U ≥ p ⇒ −1
+                var nonZero = TV.Zero;
+                for (int i = 0; i < b; i++) nonZero |= r[i];
+                undecided &= nonZero;                  // p's remaining digits all zero ⇒ U ≥ p ⇒ −1
                 if (TV.IsZero(undecided)) break;
-                remainder.Double();
-                var p = remainder.AtLeast(n);          // next binary digit of c/n
-                remainder.SubtractWhere(n, p);
+                for (int i = b; i > 0; i--) r[i] = r[i - 1]; // R ← 2R
+                r[0] = TV.Zero;
+                var p = AtLeast(r, n);                 // next binary digit of c/n
+                SubtractWhere(r, n, p);
                 if ((digit & 1) == 0)
                     Philox4x32.Outputs(coins, TV.Sequence(32UL * (ulong)w + (ulong)(digit >> 1), 32), out coinsEven, out coinsOdd);
                 var u = (digit & 1) == 0 ? coinsEven : coinsOdd;
@@ -78,5 +85,44 @@ public static class UnbiasedSign
             TV.Store(positive, ref output[w]);
         }
         return w;
+    }
+
+    /// <summary>R ≥ n, lane-wise, over bit-sliced planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static TV AtLeast<TV>(ReadOnlySpan<TV> r, int n) where TV : unmanaged, IWordVector<TV>
+    {
+        var gt = TV.Zero;
+        var eq = TV.AllBits;
+        for (int i = r.Length - 1; i >= 0; i--)
+        {
+            if ((n >> i & 1) != 0) eq &= r[i];
+            else
+            {
+                gt |= eq & r[i];
+                eq &= ~r[i];
+            }
+        }
+        return gt | eq;
+    }
+
+    /// <summary>R ← R − n on the lanes of <paramref name="mask"/> (where R ≥ n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void SubtractWhere<TV>(Span<TV> r, int n, TV mask) where TV : unmanaged, IWordVector<TV>
+    {
+        var borrow = TV.Zero;
+        for (int i = 0; i < r.Length; i++)
+        {
+            var a = r[i];
+            if ((n >> i & 1) != 0)
+            {
+                r[i] = a ^ mask ^ borrow;
+                borrow = (~a & (mask | borrow)) | (~(a ^ mask) & borrow);
+            }
+            else
+            {
+                r[i] = a ^ borrow;
+                borrow = ~a & borrow;
+            }
+        }
     }
 }
