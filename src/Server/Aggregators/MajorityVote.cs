@@ -32,7 +32,10 @@ public static class MajorityVote
         int words = result.WordCount, w = 0;
         switch (SimdPaths.Require(path))
         {
-            case SimdPath.Vector512: w = Run<Words8>(votes, result, 0, words, tieBreak, tieCoins); break;
+            case SimdPath.Vector512:
+                w = RunRandomTies<Words8>(votes, result, 0, words, tieBreak, tieCoins);
+                w = Run<Words8>(votes, result, w, words, tieBreak, tieCoins);
+                break;
             case SimdPath.Vector256: w = Run<Words4>(votes, result, 0, words, tieBreak, tieCoins); break;
             case SimdPath.Vector128: w = Run<Words2>(votes, result, 0, words, tieBreak, tieCoins); break;
         }
@@ -78,6 +81,39 @@ public static class MajorityVote
             TV.Store(positiveB, ref output[w + lanes]);
         }
         return w;
+    }
+
+    /// <summary>
+    /// Even n with random ties: four vectors per step, their coins from two Philox chains that
+    /// run side by side (the same coins <see cref="Run{TV}"/> would draw, word for word).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static int RunRandomTies<TV>(ReadOnlySpan<PackedSigns> votes, PackedSigns result, int w, int words, TieBreak tieBreak, in StreamKey tieCoins)
+        where TV : unmanaged, IWordVector<TV>
+    {
+        int n = votes.Length, half = n / 2, lanes = TV.Count;
+        if ((n & 1) != 0 || tieBreak != TieBreak.Random) return w;
+        var counter = new BitSlicedCounter<TV>(BitSlicedCounter<TV>.PlanesFor(n));
+        Span<ulong> output = result.Words;
+        for (; w + 4 * lanes <= words; w += 4 * lanes)
+        {
+            Philox4x32.Outputs(tieCoins, TV.Sequence((ulong)w >> 1, 1), TV.Sequence(((ulong)w >> 1) + (ulong)lanes, 1),
+                out var firstA, out var secondA, out var firstB, out var secondB);
+            TV.Interleave(firstA, secondA, out var coins0, out var coins1);
+            TV.Interleave(firstB, secondB, out var coins2, out var coins3);
+            Store(ref counter, votes, w, half, coins0, output);
+            Store(ref counter, votes, w + lanes, half, coins1, output);
+            Store(ref counter, votes, w + 2 * lanes, half, coins2, output);
+            Store(ref counter, votes, w + 3 * lanes, half, coins3, output);
+        }
+        return w;
+
+        static void Store(ref BitSlicedCounter<TV> counter, ReadOnlySpan<PackedSigns> votes, int w, int half, TV coins, Span<ulong> output)
+        {
+            counter.Count(votes, w);
+            counter.Compare(half, out var positive, out var tie);
+            TV.Store(positive | (tie & coins), ref output[w]);
+        }
     }
 
     static void LastWord(ReadOnlySpan<PackedSigns> votes, PackedSigns result, int w, TieBreak tieBreak, in StreamKey tieCoins)
