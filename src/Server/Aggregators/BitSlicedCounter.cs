@@ -9,17 +9,16 @@ namespace SignActors.Server.Aggregators;
 /// Per-coordinate vote counts held bit-sliced: plane i holds bit i of the count of +1 votes for
 /// each of the 64·lanes coordinates of a word vector. Adding a vote is a ripple of AND/XOR over
 /// the planes, so n votes of 64 coordinates cost O(n log n) word operations instead of 64·n
-/// float additions. Comparing with, and subtracting, a constant are likewise plane-wise.
+/// float additions.
 /// <para>
-/// The planes are fields of this struct, not an array, so that after inlining the JIT keeps
-/// them in vector registers; 8 planes hold counts up to 255 (one spare plane for the doubling
-/// in <see cref="UnbiasedSign"/> leaves n ≤ 127 for it).
+/// The planes are fields, and <see cref="Count"/> ripples through locals, so the per-vote work
+/// stays in vector registers; 8 planes hold counts up to 255 (<see cref="BitSlicedVotes.MaxVotes"/>).
 /// </para>
 /// </summary>
 internal struct BitSlicedCounter<TV> where TV : unmanaged, IWordVector<TV>
 {
-    public const int MaxPlanes = 9;
-    TV _p0, _p1, _p2, _p3, _p4, _p5, _p6, _p7, _p8;
+    public const int MaxPlanes = 8;
+    TV _p0, _p1, _p2, _p3, _p4, _p5, _p6, _p7;
     readonly int _planes;
 
     public BitSlicedCounter(int planes)
@@ -27,8 +26,6 @@ internal struct BitSlicedCounter<TV> where TV : unmanaged, IWordVector<TV>
         if (planes is < 1 or > MaxPlanes) throw new ArgumentOutOfRangeException(nameof(planes), $"1..{MaxPlanes} planes, got {planes}");
         _planes = planes;
     }
-
-    public readonly int Planes => _planes;
 
     /// <summary>Planes needed to hold counts 0..n.</summary>
     public static int PlanesFor(int n) => 32 - BitOperations.LeadingZeroCount((uint)n);
@@ -38,7 +35,7 @@ internal struct BitSlicedCounter<TV> where TV : unmanaged, IWordVector<TV>
     public void Count(ReadOnlySpan<PackedSigns> votes, int w)
     {
         // Work on locals so the ripple stays in registers even where the JIT keeps this struct in memory.
-        TV p0 = TV.Zero, p1 = TV.Zero, p2 = TV.Zero, p3 = TV.Zero, p4 = TV.Zero, p5 = TV.Zero, p6 = TV.Zero, p7 = TV.Zero, p8 = TV.Zero;
+        TV p0 = TV.Zero, p1 = TV.Zero, p2 = TV.Zero, p3 = TV.Zero, p4 = TV.Zero, p5 = TV.Zero, p6 = TV.Zero, p7 = TV.Zero;
         for (int j = 0; j < votes.Length; j++)
         {
             var c = TV.Load(ref votes[j].Words[w]);
@@ -57,11 +54,9 @@ internal struct BitSlicedCounter<TV> where TV : unmanaged, IWordVector<TV>
             if (top <= 6) continue;
             t = p6 & c; p6 ^= c; c = t;
             if (top <= 7) continue;
-            t = p7 & c; p7 ^= c; c = t;
-            if (top <= 8) continue;
-            p8 ^= c;
+            p7 ^= c;
         }
-        _p0 = p0; _p1 = p1; _p2 = p2; _p3 = p3; _p4 = p4; _p5 = p5; _p6 = p6; _p7 = p7; _p8 = p8;
+        _p0 = p0; _p1 = p1; _p2 = p2; _p3 = p3; _p4 = p4; _p5 = p5; _p6 = p6; _p7 = p7;
     }
 
     /// <summary>Lanes where count &gt; k, and where count == k (k &lt; 2^planes).</summary>
@@ -84,71 +79,11 @@ internal struct BitSlicedCounter<TV> where TV : unmanaged, IWordVector<TV>
         equal = eq;
     }
 
-    /// <summary>count ≥ k.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly TV AtLeast(int k)
-    {
-        Compare(k, out var gt, out var eq);
-        return gt | eq;
-    }
-
-    /// <summary>count ← count − k on the lanes of <paramref name="mask"/> (callers ensure no underflow).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void SubtractWhere(int k, TV mask)
-    {
-        var borrow = TV.Zero;
-        for (int i = 0; i < _planes; i++)
-        {
-            var a = Plane(i);
-            TV d;
-            if ((k >> i & 1) != 0)
-            {
-                d = a ^ mask ^ borrow;
-                borrow = (~a & (mask | borrow)) | (~(a ^ mask) & borrow);
-            }
-            else
-            {
-                d = a ^ borrow;
-                borrow = ~a & borrow;
-            }
-            SetPlane(i, d);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void SetPlane(int i, TV value)
-    {
-        switch (i)
-        {
-            case 0: _p0 = value; break; case 1: _p1 = value; break; case 2: _p2 = value; break;
-            case 3: _p3 = value; break; case 4: _p4 = value; break; case 5: _p5 = value; break;
-            case 6: _p6 = value; break; case 7: _p7 = value; break; default: _p8 = value; break;
-        }
-    }
-
-    /// <summary>count ← 2·count (the top plane must be zero).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Double()
-    {
-        if (_planes > 8) _p8 = _p7;
-        if (_planes > 7) _p7 = _p6;
-        if (_planes > 6) _p6 = _p5;
-        if (_planes > 5) _p5 = _p4;
-        if (_planes > 4) _p4 = _p3;
-        if (_planes > 3) _p3 = _p2;
-        if (_planes > 2) _p2 = _p1;
-        if (_planes > 1) _p1 = _p0;
-        _p0 = TV.Zero;
-    }
-
-    /// <summary>Lanes whose count is non-zero.</summary>
-    public readonly TV NonZero => _p0 | _p1 | _p2 | _p3 | _p4 | _p5 | _p6 | _p7 | _p8;
-
     /// <summary>Bit i of the count of every lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TV Plane(int i) => i switch
     {
-        0 => _p0, 1 => _p1, 2 => _p2, 3 => _p3, 4 => _p4, 5 => _p5, 6 => _p6, 7 => _p7, 8 => _p8,
+        0 => _p0, 1 => _p1, 2 => _p2, 3 => _p3, 4 => _p4, 5 => _p5, 6 => _p6, 7 => _p7,
         _ => throw new ArgumentOutOfRangeException(nameof(i)),
     };
 }
@@ -158,10 +93,10 @@ internal static class BitSlicedVotes
     /// <summary>Largest federation the bit-sliced kernels take in one pass (counts up to 255).</summary>
     public const int MaxVotes = 255;
 
-    public static void Check(ReadOnlySpan<PackedSigns> votes, int maxVotes = MaxVotes)
+    public static void Check(ReadOnlySpan<PackedSigns> votes)
     {
         if (votes.Length == 0) throw new ArgumentException("cannot aggregate zero votes", nameof(votes));
-        if (votes.Length > maxVotes) throw new ArgumentException($"at most {maxVotes} votes per aggregation, got {votes.Length}", nameof(votes));
+        if (votes.Length > MaxVotes) throw new ArgumentException($"at most {MaxVotes} votes per aggregation, got {votes.Length}", nameof(votes));
         int d = votes[0].Length;
         for (int j = 1; j < votes.Length; j++)
             if (votes[j].Length != d) throw new ArgumentException($"vote {j} has d={votes[j].Length}, vote 0 has d={d}", nameof(votes));

@@ -25,8 +25,7 @@ public static class UnbiasedSign
 
     public static PackedSigns Aggregate(ReadOnlySpan<PackedSigns> votes, in StreamKey coins, SimdPath path)
     {
-        BitSlicedVotes.Check(votes);
-        var result = new PackedSigns(votes[0].Length);
+        var result = new PackedSigns(votes.IsEmpty ? 0 : votes[0].Length);
         Aggregate(votes, coins, result, path);
         return result;
     }

@@ -27,26 +27,46 @@ public static class Philox4x32
         return (c0, c1, c2, c3);
     }
 
+    /// <summary>Block <paramref name="block"/> of stream <paramref name="key"/>, scalar (counter layout: <see cref="StreamKey"/>).</summary>
+    public static (uint X0, uint X1, uint X2, uint X3) Block(in StreamKey key, ulong block) =>
+        Block((uint)block, key.PurposeWord | (uint)(block >> 32), key.Round, key.Actor, key.KeyLow, key.KeyHigh);
+
     /// <summary>Count blocks at once; x0..x3 hold the counters on entry and the outputs on return.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Block<TV>(ref TV x0, ref TV x1, ref TV x2, ref TV x3, uint k0, uint k1)
         where TV : unmanaged, IWordVector<TV>
     {
-        var m0 = TV.Broadcast(M0);
-        var m1 = TV.Broadcast(M1);
-        var low = TV.Broadcast(0xFFFF_FFFFUL);
         for (int r = 0; r < Rounds; r++)
         {
-            var p0 = TV.MultiplyLow32(x0, m0);
-            var p1 = TV.MultiplyLow32(x2, m1);
-            var n0 = (p1 >>> 32) ^ x1 ^ TV.Broadcast(k0);
-            var n2 = (p0 >>> 32) ^ x3 ^ TV.Broadcast(k1);
-            x1 = p1 & low;
-            x3 = p0 & low;
-            x0 = n0;
-            x2 = n2;
+            Round(ref x0, ref x1, ref x2, ref x3, TV.Broadcast(k0), TV.Broadcast(k1));
             k0 += W0; k1 += W1;
         }
+    }
+
+    /// <summary>One Philox round on Count blocks (each lane holds one 32-bit word in its low half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Round<TV>(ref TV x0, ref TV x1, ref TV x2, ref TV x3, TV k0, TV k1) where TV : unmanaged, IWordVector<TV>
+    {
+        var low = TV.Broadcast(0xFFFF_FFFFUL);
+        var p0 = TV.MultiplyLow32(x0, TV.Broadcast(M0));
+        var p1 = TV.MultiplyLow32(x2, TV.Broadcast(M1));
+        var n0 = (p1 >>> 32) ^ x1 ^ k0;
+        var n2 = (p0 >>> 32) ^ x3 ^ k1;
+        x1 = p1 & low;
+        x3 = p0 & low;
+        x0 = n0;
+        x2 = n2;
+    }
+
+    /// <summary>The counters of the blocks in <paramref name="blocks"/> (one per lane), laid out as <see cref="StreamKey"/> documents.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Counters<TV>(in StreamKey key, TV blocks, out TV x0, out TV x1, out TV x2, out TV x3)
+        where TV : unmanaged, IWordVector<TV>
+    {
+        x0 = blocks & TV.Broadcast(0xFFFF_FFFFUL);
+        x1 = ((blocks >>> 32) & TV.Broadcast(0x00FF_FFFFUL)) | TV.Broadcast(key.PurposeWord);
+        x2 = TV.Broadcast(key.Round);
+        x3 = TV.Broadcast(key.Actor);
     }
 
     /// <summary>
@@ -57,45 +77,29 @@ public static class Philox4x32
     public static void Outputs<TV>(in StreamKey key, TV blocks, out TV first, out TV second)
         where TV : unmanaged, IWordVector<TV>
     {
-        var low = TV.Broadcast(0xFFFF_FFFFUL);
-        var x0 = blocks & low;
-        var x1 = ((blocks >>> 32) & TV.Broadcast(0x00FF_FFFFUL)) | TV.Broadcast(key.PurposeWord);
-        var x2 = TV.Broadcast(key.Round);
-        var x3 = TV.Broadcast(key.Actor);
+        Counters(key, blocks, out var x0, out var x1, out var x2, out var x3);
         Block(ref x0, ref x1, ref x2, ref x3, key.KeyLow, key.KeyHigh);
         first = x0 | (x1 << 32);
         second = x2 | (x3 << 32);
     }
 
     /// <summary>
-    /// <see cref="Outputs{TV}"/> for two independent sets of blocks at once: the two chains of
-    /// dependent multiplies advance in the same round loop, so their latencies overlap.
+    /// <see cref="Outputs{TV}(in StreamKey, TV, out TV, out TV)"/> for two independent sets of
+    /// blocks: the two chains of dependent multiplies advance in the same round loop, so their
+    /// latencies overlap.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Outputs<TV>(in StreamKey key, TV blocksA, TV blocksB, out TV firstA, out TV secondA, out TV firstB, out TV secondB)
         where TV : unmanaged, IWordVector<TV>
     {
-        var low = TV.Broadcast(0xFFFF_FFFFUL);
-        var high24 = TV.Broadcast(0x00FF_FFFFUL);
-        var purpose = TV.Broadcast(key.PurposeWord);
-        var a0 = blocksA & low; var a1 = ((blocksA >>> 32) & high24) | purpose;
-        var b0 = blocksB & low; var b1 = ((blocksB >>> 32) & high24) | purpose;
-        var a2 = TV.Broadcast(key.Round); var a3 = TV.Broadcast(key.Actor);
-        var b2 = a2; var b3 = a3;
-        var m0 = TV.Broadcast(M0);
-        var m1 = TV.Broadcast(M1);
+        Counters(key, blocksA, out var a0, out var a1, out var a2, out var a3);
+        Counters(key, blocksB, out var b0, out var b1, out var b2, out var b3);
         uint k0 = key.KeyLow, k1 = key.KeyHigh;
         for (int r = 0; r < Rounds; r++)
         {
-            var pa0 = TV.MultiplyLow32(a0, m0); var pb0 = TV.MultiplyLow32(b0, m0);
-            var pa1 = TV.MultiplyLow32(a2, m1); var pb1 = TV.MultiplyLow32(b2, m1);
             var kk0 = TV.Broadcast(k0); var kk1 = TV.Broadcast(k1);
-            var na0 = (pa1 >>> 32) ^ a1 ^ kk0; var nb0 = (pb1 >>> 32) ^ b1 ^ kk0;
-            var na2 = (pa0 >>> 32) ^ a3 ^ kk1; var nb2 = (pb0 >>> 32) ^ b3 ^ kk1;
-            a1 = pa1 & low; b1 = pb1 & low;
-            a3 = pa0 & low; b3 = pb0 & low;
-            a0 = na0; b0 = nb0;
-            a2 = na2; b2 = nb2;
+            Round(ref a0, ref a1, ref a2, ref a3, kk0, kk1);
+            Round(ref b0, ref b1, ref b2, ref b3, kk0, kk1);
             k0 += W0; k1 += W1;
         }
         firstA = a0 | (a1 << 32); secondA = a2 | (a3 << 32);

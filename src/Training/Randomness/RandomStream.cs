@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SignActors.Messages.Simd;
 
 namespace SignActors.Training.Randomness;
@@ -34,7 +33,7 @@ public struct RandomStream
     {
         if (index >= MaxIndex) throw new ArgumentOutOfRangeException(nameof(index), "stream index beyond 2^57");
         ulong block = index >> 1;
-        var (x0, x1, x2, x3) = Philox4x32.Block((uint)block, key.PurposeWord | (uint)(block >> 32), key.Round, key.Actor, key.KeyLow, key.KeyHigh);
+        var (x0, x1, x2, x3) = Philox4x32.Block(key, block);
         return (index & 1) == 0 ? x0 | (ulong)x1 << 32 : x2 | (ulong)x3 << 32;
     }
 
@@ -44,7 +43,7 @@ public struct RandomStream
         if (!_hasCache || block != _cachedBlock)
         {
             if (_position >= MaxIndex) throw new InvalidOperationException("random stream exhausted (2^57 outputs)");
-            var (x0, x1, x2, x3) = Philox4x32.Block((uint)block, _key.PurposeWord | (uint)(block >> 32), _key.Round, _key.Actor, _key.KeyLow, _key.KeyHigh);
+            var (x0, x1, x2, x3) = Philox4x32.Block(_key, block);
             _cached0 = x0 | (ulong)x1 << 32;
             _cached1 = x2 | (ulong)x3 << 32;
             _cachedBlock = block;
@@ -100,22 +99,17 @@ public struct RandomStream
         for (; i < destination.Length; i++) destination[i] = At(key, start + (ulong)i);
     }
 
+    /// <summary>2·Count outputs per step: the halves of Count blocks, zipped into output order.</summary>
     static int FillBlocks<TV>(in StreamKey key, ulong index, Span<ulong> destination, int i) where TV : unmanaged, IWordVector<TV>
     {
         int lanes = TV.Count;
-        Span<ulong> a = stackalloc ulong[lanes];
-        Span<ulong> b = stackalloc ulong[lanes];
         ulong block = index >> 1;
         for (; i + 2 * lanes <= destination.Length; i += 2 * lanes, block += (ulong)lanes)
         {
             Philox4x32.Outputs(key, TV.Sequence(block, 1), out var first, out var second);
-            TV.Store(first, ref MemoryMarshal.GetReference(a));
-            TV.Store(second, ref MemoryMarshal.GetReference(b));
-            for (int l = 0; l < lanes; l++)
-            {
-                destination[i + 2 * l] = a[l];
-                destination[i + 2 * l + 1] = b[l];
-            }
+            TV.Interleave(first, second, out var low, out var high);
+            TV.Store(low, ref destination[i]);
+            TV.Store(high, ref destination[i + lanes]);
         }
         return i;
     }
