@@ -47,6 +47,9 @@ public sealed class PackedSigns : IEquatable<PackedSigns>
     /// <summary>The words, for kernels that fill or read 64 coordinates at a time.</summary>
     public Span<ulong> Words => _words;
 
+    /// <summary>The backing array itself, for kernels that gather many vectors' words once per call.</summary>
+    internal ulong[] WordArray => _words;
+
     /// <summary>The ceil(d/8) wire bytes, as they are, without a copy.</summary>
     public ReadOnlySpan<byte> Bytes => MemoryMarshal.AsBytes(_words.AsSpan())[..ByteCount];
 

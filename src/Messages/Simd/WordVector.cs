@@ -46,20 +46,20 @@ public readonly struct Word1 : IWordVector<Word1>
     public static int Count => 1;
     public static Word1 Zero => default;
     public static Word1 AllBits => new(ulong.MaxValue);
-    public static Word1 Broadcast(ulong value) => new(value);
-    public static Word1 Sequence(ulong start, ulong step) => new(start);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 Broadcast(ulong value) => new(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 Sequence(ulong start, ulong step) => new(start);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 Load(ref readonly ulong source) => new(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Word1 value, ref ulong destination) => destination = value._v;
-    public static Word1 operator &(Word1 a, Word1 b) => new(a._v & b._v);
-    public static Word1 operator |(Word1 a, Word1 b) => new(a._v | b._v);
-    public static Word1 operator ^(Word1 a, Word1 b) => new(a._v ^ b._v);
-    public static Word1 operator ~(Word1 a) => new(~a._v);
-    public static Word1 operator +(Word1 a, Word1 b) => new(a._v + b._v);
-    public static Word1 operator >>>(Word1 a, int count) => new(a._v >>> count);
-    public static Word1 operator <<(Word1 a, int count) => new(a._v << count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 operator &(Word1 a, Word1 b) => new(a._v & b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 operator |(Word1 a, Word1 b) => new(a._v | b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 operator ^(Word1 a, Word1 b) => new(a._v ^ b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 operator ~(Word1 a) => new(~a._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 operator +(Word1 a, Word1 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 operator >>>(Word1 a, int count) => new(a._v >>> count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Word1 operator <<(Word1 a, int count) => new(a._v << count);
     public static Word1 MultiplyLow32(Word1 a, Word1 b) => new((a._v & 0xFFFF_FFFFUL) * (b._v & 0xFFFF_FFFFUL));
-    public static bool IsZero(Word1 a) => a._v == 0;
-    public static ulong GetLane(Word1 a, int lane) => a._v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool IsZero(Word1 a) => a._v == 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong GetLane(Word1 a, int lane) => a._v;
     public static void Interleave(Word1 a, Word1 b, out Word1 low, out Word1 high) { low = a; high = b; }
 }
 
@@ -71,23 +71,23 @@ public readonly struct Words2 : IWordVector<Words2>
     public static int Count => 2;
     public static Words2 Zero => default;
     public static Words2 AllBits => new(Vector128<ulong>.AllBitsSet);
-    public static Words2 Broadcast(ulong value) => new(Vector128.Create(value));
-    public static Words2 Sequence(ulong start, ulong step) => new(Vector128.Create(start, start + step));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 Broadcast(ulong value) => new(Vector128.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 Sequence(ulong start, ulong step) => new(Vector128.Create(start, start + step));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 Load(ref readonly ulong source) => new(Vector128.LoadUnsafe(in source));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Words2 value, ref ulong destination) => value._v.StoreUnsafe(ref destination);
-    public static Words2 operator &(Words2 a, Words2 b) => new(a._v & b._v);
-    public static Words2 operator |(Words2 a, Words2 b) => new(a._v | b._v);
-    public static Words2 operator ^(Words2 a, Words2 b) => new(a._v ^ b._v);
-    public static Words2 operator ~(Words2 a) => new(~a._v);
-    public static Words2 operator +(Words2 a, Words2 b) => new(a._v + b._v);
-    public static Words2 operator >>>(Words2 a, int count) => new(a._v >>> count);
-    public static Words2 operator <<(Words2 a, int count) => new(a._v << count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 operator &(Words2 a, Words2 b) => new(a._v & b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 operator |(Words2 a, Words2 b) => new(a._v | b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 operator ^(Words2 a, Words2 b) => new(a._v ^ b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 operator ~(Words2 a) => new(~a._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 operator +(Words2 a, Words2 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 operator >>>(Words2 a, int count) => new(a._v >>> count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words2 operator <<(Words2 a, int count) => new(a._v << count);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Words2 MultiplyLow32(Words2 a, Words2 b) =>
         Sse2.IsSupported ? new(Sse2.Multiply(a._v.AsUInt32(), b._v.AsUInt32()))
                          : new((a._v & Vector128.Create(0xFFFF_FFFFUL)) * (b._v & Vector128.Create(0xFFFF_FFFFUL)));
-    public static bool IsZero(Words2 a) => a._v == Vector128<ulong>.Zero;
-    public static ulong GetLane(Words2 a, int lane) => a._v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool IsZero(Words2 a) => a._v == Vector128<ulong>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong GetLane(Words2 a, int lane) => a._v.GetElement(lane);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Interleave(Words2 a, Words2 b, out Words2 low, out Words2 high)
     {
@@ -112,24 +112,24 @@ public readonly struct Words4 : IWordVector<Words4>
     public static int Count => 4;
     public static Words4 Zero => default;
     public static Words4 AllBits => new(Vector256<ulong>.AllBitsSet);
-    public static Words4 Broadcast(ulong value) => new(Vector256.Create(value));
-    public static Words4 Sequence(ulong start, ulong step) =>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 Broadcast(ulong value) => new(Vector256.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 Sequence(ulong start, ulong step) =>
         new(Vector256.Create(start, start + step, start + 2 * step, start + 3 * step));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 Load(ref readonly ulong source) => new(Vector256.LoadUnsafe(in source));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Words4 value, ref ulong destination) => value._v.StoreUnsafe(ref destination);
-    public static Words4 operator &(Words4 a, Words4 b) => new(a._v & b._v);
-    public static Words4 operator |(Words4 a, Words4 b) => new(a._v | b._v);
-    public static Words4 operator ^(Words4 a, Words4 b) => new(a._v ^ b._v);
-    public static Words4 operator ~(Words4 a) => new(~a._v);
-    public static Words4 operator +(Words4 a, Words4 b) => new(a._v + b._v);
-    public static Words4 operator >>>(Words4 a, int count) => new(a._v >>> count);
-    public static Words4 operator <<(Words4 a, int count) => new(a._v << count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 operator &(Words4 a, Words4 b) => new(a._v & b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 operator |(Words4 a, Words4 b) => new(a._v | b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 operator ^(Words4 a, Words4 b) => new(a._v ^ b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 operator ~(Words4 a) => new(~a._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 operator +(Words4 a, Words4 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 operator >>>(Words4 a, int count) => new(a._v >>> count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words4 operator <<(Words4 a, int count) => new(a._v << count);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Words4 MultiplyLow32(Words4 a, Words4 b) =>
         Avx2.IsSupported ? new(Avx2.Multiply(a._v.AsUInt32(), b._v.AsUInt32()))
                          : new((a._v & Vector256.Create(0xFFFF_FFFFUL)) * (b._v & Vector256.Create(0xFFFF_FFFFUL)));
-    public static bool IsZero(Words4 a) => a._v == Vector256<ulong>.Zero;
-    public static ulong GetLane(Words4 a, int lane) => a._v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool IsZero(Words4 a) => a._v == Vector256<ulong>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong GetLane(Words4 a, int lane) => a._v.GetElement(lane);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Interleave(Words4 a, Words4 b, out Words4 low, out Words4 high)
     {
@@ -156,25 +156,25 @@ public readonly struct Words8 : IWordVector<Words8>
     public static int Count => 8;
     public static Words8 Zero => default;
     public static Words8 AllBits => new(Vector512<ulong>.AllBitsSet);
-    public static Words8 Broadcast(ulong value) => new(Vector512.Create(value));
-    public static Words8 Sequence(ulong start, ulong step) =>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 Broadcast(ulong value) => new(Vector512.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 Sequence(ulong start, ulong step) =>
         new(Vector512.Create(start, start + step, start + 2 * step, start + 3 * step,
                              start + 4 * step, start + 5 * step, start + 6 * step, start + 7 * step));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 Load(ref readonly ulong source) => new(Vector512.LoadUnsafe(in source));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Words8 value, ref ulong destination) => value._v.StoreUnsafe(ref destination);
-    public static Words8 operator &(Words8 a, Words8 b) => new(a._v & b._v);
-    public static Words8 operator |(Words8 a, Words8 b) => new(a._v | b._v);
-    public static Words8 operator ^(Words8 a, Words8 b) => new(a._v ^ b._v);
-    public static Words8 operator ~(Words8 a) => new(~a._v);
-    public static Words8 operator +(Words8 a, Words8 b) => new(a._v + b._v);
-    public static Words8 operator >>>(Words8 a, int count) => new(a._v >>> count);
-    public static Words8 operator <<(Words8 a, int count) => new(a._v << count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 operator &(Words8 a, Words8 b) => new(a._v & b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 operator |(Words8 a, Words8 b) => new(a._v | b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 operator ^(Words8 a, Words8 b) => new(a._v ^ b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 operator ~(Words8 a) => new(~a._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 operator +(Words8 a, Words8 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 operator >>>(Words8 a, int count) => new(a._v >>> count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words8 operator <<(Words8 a, int count) => new(a._v << count);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Words8 MultiplyLow32(Words8 a, Words8 b) =>
         Avx512F.IsSupported ? new(Avx512F.Multiply(a._v.AsUInt32(), b._v.AsUInt32()))
                             : new((a._v & Vector512.Create(0xFFFF_FFFFUL)) * (b._v & Vector512.Create(0xFFFF_FFFFUL)));
-    public static bool IsZero(Words8 a) => a._v == Vector512<ulong>.Zero;
-    public static ulong GetLane(Words8 a, int lane) => a._v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool IsZero(Words8 a) => a._v == Vector512<ulong>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong GetLane(Words8 a, int lane) => a._v.GetElement(lane);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Interleave(Words8 a, Words8 b, out Words8 low, out Words8 high)
     {

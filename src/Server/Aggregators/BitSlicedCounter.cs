@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SignActors.Messages.Packing;
 using SignActors.Messages.Simd;
 
@@ -7,42 +8,41 @@ namespace SignActors.Server.Aggregators;
 
 /// <summary>
 /// Per-coordinate vote counts held bit-sliced: plane i holds bit i of the count of +1 votes for
-/// each of the 64·lanes coordinates of a word vector. Adding a vote is a ripple of AND/XOR over
+/// each of the 64·lanes coordinates of a word vector. Adding votes is a ripple of AND/XOR over
 /// the planes, so n votes of 64 coordinates cost O(n log n) word operations instead of 64·n
 /// float additions.
 /// <para>
-/// The planes are fields, and <see cref="Count"/> ripples through locals, so the per-vote work
-/// stays in vector registers; 8 planes hold counts up to 255 (<see cref="BitSlicedVotes.MaxVotes"/>).
+/// The planes travel as eight separate locals (out parameters of inlined methods), never as a
+/// struct or a span: the JIT keeps separate vector locals in registers, but spilled a struct of
+/// eight vectors to the stack after every count. 8 planes hold counts up to 255
+/// (<see cref="BitSlicedVotes.MaxVotes"/>).
 /// </para>
 /// </summary>
-internal struct BitSlicedCounter<TV> where TV : unmanaged, IWordVector<TV>
+internal static class BitSlicedCounter
 {
     public const int MaxPlanes = 8;
-    TV _p0, _p1, _p2, _p3, _p4, _p5, _p6, _p7;
-    readonly int _planes;
-
-    public BitSlicedCounter(int planes)
-    {
-        if (planes is < 1 or > MaxPlanes) throw new ArgumentOutOfRangeException(nameof(planes), $"1..{MaxPlanes} planes, got {planes}");
-        _planes = planes;
-    }
 
     /// <summary>Planes needed to hold counts 0..n.</summary>
     public static int PlanesFor(int n) => 32 - BitOperations.LeadingZeroCount((uint)n);
 
-    /// <summary>All planes ← counts of +1 among the votes at words [w, w + lanes).</summary>
+    /// <summary>p0..p7 ← the bit planes of the counts of +1 among the votes at words [w, w + lanes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Count(ReadOnlySpan<PackedSigns> votes, int w)
+    public static void Count<TV>(in VoteRows votes, int w, out TV p0, out TV p1, out TV p2, out TV p3, out TV p4, out TV p5, out TV p6, out TV p7)
+        where TV : unmanaged, IWordVector<TV>
     {
-        // Work on locals so the ripple stays in registers even where the JIT keeps this struct in memory.
-        TV p0 = TV.Zero, p1 = TV.Zero, p2 = TV.Zero, p3 = TV.Zero, p4 = TV.Zero, p5 = TV.Zero, p6 = TV.Zero, p7 = TV.Zero;
-        for (int j = 0; j < votes.Length; j++)
+        p0 = TV.Zero; p1 = TV.Zero; p2 = TV.Zero; p3 = TV.Zero; p4 = TV.Zero; p5 = TV.Zero; p6 = TV.Zero; p7 = TV.Zero;
+        int n = votes.Count;
+        for (int j = 0; j < n; j += 2)
         {
-            var c = TV.Load(ref votes[j].Words[w]);
-            int top = PlanesFor(j + 1); // after j+1 votes the count fits in bitlen(j+1) planes
-            var t = p0 & c; p0 ^= c; c = t;
+            // Two votes per step: a full adder into plane 0 (one vpternlog per line on AVX-512; with
+            // b = 0 for an odd last vote it is a half adder), then the carry ripples upwards.
+            var a = votes.Load<TV>(j, w);
+            var b = j + 1 < n ? votes.Load<TV>(j + 1, w) : TV.Zero;
+            var c = (p0 & a) | (b & (p0 ^ a));
+            p0 ^= a ^ b;
+            int top = PlanesFor(Math.Min(j + 2, n)); // after these votes the count fits in this many planes
             if (top <= 1) continue;
-            t = p1 & c; p1 ^= c; c = t;
+            var t = p1 & c; p1 ^= c; c = t;
             if (top <= 2) continue;
             t = p2 & c; p2 ^= c; c = t;
             if (top <= 3) continue;
@@ -56,36 +56,77 @@ internal struct BitSlicedCounter<TV> where TV : unmanaged, IWordVector<TV>
             if (top <= 7) continue;
             p7 ^= c;
         }
-        _p0 = p0; _p1 = p1; _p2 = p2; _p3 = p3; _p4 = p4; _p5 = p5; _p6 = p6; _p7 = p7;
     }
 
-    /// <summary>Lanes where count &gt; k, and where count == k (k &lt; 2^planes).</summary>
+    /// <summary>The planes of the counts, into <paramref name="planes"/> (for kernels that go on to do arithmetic on them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Compare(int k, out TV greater, out TV equal)
+    public static void Count<TV>(in VoteRows votes, int w, Span<TV> planes) where TV : unmanaged, IWordVector<TV>
     {
+        if (planes.Length > MaxPlanes) throw new ArgumentOutOfRangeException(nameof(planes), $"at most {MaxPlanes} planes, got {planes.Length}");
+        Count<TV>(votes, w, out var p0, out var p1, out var p2, out var p3, out var p4, out var p5, out var p6, out var p7);
+        // Unrolled: passing eight vectors on to a helper made the JIT copy them through the stack.
+        switch (planes.Length)
+        {
+            case 8: planes[7] = p7; goto case 7;
+            case 7: planes[6] = p6; goto case 6;
+            case 6: planes[5] = p5; goto case 5;
+            case 5: planes[4] = p4; goto case 4;
+            case 4: planes[3] = p3; goto case 3;
+            case 3: planes[2] = p2; goto case 2;
+            case 2: planes[1] = p1; goto case 1;
+            case 1: planes[0] = p0; break;
+        }
+    }
+
+    /// <summary>
+    /// Counts the votes at words [w, w + lanes) and compares the counts with k: lanes where
+    /// count &gt; k, and where count == k (k &lt; 2^planes). Most significant plane first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CountAndCompare<TV>(in VoteRows votes, int w, int k, out TV greater, out TV equal) where TV : unmanaged, IWordVector<TV>
+    {
+        Count<TV>(votes, w, out var p0, out var p1, out var p2, out var p3, out var p4, out var p5, out var p6, out var p7);
+        int planes = PlanesFor(votes.Count);
         var gt = TV.Zero;
         var eq = TV.AllBits;
-        for (int i = _planes - 1; i >= 0; i--)
-        {
-            var plane = Plane(i);
-            if ((k >> i & 1) != 0) eq &= plane;
-            else
-            {
-                gt |= eq & plane;
-                eq &= ~plane;
-            }
-        }
+        if (planes > 7) CompareDigit(ref gt, ref eq, p7, k >> 7);
+        if (planes > 6) CompareDigit(ref gt, ref eq, p6, k >> 6);
+        if (planes > 5) CompareDigit(ref gt, ref eq, p5, k >> 5);
+        if (planes > 4) CompareDigit(ref gt, ref eq, p4, k >> 4);
+        if (planes > 3) CompareDigit(ref gt, ref eq, p3, k >> 3);
+        if (planes > 2) CompareDigit(ref gt, ref eq, p2, k >> 2);
+        if (planes > 1) CompareDigit(ref gt, ref eq, p1, k >> 1);
+        CompareDigit(ref gt, ref eq, p0, k);
         greater = gt;
         equal = eq;
     }
 
-    /// <summary>Bit i of the count of every lane.</summary>
+    /// <summary>One plane of a most-significant-first comparison with the low bit of k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly TV Plane(int i) => i switch
+    static void CompareDigit<TV>(ref TV greater, ref TV equal, TV plane, int k) where TV : unmanaged, IWordVector<TV>
     {
-        0 => _p0, 1 => _p1, 2 => _p2, 3 => _p3, 4 => _p4, 5 => _p5, 6 => _p6, 7 => _p7,
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    };
+        if ((k & 1) != 0) equal &= plane;
+        else
+        {
+            greater |= equal & plane;
+            equal &= ~plane;
+        }
+    }
+}
+
+/// <summary>
+/// The votes' word arrays, gathered once per aggregation so the counting loop loads vote j's
+/// words with one indirection and no bounds checks. Safe because <see cref="BitSlicedVotes.Gather"/>
+/// has proven every row as long as the result, and kernels only read whole vectors below its
+/// word count.
+/// </summary>
+internal readonly struct VoteRows(ulong[][] rows)
+{
+    public int Count => rows.Length;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Load<TV>(int j, int w) where TV : unmanaged, IWordVector<TV> =>
+        TV.Load(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows), j)), w));
 }
 
 internal static class BitSlicedVotes
@@ -102,10 +143,21 @@ internal static class BitSlicedVotes
             if (votes[j].Length != d) throw new ArgumentException($"vote {j} has d={votes[j].Length}, vote 0 has d={d}", nameof(votes));
     }
 
-    public static void Check(ReadOnlySpan<PackedSigns> votes, PackedSigns result)
+    /// <summary>Checks the votes against the result and gathers their rows for the kernels.</summary>
+    public static VoteRows Gather(ReadOnlySpan<PackedSigns> votes, PackedSigns result)
     {
         Check(votes);
         if (result.Length != votes[0].Length)
             throw new ArgumentException($"result has d={result.Length}, votes have d={votes[0].Length}", nameof(result));
+        return Gather(votes);
+    }
+
+    /// <summary>Checks the votes and gathers their rows for the kernels.</summary>
+    public static VoteRows Gather(ReadOnlySpan<PackedSigns> votes)
+    {
+        Check(votes);
+        var rows = new ulong[votes.Length][];
+        for (int j = 0; j < rows.Length; j++) rows[j] = votes[j].WordArray;
+        return new VoteRows(rows);
     }
 }

@@ -27,16 +27,16 @@ public static class MajorityVote
     /// <summary>Writes the vote into <paramref name="result"/> (no allocation: d/8 bytes is a large object at ResNet scale).</summary>
     public static void Aggregate(ReadOnlySpan<PackedSigns> votes, TieBreak tieBreak, in StreamKey tieCoins, PackedSigns result, SimdPath path)
     {
-        BitSlicedVotes.Check(votes, result);
+        var rows = BitSlicedVotes.Gather(votes, result);
         int words = result.WordCount, w = 0;
         switch (SimdPaths.Require(path))
         {
-            case SimdPath.Vector512: w = Run<Words8>(votes, result, 0, words, tieBreak, tieCoins); break;
-            case SimdPath.Vector256: w = Run<Words4>(votes, result, 0, words, tieBreak, tieCoins); break;
-            case SimdPath.Vector128: w = Run<Words2>(votes, result, 0, words, tieBreak, tieCoins); break;
+            case SimdPath.Vector512: w = Run<Words8>(rows, result, 0, words, tieBreak, tieCoins); break;
+            case SimdPath.Vector256: w = Run<Words4>(rows, result, 0, words, tieBreak, tieCoins); break;
+            case SimdPath.Vector128: w = Run<Words2>(rows, result, 0, words, tieBreak, tieCoins); break;
         }
-        w = Run<Word1>(votes, result, w, words, tieBreak, tieCoins);
-        for (; w < words; w++) OneWord(votes, result, w, tieBreak, tieCoins);
+        w = Run<Word1>(rows, result, w, words, tieBreak, tieCoins);
+        for (; w < words; w++) OneWord(rows, result, w, tieBreak, tieCoins);
         result.ClearTail();
     }
 
@@ -48,13 +48,12 @@ public static class MajorityVote
     /// Returns the first word not done.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static int Run<TV>(ReadOnlySpan<PackedSigns> votes, PackedSigns result, int w, int words, TieBreak tieBreak, in StreamKey tieCoins)
+    static int Run<TV>(in VoteRows votes, PackedSigns result, int w, int words, TieBreak tieBreak, in StreamKey tieCoins)
         where TV : unmanaged, IWordVector<TV>
     {
-        int n = votes.Length, half = n / 2, lanes = TV.Count;
+        int n = votes.Count, half = n / 2, lanes = TV.Count;
         bool randomTies = (n & 1) == 0 && tieBreak == TieBreak.Random;
         var fixedCoins = (n & 1) == 0 ? TV.AllBits : TV.Zero; // positive ties, or no ties at all
-        var counter = new BitSlicedCounter<TV>(BitSlicedCounter<TV>.PlanesFor(n));
         Span<ulong> output = result.Words;
         for (; w + 4 * lanes <= words; w += 4 * lanes)
         {
@@ -67,29 +66,28 @@ public static class MajorityVote
                 TV.Interleave(firstA, secondA, out coins0, out coins1);
                 TV.Interleave(firstB, secondB, out coins2, out coins3);
             }
-            Vote(ref counter, votes, w, half, coins0, output);
-            Vote(ref counter, votes, w + lanes, half, coins1, output);
-            Vote(ref counter, votes, w + 2 * lanes, half, coins2, output);
-            Vote(ref counter, votes, w + 3 * lanes, half, coins3, output);
+            Vote(votes, w, half, coins0, output);
+            Vote(votes, w + lanes, half, coins1, output);
+            Vote(votes, w + 2 * lanes, half, coins2, output);
+            Vote(votes, w + 3 * lanes, half, coins3, output);
         }
         return w;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Vote(ref BitSlicedCounter<TV> counter, ReadOnlySpan<PackedSigns> votes, int w, int half, TV coins, Span<ulong> output)
+        // Not inlined: a vector's count and compare fully inlined into their own method beat four
+        // copies that exhaust the JIT's inlining budget for Run (which then calls the operators).
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        static void Vote(in VoteRows votes, int w, int half, TV coins, Span<ulong> output)
         {
-            counter.Count(votes, w);
-            counter.Compare(half, out var positive, out var tie);
+            BitSlicedCounter.CountAndCompare<TV>(votes, w, half, out var positive, out var tie);
             TV.Store(positive | (tie & coins), ref output[w]);
         }
     }
 
     /// <summary>The last (fewer than four) words, one at a time, with the same coins.</summary>
-    static void OneWord(ReadOnlySpan<PackedSigns> votes, PackedSigns result, int w, TieBreak tieBreak, in StreamKey tieCoins)
+    static void OneWord(in VoteRows votes, PackedSigns result, int w, TieBreak tieBreak, in StreamKey tieCoins)
     {
-        int n = votes.Length;
-        var counter = new BitSlicedCounter<Word1>(BitSlicedCounter<Word1>.PlanesFor(n));
-        counter.Count(votes, w);
-        counter.Compare(n / 2, out var positive, out var tie);
+        int n = votes.Count;
+        BitSlicedCounter.CountAndCompare<Word1>(votes, w, n / 2, out var positive, out var tie);
         ulong word = Word1.GetLane(positive, 0);
         if ((n & 1) == 0)
             word |= Word1.GetLane(tie, 0) & (tieBreak == TieBreak.Positive ? ulong.MaxValue : RandomStream.At(tieCoins, (ulong)w));

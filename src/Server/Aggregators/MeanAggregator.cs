@@ -23,20 +23,18 @@ public sealed class MeanAggregator : IAggregator
 
     public static CountVector Counts(ReadOnlySpan<PackedSigns> votes)
     {
-        BitSlicedVotes.Check(votes);
-        int d = votes[0].Length, b = BitSlicedCounter<Word1>.PlanesFor(votes.Length);
+        var rows = BitSlicedVotes.Gather(votes);
+        int d = votes[0].Length, b = BitSlicedCounter.PlanesFor(votes.Length);
         var counts = new CountVector(d, votes.Length);
-        var counter = new BitSlicedCounter<Word1>(b);
-        Span<ulong> planes = stackalloc ulong[b];
+        Span<Word1> planes = stackalloc Word1[b];
         for (int w = 0; w < votes[0].WordCount; w++)
         {
-            counter.Count(votes, w);
-            for (int i = 0; i < b; i++) planes[i] = Word1.GetLane(counter.Plane(i), 0);
+            BitSlicedCounter.Count(rows, w, planes);
             int lanes = Math.Min(64, d - (w << 6));
             for (int bit = 0; bit < lanes; bit++)
             {
                 int c = 0;
-                for (int i = 0; i < b; i++) c |= (int)(planes[i] >> bit & 1) << i;
+                for (int i = 0; i < b; i++) c |= (int)(Word1.GetLane(planes[i], 0) >> bit & 1) << i;
                 counts[(w << 6) + bit] = c;
             }
         }

@@ -33,32 +33,30 @@ public static class UnbiasedSign
     /// <summary>Writes S_1 into <paramref name="result"/> without allocating.</summary>
     public static void Aggregate(ReadOnlySpan<PackedSigns> votes, in StreamKey coins, PackedSigns result, SimdPath path)
     {
-        BitSlicedVotes.Check(votes, result);
+        var rows = BitSlicedVotes.Gather(votes, result);
         int words = result.WordCount, w = 0;
         switch (SimdPaths.Require(path))
         {
-            case SimdPath.Vector512: w = Run<Words8>(votes, result, 0, words, coins); break;
-            case SimdPath.Vector256: w = Run<Words4>(votes, result, 0, words, coins); break;
-            case SimdPath.Vector128: w = Run<Words2>(votes, result, 0, words, coins); break;
+            case SimdPath.Vector512: w = Run<Words8>(rows, result, 0, words, coins); break;
+            case SimdPath.Vector256: w = Run<Words4>(rows, result, 0, words, coins); break;
+            case SimdPath.Vector128: w = Run<Words2>(rows, result, 0, words, coins); break;
         }
-        Run<Word1>(votes, result, w, words, coins);
+        Run<Word1>(rows, result, w, words, coins);
         result.ClearTail();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static int Run<TV>(ReadOnlySpan<PackedSigns> votes, PackedSigns result, int w, int words, in StreamKey coins)
+    static int Run<TV>(in VoteRows votes, PackedSigns result, int w, int words, in StreamKey coins)
         where TV : unmanaged, IWordVector<TV>
     {
-        int n = votes.Length;
-        int b = BitSlicedCounter<TV>.PlanesFor(n);
-        var counter = new BitSlicedCounter<TV>(b);
+        int n = votes.Count;
+        int b = BitSlicedCounter.PlanesFor(n);
         // The remainder R < n, plus one spare plane because it is doubled before each digit (2R < 2n).
         Span<TV> r = stackalloc TV[b + 1];
         Span<ulong> output = result.Words;
         for (; w + TV.Count <= words; w += TV.Count)
         {
-            counter.Count(votes, w);
-            for (int i = 0; i < b; i++) r[i] = counter.Plane(i);
+            BitSlicedCounter.Count(votes, w, r[..b]);
             r[b] = TV.Zero;
             var all = AtLeast(r, n);                   // p = 1 exactly where every vote is +1
             SubtractWhere(r, n, all);
