@@ -118,7 +118,7 @@ public static class SignPacker
 
     // Per 64 coordinates: compare v ≥ 0 lane-wise, gather the lane masks into one word, and
     // OR-accumulate "exponent all ones" (NaN/Inf) so the finiteness check costs no branch per vector.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static bool PackWords512(ref float v0, Span<ulong> words, int full)
     {
         var zero = Vector512<float>.Zero;
@@ -141,7 +141,7 @@ public static class SignPacker
         return bad == Vector512<uint>.Zero;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static bool PackWords256(ref float v0, Span<ulong> words, int full)
     {
         var zero = Vector256<float>.Zero;
@@ -162,7 +162,7 @@ public static class SignPacker
         return bad == Vector256<uint>.Zero;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static bool PackWords128(ref float v0, Span<ulong> words, int full)
     {
         var zero = Vector128<float>.Zero;

@@ -47,7 +47,7 @@ public static class MajorityVote
     /// each vector is counted, compared and stored while few registers are live.
     /// Returns the first word not done.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static int Run<TV>(in VoteRows votes, PackedSigns result, int w, int words, TieBreak tieBreak, in StreamKey tieCoins)
         where TV : unmanaged, IWordVector<TV>
     {
@@ -66,16 +66,17 @@ public static class MajorityVote
                 TV.Interleave(firstA, secondA, out coins0, out coins1);
                 TV.Interleave(firstB, secondB, out coins2, out coins3);
             }
-            Vote(votes, w, half, coins0, output);
-            Vote(votes, w + lanes, half, coins1, output);
-            Vote(votes, w + 2 * lanes, half, coins2, output);
-            Vote(votes, w + 3 * lanes, half, coins3, output);
+            // A loop, not four copies: one inlined count-and-compare stays within the JIT's inlining
+            // budget for this method (four copies exhaust it, and then the operators become calls).
+            for (int i = 0; i < 4; i++)
+            {
+                var coins = i switch { 0 => coins0, 1 => coins1, 2 => coins2, _ => coins3 };
+                Vote(votes, w + i * lanes, half, coins, output);
+            }
         }
         return w;
 
-        // Not inlined: a vector's count and compare fully inlined into their own method beat four
-        // copies that exhaust the JIT's inlining budget for Run (which then calls the operators).
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Vote(in VoteRows votes, int w, int half, TV coins, Span<ulong> output)
         {
             BitSlicedCounter.CountAndCompare<TV>(votes, w, half, out var positive, out var tie);

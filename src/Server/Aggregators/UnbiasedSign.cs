@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using SignActors.Messages.Packing;
 using SignActors.Messages.Simd;
@@ -45,11 +46,12 @@ public static class UnbiasedSign
         result.ClearTail();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static int Run<TV>(in VoteRows votes, PackedSigns result, int w, int words, in StreamKey coins)
         where TV : unmanaged, IWordVector<TV>
     {
         int n = votes.Count;
+        if (BitOperations.IsPow2(n)) return RunPowerOfTwo<TV>(votes, result, w, words, coins);
         int b = BitSlicedCounter.PlanesFor(n);
         // The remainder R < n, plus one spare plane because it is doubled before each digit (2R < 2n).
         Span<TV> r = stackalloc TV[b + 1];
@@ -62,7 +64,7 @@ public static class UnbiasedSign
             SubtractWhere(r, n, all);
             var positive = all;
             var undecided = ~all;
-            TV coinsEven = TV.Zero, coinsOdd = TV.Zero;
+            TV u0 = TV.Zero, u1 = TV.Zero, u2 = TV.Zero, u3 = TV.Zero;
             for (int digit = 0; digit < MaxDigits; digit++)
             {
                 var nonZero = TV.Zero;
@@ -73,15 +75,65 @@ public static class UnbiasedSign
                 r[0] = TV.Zero;
                 var p = AtLeast(r, n);                 // next binary digit of c/n
                 SubtractWhere(r, n, p);
-                if ((digit & 1) == 0)
-                    Philox4x32.Outputs(coins, TV.Sequence(32UL * (ulong)w + (ulong)(digit >> 1), 32), out coinsEven, out coinsOdd);
-                var u = (digit & 1) == 0 ? coinsEven : coinsOdd;
-                positive |= undecided & p & ~u;          // U's digit 0 < p's digit 1 ⇒ U < p
-                undecided &= ~(p ^ u);
+                if ((digit & 3) == 0) CoinDigits(coins, w, digit, out u0, out u1, out u2, out u3);
+                Decide(ref positive, ref undecided, p, (digit & 3) switch { 0 => u0, 1 => u1, 2 => u2, _ => u3 });
             }
             TV.Store(positive, ref output[w]);
         }
         return w;
+    }
+
+    /// <summary>
+    /// n = 2^s: the binary digits of c/n are the count's own bits, planes s−1 … 0, and plane s is
+    /// set only where c = n. Same coins and same decisions as the long division, without it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static int RunPowerOfTwo<TV>(in VoteRows votes, PackedSigns result, int w, int words, in StreamKey coins)
+        where TV : unmanaged, IWordVector<TV>
+    {
+        int s = BitOperations.Log2((uint)votes.Count);
+        Span<TV> planes = stackalloc TV[s + 1];
+        Span<ulong> output = result.Words;
+        for (; w + TV.Count <= words; w += TV.Count)
+        {
+            BitSlicedCounter.Count(votes, w, planes);
+            var positive = planes[s];
+            var undecided = ~positive;
+            for (int digit = 0; digit < s && !TV.IsZero(undecided); digit += 4)
+            {
+                CoinDigits<TV>(coins, w, digit, out var u0, out var u1, out var u2, out var u3);
+                Decide(ref positive, ref undecided, planes[s - 1 - digit], u0);
+                if (digit + 1 < s) Decide(ref positive, ref undecided, planes[s - 2 - digit], u1);
+                if (digit + 2 < s) Decide(ref positive, ref undecided, planes[s - 3 - digit], u2);
+                if (digit + 3 < s) Decide(ref positive, ref undecided, planes[s - 4 - digit], u3);
+            }
+            TV.Store(positive, ref output[w]); // lanes still undecided have p's digits exhausted: −1
+        }
+        return w;
+    }
+
+    /// <summary>
+    /// Coin digits first … first+3 (first a multiple of 4) for the words at w: digit i of word v is
+    /// output 2·(32v + ⌊i/2⌋) + (i mod 2), i.e. both halves of block 32v + ⌊i/2⌋; two such
+    /// blocks per lane, computed side by side.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CoinDigits<TV>(in StreamKey coins, int w, int first, out TV u0, out TV u1, out TV u2, out TV u3)
+        where TV : unmanaged, IWordVector<TV>
+    {
+        ulong block = 32UL * (ulong)w + (ulong)(first >> 1);
+        Philox4x32.Outputs(coins, TV.Sequence(block, 32), TV.Sequence(block + 1, 32), out u0, out u1, out u2, out u3);
+    }
+
+    /// <summary>
+    /// One digit of U &lt; p on the undecided lanes: U's digit 0 against p's 1 decides +1, the
+    /// other difference decides −1, equal digits stay undecided.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Decide<TV>(ref TV positive, ref TV undecided, TV p, TV u) where TV : unmanaged, IWordVector<TV>
+    {
+        positive |= undecided & p & ~u;
+        undecided &= ~(p ^ u);
     }
 
     /// <summary>R ≥ n, lane-wise, over bit-sliced planes.</summary>

@@ -41,19 +41,24 @@ public static class Philox4x32
             Round(ref x0, ref x1, ref x2, ref x3, TV.Broadcast(k0), TV.Broadcast(k1));
             k0 += W0; k1 += W1;
         }
+        var low = TV.Broadcast(0xFFFF_FFFFUL);
+        x0 &= low; x1 &= low; x2 &= low; x3 &= low;
     }
 
-    /// <summary>One Philox round on Count blocks (each lane holds one 32-bit word in its low half).</summary>
+    /// <summary>
+    /// One Philox round on Count blocks: each lane's low half holds one 32-bit word. The high
+    /// halves are left as garbage — the multiplies read only low halves and the xors never move
+    /// high bits down — so masking happens once, after the last round (two operations fewer per round).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Round<TV>(ref TV x0, ref TV x1, ref TV x2, ref TV x3, TV k0, TV k1) where TV : unmanaged, IWordVector<TV>
     {
-        var low = TV.Broadcast(0xFFFF_FFFFUL);
         var p0 = TV.MultiplyLow32(x0, TV.Broadcast(M0));
         var p1 = TV.MultiplyLow32(x2, TV.Broadcast(M1));
         var n0 = (p1 >>> 32) ^ x1 ^ k0;
         var n2 = (p0 >>> 32) ^ x3 ^ k1;
-        x1 = p1 & low;
-        x3 = p0 & low;
+        x1 = p1;
+        x3 = p0;
         x0 = n0;
         x2 = n2;
     }
@@ -102,7 +107,8 @@ public static class Philox4x32
             Round(ref b0, ref b1, ref b2, ref b3, kk0, kk1);
             k0 += W0; k1 += W1;
         }
-        firstA = a0 | (a1 << 32); secondA = a2 | (a3 << 32);
-        firstB = b0 | (b1 << 32); secondB = b2 | (b3 << 32);
+        var low = TV.Broadcast(0xFFFF_FFFFUL);
+        firstA = (a0 & low) | (a1 << 32); secondA = (a2 & low) | (a3 << 32);
+        firstB = (b0 & low) | (b1 << 32); secondB = (b2 & low) | (b3 << 32);
     }
 }

@@ -58,7 +58,7 @@ public static class SignStep
         for (; k < x.Length; k++) x[k] = x[k] - step * (a[k] + weightDecay * x[k]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static int Apply512(ReadOnlySpan<ulong> words, Span<float> x, float step, float weightDecay)
     {
         var laneBits = Vector512.Create(1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u, 512u, 1024u, 2048u, 4096u, 8192u, 16384u, 32768u);
@@ -81,7 +81,7 @@ public static class SignStep
         return k;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static int Apply256(ReadOnlySpan<ulong> words, Span<float> x, float step, float weightDecay)
     {
         var laneBits = Vector256.Create(1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u);
@@ -104,7 +104,7 @@ public static class SignStep
         return k;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static int Apply128(ReadOnlySpan<ulong> words, Span<float> x, float step, float weightDecay)
     {
         var laneBits = Vector128.Create(1u, 2u, 4u, 8u);

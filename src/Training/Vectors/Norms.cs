@@ -76,7 +76,7 @@ public static class Norms
         public static Vector256<double> Vector(Vector256<double> x) => x;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static double Reduce<T>(ReadOnlySpan<float> v) where T : ITerm
     {
         Span<double> acc = stackalloc double[Lanes];

@@ -96,6 +96,47 @@ public class AggregatorTests
         Assert.InRange(mean, m - bound, m + bound);
     }
 
+    /// <summary>
+    /// S_1 coordinate by coordinate, straight from its documented definition: long division of
+    /// c/n digit by digit against coin digit i of word w = bit (k mod 64) of stream output
+    /// 2·(32w + ⌊i/2⌋) + (i mod 2); +1 at the first digit where U's is 0 and p's is 1.
+    /// </summary>
+    static PackedSigns S1Reference(PackedSigns[] votes, StreamKey key)
+    {
+        int n = votes.Length, d = votes[0].Length;
+        var result = new PackedSigns(d);
+        for (int k = 0; k < d; k++)
+        {
+            int c = votes.Count(v => v.IsPositive(k));
+            bool plus = c == n;
+            for (int i = 0, remainder = c; !plus && i < 64 && remainder != 0; i++)
+            {
+                remainder *= 2;
+                int pDigit = remainder >= n ? 1 : 0;
+                remainder -= pDigit * n;
+                ulong coins = RandomStream.At(key, 2 * (32 * (ulong)(k / 64) + (ulong)(i / 2)) + (ulong)(i % 2));
+                int uDigit = (int)(coins >> (k % 64) & 1);
+                if (uDigit != pDigit)
+                {
+                    plus = uDigit < pDigit;
+                    break;
+                }
+            }
+            if (plus) result.Words[k >> 6] |= 1UL << (k & 63);
+        }
+        return result;
+    }
+
+    [Theory]
+    [InlineData(1)] [InlineData(2)] [InlineData(3)] [InlineData(4)] [InlineData(5)] [InlineData(8)] [InlineData(16)] [InlineData(17)]
+    public void S1_equals_the_coordinate_by_coordinate_definition_on_every_path(int n)
+    {
+        var votes = RandomVotes(n, 2500, 40 + n);
+        var expected = S1Reference(votes, S1Coins);
+        foreach (var path in SimdPaths.Supported)
+            Assert.Equal(expected, UnbiasedSign.Aggregate(votes, S1Coins, path));
+    }
+
     [Fact]
     public void S1_paths_agree_and_depend_only_on_key_and_counts()
     {
