@@ -1,4 +1,5 @@
 using SignActors.Messages.Simd;
+using SignActors.Training.Numerics;
 
 namespace SignActors.Training.Randomness;
 
@@ -74,12 +75,38 @@ public struct RandomStream
         return (int)(m >> 32);
     }
 
-    /// <summary>Standard normal (Box–Muller on two 53-bit uniforms; uses two outputs).</summary>
+    /// <summary>
+    /// Standard normal by Marsaglia's polar method: uniform points in the unit disc (two outputs
+    /// per try, π/4 accepted) and <see cref="PortableMath.Log"/> (no libm: same value on every host).
+    /// </summary>
     public double NextNormal()
     {
-        double u1 = 1.0 - NextDouble(); // (0, 1]
-        double u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        while (true)
+        {
+            double u = 2 * NextDouble() - 1, v = 2 * NextDouble() - 1;
+            double s = u * u + v * v;
+            if (s is > 0 and < 1) return u * Math.Sqrt(-2 * PortableMath.Log(s) / s);
+        }
+    }
+
+    /// <summary>Gamma(shape, 1) by Marsaglia–Tsang (shape &lt; 1 boosted by U^(1/shape)); portable math only.</summary>
+    public double NextGamma(double shape)
+    {
+        if (!(shape > 0) || double.IsInfinity(shape)) throw new ArgumentOutOfRangeException(nameof(shape), $"gamma shape must be positive and finite, got {shape}");
+        if (shape < 1)
+        {
+            double boost = PortableMath.Exp(PortableMath.Log(1.0 - NextDouble()) / shape); // U^(1/shape), U in (0, 1]
+            return NextGamma(shape + 1) * boost;
+        }
+        double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double x = NextNormal(), t = 1 + c * x;
+            if (t <= 0) continue;
+            double v = t * t * t, u = 1.0 - NextDouble();
+            if (u < 1 - 0.0331 * (x * x) * (x * x)) return d * v;
+            if (PortableMath.Log(u) < 0.5 * x * x + d * (1 - v + PortableMath.Log(v))) return d * v;
+        }
     }
 
     /// <summary>Fills <paramref name="destination"/> with outputs start, start+1, … of <paramref name="key"/>.</summary>
