@@ -1,0 +1,183 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using SignActors.Training.Data;
+using SignActors.Training.Vectors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SignActors.Training.Models;
+
+/// <summary>Test loss (mean cross-entropy) and accuracy over a set of records.</summary>
+public readonly record struct Evaluation(double Loss, double Accuracy, int Records);
+
+/// <summary>‖∇f‖₁ and ‖∇f‖₂ of the full gradient of the mean loss over a probe set.</summary>
+public readonly record struct GradientNorms(double L1, double L2);
+
+/// <summary>
+/// One replica's model (SPEC §11): every trainable parameter is a view into one contiguous
+/// float32 vector <see cref="Parameters"/> (layout: <see cref="Layout"/>), and every parameter's
+/// <c>.grad</c> is a view into one flat <see cref="Gradient"/>, so backward accumulates straight
+/// into it. Both live on the replica's device. Every step and evaluation runs in its own
+/// <c>torch.NewDisposeScope()</c>; nothing but the two flat vectors outlives a call.
+/// </summary>
+public sealed class FlatModel : IDisposable
+{
+    readonly nn.Module<Tensor, Tensor> _module;
+    readonly Tensor _swap; // holds x_t while a gradient is taken at another point
+
+    public FlatModel(ModelKind kind, ulong seed, Device? device = null)
+    {
+        Kind = kind;
+        Device = device ?? CPU;
+        _module = ModelZoo.Create(kind);
+        Layout = new ParameterLayout(_module);
+        var initial = ParameterInit.Values(_module, Layout, seed);
+        _module.to(Device);
+        Parameters = torch.tensor(initial, ScalarType.Float32).to(Device);
+        Gradient = torch.zeros(Layout.Length, ScalarType.Float32, Device);
+        _swap = torch.empty(Layout.Length, ScalarType.Float32, Device);
+        using (no_grad())
+        {
+            var parameters = _module.named_parameters().ToArray();
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                var (name, p) = parameters[i];
+                var slot = Layout.Slots[i];
+                if (slot.Name != name) throw new InvalidOperationException($"layout slot {i} is {slot.Name}, module says {name}");
+                p.set_(Parameters.narrow(0, slot.Offset, slot.Length).view(slot.Shape));
+                p.grad = Gradient.narrow(0, slot.Offset, slot.Length).view(slot.Shape);
+            }
+        }
+    }
+
+    public ModelKind Kind { get; }
+    public Device Device { get; }
+    public ParameterLayout Layout { get; }
+
+    /// <summary>d.</summary>
+    public int Dimension => Layout.Length;
+
+    /// <summary>The flat parameter vector x (the module's parameters are views of it).</summary>
+    public Tensor Parameters { get; }
+
+    /// <summary>The flat gradient of the last <see cref="Step"/> (the parameters' .grad are views of it).</summary>
+    public Tensor Gradient { get; }
+
+    public bool OnCpu => Device.type == DeviceType.CPU;
+
+    /// <summary>The parameters as a span, without a copy (CPU replicas).</summary>
+    public Span<float> ParameterSpan => CpuSpan(Parameters);
+
+    /// <summary>The gradient as a span, without a copy (CPU replicas).</summary>
+    public Span<float> GradientSpan => CpuSpan(Gradient);
+
+    Span<float> CpuSpan(Tensor t) => OnCpu
+        ? MemoryMarshal.Cast<byte, float>(t.bytes)
+        : throw new InvalidOperationException($"the flat vectors live on {Device}; use the tensor, or DeviceSigns");
+
+    /// <summary>The module's output for a batch, without building a graph (tests, evaluation).</summary>
+    public Tensor Forward(Tensor images)
+    {
+        using (no_grad()) return _module.forward(images);
+    }
+
+    /// <summary>Forward and backward on one minibatch: <see cref="Gradient"/> ← ∇ mean cross-entropy at x; returns the loss.</summary>
+    public float Step(Tensor images, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        _module.train();
+        Gradient.zero_();
+        var loss = nn.functional.cross_entropy(_module.forward(images), labels);
+        loss.backward();
+        return loss.item<float>();
+    }
+
+    /// <summary>
+    /// The gradient at another point <paramref name="at"/> (STORM's ∇f(x_{t−1}; ξ_t)) on the same
+    /// minibatch, into <see cref="Gradient"/>, without rebuilding the module: x is swapped out and
+    /// back, so <see cref="Parameters"/> is unchanged afterwards, bit for bit.
+    /// </summary>
+    public float StepAt(Tensor at, Tensor images, Tensor labels)
+    {
+        if (at.shape.Length != 1 || at.shape[0] != Dimension) throw new ArgumentException($"point has shape [{string.Join(", ", at.shape)}], the model d={Dimension}", nameof(at));
+        using (no_grad())
+        {
+            _swap.copy_(Parameters);
+            Parameters.copy_(at);
+        }
+        try { return Step(images, labels); }
+        finally
+        {
+            using (no_grad()) Parameters.copy_(_swap);
+        }
+    }
+
+    /// <summary>Mean cross-entropy and accuracy over <paramref name="records"/> of <paramref name="set"/>, in batches, without gradients.</summary>
+    public Evaluation Evaluate(Cifar100Set set, IReadOnlyList<int> records, MinibatchBuilder batches)
+    {
+        double lossSum = 0;
+        long correct = 0;
+        _module.eval();
+        var indices = new int[batches.Capacity];
+        for (int start = 0; start < records.Count; start += batches.Capacity)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            int b = Math.Min(batches.Capacity, records.Count - start);
+            for (int i = 0; i < b; i++) indices[i] = records[start + i];
+            var (images, labels) = batches.Build(set, indices.AsSpan(0, b), Device);
+            var logits = _module.forward(images);
+            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+            correct += logits.argmax(1).eq(labels).sum().item<long>();
+        }
+        _module.train();
+        return new Evaluation(lossSum / records.Count, (double)correct / records.Count, records.Count);
+    }
+
+    /// <summary>
+    /// The full gradient of the mean loss over the probe records (backward accumulates the batches
+    /// into <see cref="Gradient"/>), and its ℓ1 and ℓ2 norms in the canonical summation order.
+    /// </summary>
+    public GradientNorms FullGradientNorms(Cifar100Set set, IReadOnlyList<int> probe, MinibatchBuilder batches)
+    {
+        Gradient.zero_();
+        var indices = new int[batches.Capacity];
+        for (int start = 0; start < probe.Count; start += batches.Capacity)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(batches.Capacity, probe.Count - start);
+            for (int i = 0; i < b; i++) indices[i] = probe[start + i];
+            var (images, labels) = batches.Build(set, indices.AsSpan(0, b), Device);
+            var loss = nn.functional.cross_entropy(_module.forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count);
+            loss.backward();
+        }
+        if (OnCpu) return new GradientNorms(Norms.L1(GradientSpan), Norms.L2(GradientSpan));
+        using var copy = Gradient.cpu();
+        var span = MemoryMarshal.Cast<byte, float>(copy.bytes);
+        return new GradientNorms(Norms.L1(span), Norms.L2(span));
+    }
+
+    /// <summary>SHA-256 of the parameter bytes (little-endian float32 in layout order): equal ⇔ bit-identical replicas.</summary>
+    public ParameterHash Hash()
+    {
+        if (OnCpu) return ParameterHash.Of(ParameterSpan);
+        using var copy = Parameters.cpu();
+        return ParameterHash.Of(MemoryMarshal.Cast<byte, float>(copy.bytes));
+    }
+
+    public void Dispose()
+    {
+        _module.Dispose();
+        Parameters.Dispose();
+        Gradient.Dispose();
+        _swap.Dispose();
+    }
+}
+
+/// <summary>SHA-256 of a flat float32 vector; <see cref="Short"/> is its first 8 bytes in hex, for logs.</summary>
+public readonly record struct ParameterHash(string Hex)
+{
+    public static ParameterHash Of(ReadOnlySpan<float> values) => new(Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(values))));
+    public string Short => Hex[..16];
+    public override string ToString() => Hex;
+}

@@ -1,0 +1,150 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SignActors.Training.Models;
+
+public enum ModelKind { Mlp, CnnSmall, ResNet18, ResNet50 }
+
+/// <summary>
+/// The models every replica builds identically (SPEC §11). Normalisation is GroupNorm only — no
+/// running statistics to drift apart between replicas — and every parameter is set explicitly by
+/// <see cref="ParameterInit"/>, never left to a module default.
+/// <list type="bullet">
+/// <item><c>mlp</c>: 3072 → 128 → 128 → 100, ReLU (0.42 M parameters).</item>
+/// <item><c>cnn-small</c> (CPU default): four 3×3 conv + GroupNorm(8) + ReLU layers of 32, 64, 128,
+///   128 channels (stride 1, 2, 2, 2), global average pool, linear to 100 (0.25 M).</item>
+/// <item><c>resnet18</c>: the CIFAR ResNet-18 (3×3 stem, no max-pool, stages 64–512 of two basic
+///   blocks), GroupNorm(32) (11.2 M).</item>
+/// <item><c>resnet50</c>: the CIFAR ResNet-50 (bottlenecks 3-4-6-3, width 64–512, expansion 4),
+///   GroupNorm(32) — the seeds' distributed model, for GPU hosts (23.7 M).</item>
+/// </list>
+/// </summary>
+public static class ModelZoo
+{
+    public const int Classes = 100;
+
+    public static IReadOnlyList<string> Names { get; } = new[] { "mlp", "cnn-small", "resnet18", "resnet50" };
+
+    public static ModelKind Parse(string name) => name switch
+    {
+        "mlp" => ModelKind.Mlp,
+        "cnn-small" => ModelKind.CnnSmall,
+        "resnet18" => ModelKind.ResNet18,
+        "resnet50" => ModelKind.ResNet50,
+        _ => throw new ArgumentException($"unknown model '{name}'; one of: {string.Join(", ", Names)}"),
+    };
+
+    public static string Name(ModelKind kind) => Names[(int)kind];
+
+    public static Module<Tensor, Tensor> Create(ModelKind kind) => kind switch
+    {
+        ModelKind.Mlp => Sequential(
+            ("flatten", Flatten()),
+            ("fc1", Linear(3 * 32 * 32, 128)), ("relu1", ReLU()),
+            ("fc2", Linear(128, 128)), ("relu2", ReLU()),
+            ("fc3", Linear(128, Classes))),
+        ModelKind.CnnSmall => Sequential(
+            ("conv1", Conv2d(3, 32, 3, stride: 1, padding: 1, bias: false)), ("norm1", GroupNorm(8, 32)), ("relu1", ReLU()),
+            ("conv2", Conv2d(32, 64, 3, stride: 2, padding: 1, bias: false)), ("norm2", GroupNorm(8, 64)), ("relu2", ReLU()),
+            ("conv3", Conv2d(64, 128, 3, stride: 2, padding: 1, bias: false)), ("norm3", GroupNorm(8, 128)), ("relu3", ReLU()),
+            ("conv4", Conv2d(128, 128, 3, stride: 2, padding: 1, bias: false)), ("norm4", GroupNorm(8, 128)), ("relu4", ReLU()),
+            ("pool", AdaptiveAvgPool2d(1)), ("flatten", Flatten()),
+            ("fc", Linear(128, Classes))),
+        ModelKind.ResNet18 => new ResNet("resnet18", bottleneck: false, new[] { 2, 2, 2, 2 }),
+        ModelKind.ResNet50 => new ResNet("resnet50", bottleneck: true, new[] { 3, 4, 6, 3 }),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    internal static Module<Tensor, Tensor> Norm(long channels) => GroupNorm(Math.Min(32, channels), channels);
+}
+
+/// <summary>The CIFAR ResNet: 3×3 stem, four stages (64, 128, 256, 512; stride 1, 2, 2, 2), pool, linear.</summary>
+internal sealed class ResNet : Module<Tensor, Tensor>
+{
+    readonly Module<Tensor, Tensor> stem, stemNorm, stages, fc;
+
+    public ResNet(string name, bool bottleneck, int[] blocks) : base(name)
+    {
+        stem = Conv2d(3, 64, 3, stride: 1, padding: 1, bias: false);
+        stemNorm = ModelZoo.Norm(64);
+        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        long channels = 64;
+        int expansion = bottleneck ? 4 : 1;
+        for (int stage = 0; stage < 4; stage++)
+        {
+            long width = 64L << stage;
+            for (int b = 0; b < blocks[stage]; b++)
+            {
+                long stride = stage > 0 && b == 0 ? 2 : 1;
+                layers.Add(($"stage{stage + 1}_block{b + 1}", bottleneck
+                    ? new Bottleneck("bottleneck", channels, width, stride)
+                    : new BasicBlock("basic", channels, width, stride)));
+                channels = width * expansion;
+            }
+        }
+        stages = Sequential(layers);
+        fc = Linear(channels, ModelZoo.Classes);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var h = functional.relu(stemNorm.forward(stem.forward(x)));
+        h = stages.forward(h);
+        h = functional.adaptive_avg_pool2d(h, 1).flatten(1);
+        return fc.forward(h);
+    }
+}
+
+internal sealed class BasicBlock : Module<Tensor, Tensor>
+{
+    readonly Module<Tensor, Tensor> conv1, norm1, conv2, norm2;
+    readonly Module<Tensor, Tensor>? shortcut;
+
+    public BasicBlock(string name, long input, long width, long stride) : base(name)
+    {
+        conv1 = Conv2d(input, width, 3, stride: stride, padding: 1, bias: false);
+        norm1 = ModelZoo.Norm(width);
+        conv2 = Conv2d(width, width, 3, stride: 1, padding: 1, bias: false);
+        norm2 = ModelZoo.Norm(width);
+        if (stride != 1 || input != width)
+            shortcut = Sequential(("conv", Conv2d(input, width, 1, stride: stride, bias: false)), ("norm", ModelZoo.Norm(width)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var h = functional.relu(norm1.forward(conv1.forward(x)));
+        h = norm2.forward(conv2.forward(h));
+        return functional.relu(h + (shortcut is null ? x : shortcut.forward(x)));
+    }
+}
+
+internal sealed class Bottleneck : Module<Tensor, Tensor>
+{
+    readonly Module<Tensor, Tensor> conv1, norm1, conv2, norm2, conv3, norm3;
+    readonly Module<Tensor, Tensor>? shortcut;
+
+    public Bottleneck(string name, long input, long width, long stride) : base(name)
+    {
+        long output = width * 4;
+        conv1 = Conv2d(input, width, 1, bias: false);
+        norm1 = ModelZoo.Norm(width);
+        conv2 = Conv2d(width, width, 3, stride: stride, padding: 1, bias: false);
+        norm2 = ModelZoo.Norm(width);
+        conv3 = Conv2d(width, output, 1, bias: false);
+        norm3 = ModelZoo.Norm(output);
+        if (stride != 1 || input != output)
+            shortcut = Sequential(("conv", Conv2d(input, output, 1, stride: stride, bias: false)), ("norm", ModelZoo.Norm(output)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var h = functional.relu(norm1.forward(conv1.forward(x)));
+        h = functional.relu(norm2.forward(conv2.forward(h)));
+        h = norm3.forward(conv3.forward(h));
+        return functional.relu(h + (shortcut is null ? x : shortcut.forward(x)));
+    }
+}
