@@ -3,6 +3,9 @@ using Akka.Configuration;
 using SignActors.Host.Bench;
 using SignActors.Host.Configuration;
 using SignActors.Training.Algorithms;
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+using TorchSharp;
 
 namespace SignActors.Host;
 
@@ -45,6 +48,8 @@ public static class Program
         if (rounds < 1) throw new ConfigurationException($"signactors.rounds must be ≥ 1, got {rounds}");
         var spec = AlgorithmSettings.Read(config, nodes);
         var schedule = AlgorithmSettings.ReadSchedule(config, rounds);
+        var data = DataSettings.Read(config, nodes);
+        var model = ModelSettings.Read(config);
 
         stdout.WriteLine($"config: {path ?? "embedded reference.conf"}");
         stdout.WriteLine(config.GetConfig("signactors").Root.ToString(2));
@@ -56,7 +61,18 @@ public static class Program
         stdout.WriteLine($"  update     {spec.Update}{(spec.Update == UpdateKind.Optimizer ? $" ({Names.Of(spec.Optimizer.Kind)})" : "")}, weight decay {spec.WeightDecay}");
         stdout.WriteLine($"  η_1 = {schedule.At(1)}, η_T = {schedule.At(rounds)} over T = {rounds} rounds");
         stdout.WriteLine();
-        stdout.WriteLine("The federation itself (actors, data, models) lands with the next issues; this build resolves and validates the run.");
+        var (train, test) = data.Load(line => stdout.WriteLine(line));
+        stdout.WriteLine($"data: {train.Count:N0} train records ({train.Source}), {test.Count:N0} test records ({test.Source})");
+        var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, nodes, data.Partition, (ulong)config.GetLong("signactors.seed"));
+        stdout.WriteLine($"partition {data.Partition}:");
+        foreach (var shard in shards) stdout.WriteLine($"  {shard}");
+
+        torch.set_num_threads(model.TorchThreads);
+        var device = ReplicaDevice.Resolve(model.Device, 0, line => stdout.WriteLine(line));
+        using var replica = new FlatModel(model.Kind, (ulong)config.GetLong("signactors.seed"), device);
+        stdout.WriteLine($"model {ModelZoo.Name(model.Kind)}: d = {replica.Dimension:N0} parameters on {device}, {model.TorchThreads} torch thread(s), batch {model.BatchSize}; initial parameter hash {replica.Hash().Short}");
+        stdout.WriteLine();
+        stdout.WriteLine("The federation itself (node and server actors, rounds) lands with the next issue; this build resolves the run, its data and its model.");
         return 0;
     }
 
@@ -64,7 +80,7 @@ public static class Program
     static int Guarded(TextWriter stderr, Func<int> body)
     {
         try { return body(); }
-        catch (ConfigurationException e)
+        catch (Exception e) when (e is ConfigurationException or DataFileException)
         {
             stderr.WriteLine($"signactors: {e.Message}");
             return 2;

@@ -1,0 +1,68 @@
+using Akka.Configuration;
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+
+namespace SignActors.Host.Configuration;
+
+/// <summary>`signactors.data`, read and validated once.</summary>
+public sealed record DataSettings(string Source, string Directory, string CacheDirectory, SyntheticSpec Synthetic, PartitionSpec Partition)
+{
+    public static DataSettings Read(Config root, int nodes)
+    {
+        var c = root.GetConfig("signactors.data") ?? throw new ConfigurationException("missing section signactors.data");
+        string source = c.GetString("source");
+        if (source is not ("synthetic" or "cifar100"))
+            throw new ConfigurationException($"signactors.data.source: '{source}' is not one of synthetic, cifar100");
+        string directory = ExpandHome(c.GetString("directory") ?? "");
+        if (source == "cifar100" && directory.Length == 0)
+            throw new ConfigurationException("signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)");
+        var synthetic = new SyntheticSpec((ulong)c.GetLong("synthetic.seed"), c.GetInt("synthetic.train-per-class"), c.GetInt("synthetic.test-per-class"));
+        try { synthetic.Validate(); }
+        catch (ArgumentException e) { throw new ConfigurationException($"signactors.data.synthetic: {FirstLine(e)}"); }
+
+        string kind = c.GetString("partition.kind");
+        PartitionSpec partition = kind switch
+        {
+            "iid" => PartitionSpec.Iid,
+            "label-skew" => PartitionSpec.LabelSkew(c.GetString("partition.classes-per-node") is "auto"
+                ? (Cifar100Set.FineClasses + nodes - 1) / nodes
+                : c.GetInt("partition.classes-per-node")),
+            "dirichlet" => PartitionSpec.Dirichlet(c.GetDouble("partition.alpha")),
+            _ => throw new ConfigurationException($"signactors.data.partition.kind: '{kind}' is not one of {string.Join(", ", PartitionSpec.Names)}"),
+        };
+        try { Partitioner.Validate(partition, Cifar100Set.FineClasses, nodes); }
+        catch (ArgumentException e) { throw new ConfigurationException($"signactors.data.partition: {FirstLine(e)}"); }
+        return new DataSettings(source, directory, ExpandHome(c.GetString("cache-directory")), synthetic, partition);
+    }
+
+    /// <summary>The train and test sets: the real files, or the cached synthetic set.</summary>
+    public (Cifar100Set Train, Cifar100Set Test) Load(Action<string> log) => Source == "cifar100"
+        ? Cifar100File.ReadDirectory(Directory)
+        : SyntheticCifar100.LoadOrCreate(Synthetic, CacheDirectory, log);
+
+    static string ExpandHome(string path) =>
+        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
+            : path;
+
+    internal static string FirstLine(Exception e) => e.Message.Split(" (Parameter")[0];
+}
+
+/// <summary>`signactors.model`, read and validated once.</summary>
+public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThreads, int BatchSize)
+{
+    public static ModelSettings Read(Config root)
+    {
+        var c = root.GetConfig("signactors.model") ?? throw new ConfigurationException("missing section signactors.model");
+        ModelKind kind;
+        try { kind = ModelZoo.Parse(c.GetString("name")); }
+        catch (ArgumentException e) { throw new ConfigurationException($"signactors.model.name: {DataSettings.FirstLine(e)}"); }
+        string device = c.GetString("device");
+        try { ReplicaDevice.Validate(device); }
+        catch (ArgumentException e) { throw new ConfigurationException($"signactors.model.device: {DataSettings.FirstLine(e)}"); }
+        int threads = c.GetInt("torch-threads"), batch = c.GetInt("batch-size");
+        if (threads < 1) throw new ConfigurationException($"signactors.model.torch-threads must be ≥ 1, got {threads}");
+        if (batch < 1) throw new ConfigurationException($"signactors.model.batch-size must be ≥ 1, got {batch}");
+        return new ModelSettings(kind, device, threads, batch);
+    }
+}
