@@ -25,13 +25,45 @@ public static class Program
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
         var nodes = new Option<int[]>("--n") { Description = "vote counts n to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultNodes.ToArray() };
         var minMs = new Option<double>("--min-ms") { Description = "minimum measured time per kernel", DefaultValueFactory = _ => 300 };
-        var bench = new Command("bench", "Time the packed-sign kernels against baselines measured in the same run.") { dims, nodes, minMs };
+        var suite = new Option<string[]>("--suite") { Description = "kernels, training, or both", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training" } };
+        var models = new Option<string[]>("--models") { Description = "models for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => TrainingBench.DefaultModels.ToArray() };
+        var batches = new Option<int[]>("--batch") { Description = "batch sizes for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 32, 128 } };
+        var threads = new Option<int[]>("--threads") { Description = "torch thread counts for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 1, 2 } };
+        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads };
         bench.SetAction(parse => Guarded(stderr, () =>
         {
-            new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
+            var suites = parse.GetValue(suite)!;
+            foreach (var s in suites)
+                if (s is not ("kernels" or "training")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training");
+            foreach (var m in parse.GetValue(models)!)
+                if (!ModelZoo.Names.Contains(m)) throw new ConfigurationException($"--models: unknown model '{m}'; one of: {string.Join(", ", ModelZoo.Names)}");
+            if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
+            if (suites.Contains("training")) new TrainingBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(models)!, parse.GetValue(batches)!, parse.GetValue(threads)!);
             return 0;
         }));
         root.Subcommands.Add(bench);
+
+        var baselineConfig = new Argument<string?>("config") { Description = "HOCON file (data and model sections); the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd or signsgd", DefaultValueFactory = _ => "sgd" };
+        var epochs = new Option<int>("--epochs") { Description = "passes over the training set", DefaultValueFactory = _ => 10 };
+        var eta = new Option<double>("--lr") { Description = "learning rate η", DefaultValueFactory = _ => 0.05 };
+        var baseline = new Command("baseline", "Train one model centrally (SGD or signSGD) on the configured data: the reference for a federation.") { baselineConfig, optimizer, epochs, eta };
+        baseline.SetAction(parse => Guarded(stderr, () =>
+        {
+            var config = RunConfig.Load(parse.GetValue(baselineConfig));
+            var data = DataSettings.Read(config, 1);
+            var model = ModelSettings.Read(config);
+            torch.set_num_threads(model.TorchThreads);
+            var (train, test) = data.Load(line => stdout.WriteLine(line));
+            try
+            {
+                Baselines.CentralisedTraining.Run(train, test, model.Kind, parse.GetValue(optimizer)!, parse.GetValue(epochs), parse.GetValue(eta),
+                    model.BatchSize, (ulong)config.GetLong("signactors.seed"), stdout);
+            }
+            catch (ArgumentException e) { throw new ConfigurationException(DataSettings.FirstLine(e)); }
+            return 0;
+        }));
+        root.Subcommands.Add(baseline);
         return root;
     }
 
