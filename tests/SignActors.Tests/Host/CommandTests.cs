@@ -100,7 +100,7 @@ public class CommandTests
     [Fact]
     public void Bench_runs_on_tiny_sizes_and_prints_ratios()
     {
-        var (code, output, _) = Run("bench", "--d", "1000", "--n", "3", "--min-ms", "0");
+        var (code, output, _) = Run("bench", "--suite", "kernels", "--d", "1000", "--n", "3", "--min-ms", "0");
         Assert.Equal(0, code);
         Assert.Contains("| majority vote | 3 | 1,000 |", output);
         Assert.Contains("| S_1 (unbiased sign) | 3 |", output);
