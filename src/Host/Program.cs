@@ -60,7 +60,7 @@ public static class Program
                 Baselines.CentralisedTraining.Run(train, test, model.Kind, parse.GetValue(optimizer)!, parse.GetValue(epochs), parse.GetValue(eta),
                     model.BatchSize, (ulong)config.GetLong("signactors.seed"), stdout);
             }
-            catch (ArgumentException e) { throw new ConfigurationException(DataSettings.FirstLine(e)); }
+            catch (ArgumentException e) { throw RunConfig.Invalid("", e); }
             return 0;
         }));
         root.Subcommands.Add(baseline);

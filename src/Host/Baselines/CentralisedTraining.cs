@@ -5,6 +5,7 @@ using SignActors.Training.Models;
 using SignActors.Training.Randomness;
 using SignActors.Training.Updates;
 using SignActors.Training.Vectors;
+using TorchSharp;
 
 namespace SignActors.Host.Baselines;
 
@@ -36,15 +37,10 @@ public static class CentralisedTraining
             int steps = 0;
             for (int start = 0; start + batch <= order.Length; start += batch, steps++)
             {
+                using var scope = torch.NewDisposeScope(); // the batch views
                 var (images, labels) = builder.Build(train, order.AsSpan(start, batch));
                 lossSum += model.Step(images, labels);
-                if (optimizer == "sgd")
-                {
-                    var x = model.ParameterSpan;
-                    var g = model.GradientSpan;
-                    float step = (float)eta;
-                    for (int k = 0; k < x.Length; k++) x[k] -= step * g[k];
-                }
+                if (optimizer == "sgd") SignStep.ApplyDense(model.GradientSpan, model.ParameterSpan, (float)eta);
                 else
                 {
                     SignPacker.Pack(model.GradientSpan, signs);

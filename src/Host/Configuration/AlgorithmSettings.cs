@@ -15,7 +15,7 @@ public static class AlgorithmSettings
         string preset = c.GetString("preset");
         AlgorithmSpec spec;
         try { spec = Presets.Resolve(preset, nodes); }
-        catch (ArgumentException e) { throw new ConfigurationException($"signactors.algorithm.preset: {e.Message.Split(" (Parameter")[0]}"); }
+        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.algorithm.preset", e); }
 
         var e0 = spec.Estimator;
         spec = spec with
@@ -62,7 +62,7 @@ public static class AlgorithmSettings
                 var s => throw new ConfigurationException($"signactors.learning-rate.schedule = \"{s}\" is not one of: constant, step, cosine, inverse-sqrt"),
             };
         }
-        catch (ArgumentOutOfRangeException e) { throw new ConfigurationException($"signactors.learning-rate: {e.Message.Split(" (Parameter")[0]}"); }
+        catch (ArgumentOutOfRangeException e) { throw RunConfig.Invalid("signactors.learning-rate", e); }
     }
 
     static T Override<T>(Config c, string key, T presetValue) where T : struct, Enum

@@ -18,7 +18,7 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
             throw new ConfigurationException("signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)");
         var synthetic = new SyntheticSpec((ulong)c.GetLong("synthetic.seed"), c.GetInt("synthetic.train-per-class"), c.GetInt("synthetic.test-per-class"));
         try { synthetic.Validate(); }
-        catch (ArgumentException e) { throw new ConfigurationException($"signactors.data.synthetic: {FirstLine(e)}"); }
+        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.synthetic", e); }
 
         string kind = c.GetString("partition.kind");
         PartitionSpec partition = kind switch
@@ -31,7 +31,7 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
             _ => throw new ConfigurationException($"signactors.data.partition.kind: '{kind}' is not one of {string.Join(", ", PartitionSpec.Names)}"),
         };
         try { Partitioner.Validate(partition, Cifar100Set.FineClasses, nodes); }
-        catch (ArgumentException e) { throw new ConfigurationException($"signactors.data.partition: {FirstLine(e)}"); }
+        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
         return new DataSettings(source, directory, ExpandHome(c.GetString("cache-directory")), synthetic, partition);
     }
 
@@ -44,8 +44,6 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
         path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
             : path;
-
-    internal static string FirstLine(Exception e) => e.Message.Split(" (Parameter")[0];
 }
 
 /// <summary>`signactors.model`, read and validated once.</summary>
@@ -56,10 +54,10 @@ public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThrea
         var c = root.GetConfig("signactors.model") ?? throw new ConfigurationException("missing section signactors.model");
         ModelKind kind;
         try { kind = ModelZoo.Parse(c.GetString("name")); }
-        catch (ArgumentException e) { throw new ConfigurationException($"signactors.model.name: {DataSettings.FirstLine(e)}"); }
+        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.name", e); }
         string device = c.GetString("device");
         try { ReplicaDevice.Validate(device); }
-        catch (ArgumentException e) { throw new ConfigurationException($"signactors.model.device: {DataSettings.FirstLine(e)}"); }
+        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.device", e); }
         int threads = c.GetInt("torch-threads"), batch = c.GetInt("batch-size");
         if (threads < 1) throw new ConfigurationException($"signactors.model.torch-threads must be ≥ 1, got {threads}");
         if (batch < 1) throw new ConfigurationException($"signactors.model.batch-size must be ≥ 1, got {batch}");

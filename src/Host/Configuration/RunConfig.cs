@@ -18,6 +18,15 @@ public static class RunConfig
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 
+    /// <summary>
+    /// A setting that a domain type rejected, as one line: the key, then the type's message
+    /// without the " (Parameter 'x')" suffix .NET appends.
+    /// </summary>
+    public static ConfigurationException Invalid(string key, ArgumentException e) =>
+        new(key.Length == 0 ? Message(e) : $"{key}: {Message(e)}");
+
+    static string Message(ArgumentException e) => e.Message.Split(" (Parameter")[0];
+
     /// <summary>The user's file (if any) with reference.conf as fallback.</summary>
     public static Config Load(string? path)
     {

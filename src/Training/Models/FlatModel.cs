@@ -118,18 +118,13 @@ public sealed class FlatModel : IDisposable
         double lossSum = 0;
         long correct = 0;
         _module.eval();
-        var indices = new int[batches.Capacity];
-        for (int start = 0; start < records.Count; start += batches.Capacity)
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            int b = Math.Min(batches.Capacity, records.Count - start);
-            for (int i = 0; i < b; i++) indices[i] = records[start + i];
-            var (images, labels) = batches.Build(set, indices.AsSpan(0, b), Device);
-            var logits = _module.forward(images);
-            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
-            correct += logits.argmax(1).eq(labels).sum().item<long>();
-        }
+        using (no_grad())
+            ForEachBatch(set, records, batches, (images, labels) =>
+            {
+                var logits = _module.forward(images);
+                lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(labels).sum().item<long>();
+            });
         _module.train();
         return new Evaluation(lossSum / records.Count, (double)correct / records.Count, records.Count);
     }
@@ -141,20 +136,26 @@ public sealed class FlatModel : IDisposable
     public GradientNorms FullGradientNorms(Cifar100Set set, IReadOnlyList<int> probe, MinibatchBuilder batches)
     {
         Gradient.zero_();
-        var indices = new int[batches.Capacity];
-        for (int start = 0; start < probe.Count; start += batches.Capacity)
-        {
-            using var scope = NewDisposeScope();
-            int b = Math.Min(batches.Capacity, probe.Count - start);
-            for (int i = 0; i < b; i++) indices[i] = probe[start + i];
-            var (images, labels) = batches.Build(set, indices.AsSpan(0, b), Device);
-            var loss = nn.functional.cross_entropy(_module.forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count);
-            loss.backward();
-        }
+        ForEachBatch(set, probe, batches, (images, labels) =>
+            nn.functional.cross_entropy(_module.forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count).backward());
         if (OnCpu) return new GradientNorms(Norms.L1(GradientSpan), Norms.L2(GradientSpan));
         using var copy = Gradient.cpu();
         var span = MemoryMarshal.Cast<byte, float>(copy.bytes);
         return new GradientNorms(Norms.L1(span), Norms.L2(span));
+    }
+
+    /// <summary>Runs <paramref name="body"/> on consecutive batches of the records, each inside its own dispose scope.</summary>
+    void ForEachBatch(Cifar100Set set, IReadOnlyList<int> records, MinibatchBuilder batches, Action<Tensor, Tensor> body)
+    {
+        var indices = new int[batches.Capacity];
+        for (int start = 0; start < records.Count; start += batches.Capacity)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(batches.Capacity, records.Count - start);
+            for (int i = 0; i < b; i++) indices[i] = records[start + i];
+            var (images, labels) = batches.Build(set, indices.AsSpan(0, b), Device);
+            body(images, labels);
+        }
     }
 
     /// <summary>SHA-256 of the parameter bytes (little-endian float32 in layout order): equal ⇔ bit-identical replicas.</summary>

@@ -57,6 +57,11 @@ public static class ModelZoo
     };
 
     internal static Module<Tensor, Tensor> Norm(long channels) => GroupNorm(Math.Min(32, channels), channels);
+
+    /// <summary>A residual block's projection (1×1 conv + norm) where its shape changes; none (identity) otherwise.</summary>
+    internal static Module<Tensor, Tensor>? Shortcut(long input, long output, long stride) =>
+        stride == 1 && input == output ? null
+            : Sequential(("conv", Conv2d(input, output, 1, stride: stride, bias: false)), ("norm", Norm(output)));
 }
 
 /// <summary>The CIFAR ResNet: 3×3 stem, four stages (64, 128, 256, 512; stride 1, 2, 2, 2), pool, linear.</summary>
@@ -108,8 +113,7 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
         norm1 = ModelZoo.Norm(width);
         conv2 = Conv2d(width, width, 3, stride: 1, padding: 1, bias: false);
         norm2 = ModelZoo.Norm(width);
-        if (stride != 1 || input != width)
-            shortcut = Sequential(("conv", Conv2d(input, width, 1, stride: stride, bias: false)), ("norm", ModelZoo.Norm(width)));
+        shortcut = ModelZoo.Shortcut(input, width, stride);
         RegisterComponents();
     }
 
@@ -135,8 +139,7 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
         norm2 = ModelZoo.Norm(width);
         conv3 = Conv2d(width, output, 1, bias: false);
         norm3 = ModelZoo.Norm(output);
-        if (stride != 1 || input != output)
-            shortcut = Sequential(("conv", Conv2d(input, output, 1, stride: stride, bias: false)), ("norm", ModelZoo.Norm(output)));
+        shortcut = ModelZoo.Shortcut(input, output, stride);
         RegisterComponents();
     }
 
