@@ -19,7 +19,7 @@ public static class Program
 
         var configArgument = new Argument<string?>("config") { Description = "HOCON file; the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
         var run = new Command("run", "Train a federation in one process (the main job).") { configArgument };
-        run.SetAction(parse => Guarded(stderr, () => RunCommand(parse.GetValue(configArgument), stdout)));
+        run.SetAction(parse => Guarded(stderr, () => Federation.RunCommand.Execute(parse.GetValue(configArgument), stdout)));
         root.Subcommands.Add(run);
 
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
@@ -53,59 +53,19 @@ public static class Program
             var config = RunConfig.Load(parse.GetValue(baselineConfig));
             var data = DataSettings.Read(config, 1);
             var model = ModelSettings.Read(config);
+            ulong seed = (ulong)new SettingsReader(config, ConfigKeys.Root).Long("seed", 0);
             torch.set_num_threads(model.TorchThreads);
             var (train, test) = data.Load(line => stdout.WriteLine(line));
             try
             {
                 Baselines.CentralisedTraining.Run(train, test, model.Kind, parse.GetValue(optimizer)!, parse.GetValue(epochs), parse.GetValue(eta),
-                    model.BatchSize, (ulong)config.GetLong("signactors.seed"), stdout);
+                    model.BatchSize, seed, stdout);
             }
             catch (ArgumentException e) { throw RunConfig.Invalid("", e); }
             return 0;
         }));
         root.Subcommands.Add(baseline);
         return root;
-    }
-
-    /// <summary>
-    /// Until the in-process federation lands (issue: "The federation in one process"), `run`
-    /// resolves and validates the config and prints what it would train.
-    /// </summary>
-    static int RunCommand(string? path, TextWriter stdout)
-    {
-        var config = RunConfig.Load(path);
-        int nodes = config.GetInt("signactors.nodes");
-        if (nodes < 1) throw new ConfigurationException($"signactors.nodes must be ≥ 1, got {nodes}");
-        long rounds = config.GetLong("signactors.rounds");
-        if (rounds < 1) throw new ConfigurationException($"signactors.rounds must be ≥ 1, got {rounds}");
-        var spec = AlgorithmSettings.Read(config, nodes);
-        var schedule = AlgorithmSettings.ReadSchedule(config, rounds);
-        var data = DataSettings.Read(config, nodes);
-        var model = ModelSettings.Read(config);
-
-        stdout.WriteLine($"config: {path ?? "embedded reference.conf"}");
-        stdout.WriteLine(config.GetConfig("signactors").Root.ToString(2));
-        stdout.WriteLine();
-        stdout.WriteLine($"resolved algorithm \"{spec.Name}\" for n={nodes}:");
-        stdout.WriteLine($"  estimator  {Names.Of(spec.Estimator.Kind)} (beta {spec.Estimator.Beta})");
-        stdout.WriteLine($"  uplink     {Names.Of(spec.Uplink.Kind)}{(spec.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {spec.Uplink.Radius?.ToString() ?? "auto"})" : "")}, {spec.UplinkBitsPerCoordinate} bit/coordinate");
-        stdout.WriteLine($"  aggregator {Names.Of(spec.Aggregator.Kind)}{(spec.Aggregator.Kind is AggregatorKind.MajorityVote or AggregatorKind.ScaledMajority ? $" (ties: {Names.Of(spec.Aggregator.TieBreak)})" : "")}");
-        stdout.WriteLine($"  update     {spec.Update}{(spec.Update == UpdateKind.Optimizer ? $" ({Names.Of(spec.Optimizer.Kind)})" : "")}, weight decay {spec.WeightDecay}");
-        stdout.WriteLine($"  η_1 = {schedule.At(1)}, η_T = {schedule.At(rounds)} over T = {rounds} rounds");
-        stdout.WriteLine();
-        var (train, test) = data.Load(line => stdout.WriteLine(line));
-        stdout.WriteLine($"data: {train.Count:N0} train records ({train.Source}), {test.Count:N0} test records ({test.Source})");
-        var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, nodes, data.Partition, (ulong)config.GetLong("signactors.seed"));
-        stdout.WriteLine($"partition {data.Partition}:");
-        foreach (var shard in shards) stdout.WriteLine($"  {shard}");
-
-        torch.set_num_threads(model.TorchThreads);
-        var device = ReplicaDevice.Resolve(model.Device, 0, line => stdout.WriteLine(line));
-        using var replica = new FlatModel(model.Kind, (ulong)config.GetLong("signactors.seed"), device);
-        stdout.WriteLine($"model {ModelZoo.Name(model.Kind)}: d = {replica.Dimension:N0} parameters on {device}, {model.TorchThreads} torch thread(s), batch {model.BatchSize}; initial parameter hash {replica.Hash().Short}");
-        stdout.WriteLine();
-        stdout.WriteLine("The federation itself (node and server actors, rounds) lands with the next issue; this build resolves the run, its data and its model.");
-        return 0;
     }
 
     /// <summary>Bad input ends in one line naming what is wrong, and exit code 2.</summary>

@@ -11,8 +11,8 @@ public static class AlgorithmSettings
 
     public static AlgorithmSpec Read(Config root, int nodes)
     {
-        var c = root.GetConfig("signactors.algorithm") ?? throw new ConfigurationException("missing section signactors.algorithm");
-        string preset = c.GetString("preset");
+        var c = new SettingsReader(root, "signactors.algorithm");
+        string preset = c.String("preset");
         AlgorithmSpec spec;
         try { spec = Presets.Resolve(preset, nodes); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.algorithm.preset", e); }
@@ -23,9 +23,9 @@ public static class AlgorithmSettings
             Estimator = e0 with
             {
                 Kind = Override(c, "estimator", e0.Kind),
-                Beta = c.GetDouble("beta"),
-                Beta1 = c.GetDouble("lion-beta1"),
-                Beta2 = c.GetDouble("lion-beta2"),
+                Beta = c.Double("beta"),
+                Beta1 = c.Double("lion-beta1"),
+                Beta2 = c.Double("lion-beta2"),
             },
             Uplink = spec.Uplink with { Kind = Override(c, "uplink", spec.Uplink.Kind), Radius = Radius(c) },
             Aggregator = spec.Aggregator with
@@ -36,12 +36,12 @@ public static class AlgorithmSettings
             Optimizer = spec.Optimizer with
             {
                 Kind = Override(c, "optimizer", spec.Optimizer.Kind),
-                Momentum = c.GetDouble("sgd-momentum"),
-                Beta1 = c.GetDouble("adam-beta1"),
-                Beta2 = c.GetDouble("adam-beta2"),
-                Epsilon = c.GetDouble("adam-epsilon"),
+                Momentum = c.Double("sgd-momentum"),
+                Beta1 = c.Double("adam-beta1"),
+                Beta2 = c.Double("adam-beta2"),
+                Epsilon = c.Double("adam-epsilon"),
             },
-            WeightDecay = c.GetDouble("weight-decay"),
+            WeightDecay = c.Double("weight-decay"),
         };
         if (spec.Validate(nodes) is { } problem) throw new ConfigurationException($"signactors.algorithm: {problem}");
         return spec;
@@ -49,15 +49,15 @@ public static class AlgorithmSettings
 
     public static LearningRateSchedule ReadSchedule(Config root, long rounds)
     {
-        var c = root.GetConfig("signactors.learning-rate") ?? throw new ConfigurationException("missing section signactors.learning-rate");
-        double eta0 = c.GetDouble("initial");
+        var c = new SettingsReader(root, "signactors.learning-rate");
+        double eta0 = c.Double("initial");
         try
         {
-            return c.GetString("schedule") switch
+            return c.String("schedule") switch
             {
                 "constant" => new ConstantSchedule(eta0),
-                "step" => new StepSchedule(eta0, c.GetDouble("gamma"), c.GetLong("every")),
-                "cosine" => new CosineSchedule(eta0, rounds, c.GetDouble("minimum")),
+                "step" => new StepSchedule(eta0, c.Double("gamma"), c.Long("every")),
+                "cosine" => new CosineSchedule(eta0, rounds, c.Double("minimum")),
                 "inverse-sqrt" => new InverseSqrtSchedule(eta0),
                 var s => throw new ConfigurationException($"signactors.learning-rate.schedule = \"{s}\" is not one of: constant, step, cosine, inverse-sqrt"),
             };
@@ -65,21 +65,21 @@ public static class AlgorithmSettings
         catch (ArgumentOutOfRangeException e) { throw RunConfig.Invalid("signactors.learning-rate", e); }
     }
 
-    static T Override<T>(Config c, string key, T presetValue) where T : struct, Enum
+    static T Override<T>(SettingsReader c, string key, T presetValue) where T : struct, Enum
     {
-        string text = c.GetString(key);
+        string text = c.String(key);
         return text == Keep ? presetValue : Parse<T>(c, key);
     }
 
-    static T Parse<T>(Config c, string key) where T : struct, Enum
+    static T Parse<T>(SettingsReader c, string key) where T : struct, Enum
     {
-        try { return Names.Parse<T>(c.GetString(key), $"signactors.algorithm.{key}"); }
+        try { return Names.Parse<T>(c.String(key), c.Path(key)); }
         catch (FormatException e) { throw new ConfigurationException(e.Message); }
     }
 
-    static double? Radius(Config c)
+    static double? Radius(SettingsReader c)
     {
-        string text = c.GetString("radius");
+        string text = c.String("radius");
         if (text == "auto") return null;
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0 && double.IsFinite(r))
             return r;

@@ -9,30 +9,28 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
 {
     public static DataSettings Read(Config root, int nodes)
     {
-        var c = root.GetConfig("signactors.data") ?? throw new ConfigurationException("missing section signactors.data");
-        string source = c.GetString("source");
+        var c = new SettingsReader(root, "signactors.data");
+        string source = c.String("source");
         if (source is not ("synthetic" or "cifar100"))
             throw new ConfigurationException($"signactors.data.source: '{source}' is not one of synthetic, cifar100");
-        string directory = ExpandHome(c.GetString("directory") ?? "");
+        string directory = ExpandHome(c.String("directory"));
         if (source == "cifar100" && directory.Length == 0)
             throw new ConfigurationException("signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)");
-        var synthetic = new SyntheticSpec((ulong)c.GetLong("synthetic.seed"), c.GetInt("synthetic.train-per-class"), c.GetInt("synthetic.test-per-class"));
+        var synthetic = new SyntheticSpec((ulong)c.Long("synthetic.seed", 0), c.Int("synthetic.train-per-class"), c.Int("synthetic.test-per-class"));
         try { synthetic.Validate(); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.synthetic", e); }
 
-        string kind = c.GetString("partition.kind");
+        string kind = c.String("partition.kind");
         PartitionSpec partition = kind switch
         {
             "iid" => PartitionSpec.Iid,
-            "label-skew" => PartitionSpec.LabelSkew(c.GetString("partition.classes-per-node") is "auto"
-                ? (Cifar100Set.FineClasses + nodes - 1) / nodes
-                : c.GetInt("partition.classes-per-node")),
-            "dirichlet" => PartitionSpec.Dirichlet(c.GetDouble("partition.alpha")),
+            "label-skew" => PartitionSpec.LabelSkew(c.IntOrAuto("partition.classes-per-node", (Cifar100Set.FineClasses + nodes - 1) / nodes, int.MinValue)),
+            "dirichlet" => PartitionSpec.Dirichlet(c.Double("partition.alpha")),
             _ => throw new ConfigurationException($"signactors.data.partition.kind: '{kind}' is not one of {string.Join(", ", PartitionSpec.Names)}"),
         };
         try { Partitioner.Validate(partition, Cifar100Set.FineClasses, nodes); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
-        return new DataSettings(source, directory, ExpandHome(c.GetString("cache-directory")), synthetic, partition);
+        return new DataSettings(source, directory, ExpandHome(c.String("cache-directory")), synthetic, partition);
     }
 
     /// <summary>The train and test sets: the real files, or the cached synthetic set.</summary>
@@ -40,7 +38,7 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
         ? Cifar100File.ReadDirectory(Directory)
         : SyntheticCifar100.LoadOrCreate(Synthetic, CacheDirectory, log);
 
-    static string ExpandHome(string path) =>
+    public static string ExpandHome(string path) =>
         path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
             : path;
@@ -51,16 +49,14 @@ public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThrea
 {
     public static ModelSettings Read(Config root)
     {
-        var c = root.GetConfig("signactors.model") ?? throw new ConfigurationException("missing section signactors.model");
+        var c = new SettingsReader(root, "signactors.model");
         ModelKind kind;
-        try { kind = ModelZoo.Parse(c.GetString("name")); }
+        try { kind = ModelZoo.Parse(c.String("name")); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.name", e); }
-        string device = c.GetString("device");
+        string device = c.String("device");
         try { ReplicaDevice.Validate(device); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.device", e); }
-        int threads = c.GetInt("torch-threads"), batch = c.GetInt("batch-size");
-        if (threads < 1) throw new ConfigurationException($"signactors.model.torch-threads must be ≥ 1, got {threads}");
-        if (batch < 1) throw new ConfigurationException($"signactors.model.batch-size must be ≥ 1, got {batch}");
+        int threads = c.Int("torch-threads", 1, 1024), batch = c.Int("batch-size", 1, 65536);
         return new ModelSettings(kind, device, threads, batch);
     }
 }

@@ -71,6 +71,44 @@ public sealed class FlatModel : IDisposable
     /// <summary>The gradient as a span, without a copy (CPU replicas).</summary>
     public Span<float> GradientSpan => CpuSpan(Gradient);
 
+    /// <summary>
+    /// Runs <paramref name="update"/> on the parameters in host memory: on the CPU the flat vector
+    /// itself, on an accelerator a host copy that is written back afterwards.
+    /// </summary>
+    public void UpdateParameters(HostUpdate update)
+    {
+        if (OnCpu) { update(ParameterSpan); return; }
+        using var host = Parameters.cpu();
+        update(MemoryMarshal.Cast<byte, float>(host.bytes));
+        using (no_grad()) Parameters.copy_(host);
+    }
+
+    /// <summary>The last gradient in host memory: the flat gradient itself on the CPU, else copied into <paramref name="hostBuffer"/>.</summary>
+    public ReadOnlySpan<float> HostGradient(float[] hostBuffer)
+    {
+        if (OnCpu) return GradientSpan;
+        using var host = Gradient.cpu();
+        MemoryMarshal.Cast<byte, float>(host.bytes).CopyTo(hostBuffer);
+        return hostBuffer;
+    }
+
+    /// <summary>A copy of the parameters (snapshots, checkpoints).</summary>
+    public float[] CopyParameters()
+    {
+        if (OnCpu) return ParameterSpan.ToArray();
+        using var host = Parameters.cpu();
+        return MemoryMarshal.Cast<byte, float>(host.bytes).ToArray();
+    }
+
+    /// <summary>Overwrites the parameters with <paramref name="values"/> (a snapshot).</summary>
+    public void LoadParameters(ReadOnlySpan<float> values)
+    {
+        if (values.Length != Dimension) throw new ArgumentException($"{values.Length} values for d={Dimension} parameters", nameof(values));
+        if (OnCpu) { values.CopyTo(ParameterSpan); return; }
+        using var host = torch.tensor(values.ToArray(), ScalarType.Float32);
+        using (no_grad()) Parameters.copy_(host);
+    }
+
     Span<float> CpuSpan(Tensor t) => OnCpu
         ? MemoryMarshal.Cast<byte, float>(t.bytes)
         : throw new InvalidOperationException($"the flat vectors live on {Device}; use the tensor, or DeviceSigns");
@@ -174,6 +212,9 @@ public sealed class FlatModel : IDisposable
         _swap.Dispose();
     }
 }
+
+/// <summary>A change to a replica's parameters, made in host memory.</summary>
+public delegate void HostUpdate(Span<float> parameters);
 
 /// <summary>SHA-256 of a flat float32 vector; <see cref="Short"/> is its first 8 bytes in hex, for logs.</summary>
 public readonly record struct ParameterHash(string Hex)

@@ -16,6 +16,8 @@ public enum StreamPurpose : byte
     SyntheticData = 8,
     Partition = 9,
     Crash = 10,
+    /// <summary>The probe set of training records for ‖∇f‖ (server).</summary>
+    Probe = 11,
 }
 
 /// <summary>

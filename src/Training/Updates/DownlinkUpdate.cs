@@ -1,4 +1,5 @@
 using SignActors.Messages;
+using SignActors.Messages.Protocol;
 using SignActors.Training.Algorithms;
 
 namespace SignActors.Training.Updates;
@@ -63,4 +64,20 @@ public sealed class DownlinkUpdate
 
     /// <summary>Forget optimizer state (a crashed node rejoining; SPEC §7).</summary>
     public void Reset() => _optimizer?.Reset();
+
+    /// <summary>The `mean` optimizer's state for a <see cref="ModelSnapshot"/>; null for sign updates.</summary>
+    public OptimizerSnapshot? ExportState() => _optimizer?.Export();
+
+    /// <summary>Takes over the optimizer state of a snapshot (a sign update has none to take).</summary>
+    public void ImportState(OptimizerSnapshot? state, int dimension)
+    {
+        if (state is not null && state.Buffers.Any(b => b.Length != dimension))
+            throw new ArgumentException($"optimizer state buffers have {string.Join("/", state.Buffers.Select(b => b.Length))} coordinates, parameters d={dimension}", nameof(state));
+        if (_optimizer is null)
+        {
+            if (state is not null) throw new ArgumentException($"update rule {Kind} keeps no optimizer state, the snapshot carries some", nameof(state));
+            return;
+        }
+        _optimizer.Import(state);
+    }
 }

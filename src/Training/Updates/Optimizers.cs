@@ -1,3 +1,5 @@
+using SignActors.Messages.Protocol;
+
 namespace SignActors.Training.Updates;
 
 /// <summary>
@@ -11,6 +13,12 @@ public interface IOptimizer
     void Step(ReadOnlySpan<float> gradient, Span<float> x, float learningRate);
     /// <summary>Forget all state (a crashed node loses it; SPEC §7).</summary>
     void Reset();
+
+    /// <summary>The state a (re)joining replica needs to continue bit-identically; null when there is none yet.</summary>
+    OptimizerSnapshot? Export();
+
+    /// <summary>Takes over <paramref name="snapshot"/> (null: no state, as after <see cref="Reset"/>).</summary>
+    void Import(OptimizerSnapshot? snapshot);
 }
 
 /// <summary>SGD with coupled L2 weight decay: x ← x − η (g + λ x).</summary>
@@ -26,6 +34,8 @@ public sealed class Sgd(float weightDecay = 0f) : IOptimizer
     }
 
     public void Reset() { }
+    public OptimizerSnapshot? Export() => null;
+    public void Import(OptimizerSnapshot? snapshot) => Optimizers.CheckBuffers(snapshot, 0, "sgd");
 
     internal static void Check(ReadOnlySpan<float> g, Span<float> x)
     {
@@ -59,6 +69,14 @@ public sealed class SgdMomentum(float momentum = 0.9f, float weightDecay = 0f) :
 
     public void Reset() => _buffer = null;
     public ReadOnlySpan<float> Buffer => _buffer;
+
+    public OptimizerSnapshot? Export() => _buffer is null ? null : new OptimizerSnapshot(1, new[] { (float[])_buffer.Clone() });
+
+    public void Import(OptimizerSnapshot? snapshot)
+    {
+        Optimizers.CheckBuffers(snapshot, 1, "sgdm");
+        _buffer = snapshot is null ? null : (float[])snapshot.Buffers[0].Clone();
+    }
 }
 
 /// <summary>
@@ -96,4 +114,27 @@ public sealed class AdamW(float beta1 = 0.9f, float beta2 = 0.999f, float epsilo
     }
 
     public void Reset() { _m = null; _v = null; _beta1Power = 1; _beta2Power = 1; Steps = 0; }
+
+    public OptimizerSnapshot? Export() => _m is null ? null : new OptimizerSnapshot(Steps, new[] { (float[])_m.Clone(), (float[])_v!.Clone() });
+
+    public void Import(OptimizerSnapshot? snapshot)
+    {
+        Optimizers.CheckBuffers(snapshot, 2, "adamw");
+        Reset();
+        if (snapshot is null) return;
+        _m = (float[])snapshot.Buffers[0].Clone();
+        _v = (float[])snapshot.Buffers[1].Clone();
+        // The bias-correction powers are rebuilt by the same multiplications Step made, so they match bit for bit.
+        for (long i = 0; i < snapshot.Steps; i++) { _beta1Power *= Beta1; _beta2Power *= Beta2; }
+        Steps = snapshot.Steps;
+    }
+}
+
+static class Optimizers
+{
+    internal static void CheckBuffers(OptimizerSnapshot? snapshot, int expected, string name)
+    {
+        if (snapshot is not null && snapshot.Buffers.Length != expected)
+            throw new ArgumentException($"{name} state has {expected} buffer(s), the snapshot {snapshot.Buffers.Length}", nameof(snapshot));
+    }
 }

@@ -1,0 +1,72 @@
+using Akka.Actor;
+using Akka.Configuration;
+using SignActors.Host.Logging;
+using SignActors.Server;
+using SignActors.Training.Data;
+using SignActors.Training.Runs;
+using TorchSharp;
+
+namespace SignActors.Host.Federation;
+
+/// <summary>
+/// One ActorSystem holding the server and all node actors (SPEC §12, in-process): nodes on the
+/// compute dispatcher (a dedicated pool of <c>compute.threads</c> threads), the server on a
+/// pinned thread of its own, Akka's log through NLog. Blocks the calling (non-actor) thread until
+/// the run ends.
+/// </summary>
+public static class InProcessFederation
+{
+    public static RunOutcome Run(FederationSpec spec, Cifar100Set train, Cifar100Set test, Shard[] shards, IRunObserver observer,
+        int computeThreads, int torchThreads, string logLevel, Config? userAkka = null)
+    {
+        if (shards.Length != spec.Nodes) throw new ArgumentException($"{shards.Length} shards for {spec.Nodes} nodes", nameof(shards));
+        // Process-wide and read by every thread that runs a torch op: the per-gradient thread count of SPEC §10.
+        torch.set_num_threads(torchThreads);
+        var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finishing = new FinishingObserver(observer, outcome);
+        using var system = ActorSystem.Create("signactors", AkkaConfig(computeThreads, logLevel, userAkka));
+        system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, shards, finishing, reason =>
+            outcome.TrySetResult(new RunOutcome(false, 0, reason, "", Array.Empty<float>(), new Dictionary<Server.Rounds.VoteVerdict, long>())))), "federation");
+        var result = outcome.Task.GetAwaiter().GetResult();
+        system.Terminate().Wait(TimeSpan.FromSeconds(30));
+        return result;
+    }
+
+    public static Config AkkaConfig(int computeThreads, string logLevel, Config? userAkka)
+    {
+        var ours = ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = {{LogSetup.AkkaLevel(logLevel)}}
+              stdout-loglevel = WARNING
+              loggers = ["{{typeof(NLogLogger).AssemblyQualifiedName}}"]
+              log-dead-letters-during-shutdown = off
+            }
+            signactors-dispatchers {
+              compute {
+                type = ForkJoinDispatcher
+                throughput = 1
+                dedicated-thread-pool {
+                  thread-count = {{computeThreads}}
+                  threadtype = background
+                }
+              }
+              server {
+                type = PinnedDispatcher
+              }
+            }
+            """);
+        return userAkka is null ? ours : userAkka.WithFallback(ours);
+    }
+
+    /// <summary>Completes the host's wait when the coordinator reports the outcome.</summary>
+    sealed class FinishingObserver(IRunObserver inner, TaskCompletionSource<RunOutcome> outcome) : IRunObserver
+    {
+        public void RoundClosed(Server.Metrics.RoundMetrics metrics) => inner.RoundClosed(metrics);
+
+        public void Finished(RunOutcome result)
+        {
+            inner.Finished(result);
+            outcome.TrySetResult(result);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Akka.Configuration;
+using SignActors.Host.Configuration;
+using SignActors.Host.Logging;
+using SignActors.Server;
+using SignActors.Server.Metrics;
+using SignActors.Training.Algorithms;
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+
+namespace SignActors.Host.Federation;
+
+/// <summary>`signactors run [config]`: the main job — a federation in one process, on the embedded default when no file is given.</summary>
+public static class RunCommand
+{
+    /// <returns>0 when every round ran; 1 when the run was stopped (divergence, a failed node).</returns>
+    public static int Execute(string? path, TextWriter stdout)
+    {
+        var config = RunConfig.Load(path);
+        var settings = RunSettings.Read(config);
+        var spec = settings.Federation;
+        var directory = RunDirectory.Create(settings.Output, spec.Algorithm.Name);
+        LogSetup.ForRun(directory[RunDirectory.LogFile], settings.LogLevel);
+        try
+        {
+            directory.WriteConfig(config);
+            stdout.WriteLine($"signactors run: {path ?? "embedded reference.conf"} → {directory.Path}");
+            Describe(settings, stdout);
+
+            var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
+            stdout.WriteLine($"data: {train.Count:N0} train records ({train.Source}), {test.Count:N0} test records");
+            var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, settings.Data.Partition, spec.Seed);
+            stdout.WriteLine($"partition {settings.Data.Partition}:");
+            foreach (var shard in shards.Take(16)) stdout.WriteLine($"  {shard}");
+            if (shards.Length > 16) stdout.WriteLine($"  … {shards.Length - 16} more nodes");
+            if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
+                throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
+            stdout.WriteLine();
+
+            using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile]);
+            var recorder = new RunRecorder(csv, stdout, spec.Rounds, _ => { });
+            var outcome = InProcessFederation.Run(spec, train, test, shards, recorder, settings.ComputeThreads, settings.Model.TorchThreads, settings.LogLevel, config);
+            if (outcome.FinalParameters.Length > 0) directory.WriteParameters(outcome.FinalParameters);
+
+            stdout.WriteLine();
+            stdout.WriteLine(outcome.Completed ? $"done: {outcome.Message}" : $"stopped after round {outcome.Rounds}: {outcome.Message}");
+            if (outcome.FinalHash.Length > 0) stdout.WriteLine($"final parameter hash {outcome.FinalHash}");
+            if (outcome.Drops.Count > 0) stdout.WriteLine($"dropped votes: {string.Join(", ", outcome.Drops.Select(d => $"{d.Key} {d.Value}"))}");
+            if (recorder.Rows.LastOrDefault(r => r.Evaluation is not null) is { Evaluation: { } last } row)
+                stdout.WriteLine($"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
+            stdout.WriteLine($"results: {directory.Path} ({RunDirectory.MetricsFile}, {RunDirectory.ConfigFile}, {RunDirectory.LogFile}, {RunDirectory.ParametersFile})");
+            return outcome.Completed ? 0 : 1;
+        }
+        finally { LogSetup.Shutdown(); }
+    }
+
+    static void Describe(RunSettings settings, TextWriter stdout)
+    {
+        var spec = settings.Federation;
+        var a = spec.Algorithm;
+        stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {Names.Of(a.Estimator.Kind)}, uplink {Names.Of(a.Uplink.Kind)}"
+            + (a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.Radius?.ToString() ?? "auto"})" : "")
+            + $", aggregator {Names.Of(a.Aggregator.Kind)}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
+        stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(spec.Model)} on {spec.Device}, batch {spec.BatchSize}, "
+            + $"{settings.Model.TorchThreads} torch thread(s) per gradient, {settings.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
+    }
+}

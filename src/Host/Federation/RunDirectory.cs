@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+using Akka.Configuration;
+using SignActors.Host.Configuration;
+
+namespace SignActors.Host.Federation;
+
+/// <summary>
+/// A run's folder: <c>config.conf</c> (the resolved config, loadable as a config file),
+/// <c>metrics.csv</c>, <c>run.log</c>, and <c>final-parameters.bin</c> (the global model's d
+/// float32 values, little-endian, in the layout order; its SHA-256 is the final hash).
+/// </summary>
+public sealed class RunDirectory
+{
+    public const string ConfigFile = "config.conf", MetricsFile = "metrics.csv", LogFile = "run.log", ParametersFile = "final-parameters.bin";
+
+    RunDirectory(string path) => Path = path;
+
+    public string Path { get; }
+
+    public string this[string file] => System.IO.Path.Combine(Path, file);
+
+    /// <summary>Creates <c>directory/name</c>; "auto" is the UTC start time and the preset, made unique if taken.</summary>
+    public static RunDirectory Create(OutputSettings output, string preset)
+    {
+        string name = output.Name == "auto" ? $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{preset}" : output.Name;
+        if (name.Length == 0 || name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0)
+            throw new ConfigurationException($"signactors.output.name = \"{output.Name}\" is not a usable folder name");
+        string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(output.Directory, name));
+        for (int k = 2; Directory.Exists(path) && output.Name == "auto"; k++)
+            path = System.IO.Path.GetFullPath(System.IO.Path.Combine(output.Directory, $"{name}-{k}"));
+        try { Directory.CreateDirectory(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"signactors.output: cannot create {path}: {e.Message}");
+        }
+        return new RunDirectory(path);
+    }
+
+    public void WriteConfig(Config resolved) =>
+        File.WriteAllText(this[ConfigFile], "# The resolved config of this run (user file over reference.conf); `signactors run` accepts it as it is.\n" + ConfigKeys.Render(resolved, ConfigKeys.Root));
+
+    public void WriteParameters(ReadOnlySpan<float> parameters)
+    {
+        string temporary = this[ParametersFile] + ".tmp";
+        File.WriteAllBytes(temporary, MemoryMarshal.AsBytes(parameters).ToArray());
+        File.Move(temporary, this[ParametersFile], overwrite: true);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using NLog;
+using SignActors.Server;
+using SignActors.Server.Metrics;
+
+namespace SignActors.Host.Federation;
+
+/// <summary>
+/// The host's side of <see cref="IRunObserver"/>: metrics.csv row by row, a progress line now
+/// and then (round/T, loss, accuracy when evaluated, speed, ETA), and the run's outcome.
+/// Called on the coordinator's thread, one call at a time.
+/// </summary>
+public sealed class RunRecorder(MetricsCsv? csv, TextWriter progress, long rounds, Action<RunOutcome> finished) : IRunObserver
+{
+    static readonly Logger Log = LogManager.GetLogger("run");
+    readonly long _every = Math.Max(1, rounds / 20);
+    readonly List<RoundMetrics> _rows = new();
+
+    /// <summary>Every row so far (the bench reads them).</summary>
+    public IReadOnlyList<RoundMetrics> Rows => _rows;
+
+    public void RoundClosed(RoundMetrics m)
+    {
+        _rows.Add(m);
+        csv?.Write(m);
+        if (m.Round % _every != 0 && m.Round != rounds && m.Evaluation is null) return;
+        var c = CultureInfo.InvariantCulture;
+        double perRound = m.ElapsedSeconds / m.Round;
+        string line = string.Create(c, $"round {m.Round,5}/{rounds}  loss {m.TrainLoss,6:F3}");
+        if (m.Evaluation is { } e) line += string.Create(c, $"  test loss {e.Loss:F3}  test acc {e.Accuracy * 100,5:F1} %");
+        line += string.Create(c, $"  {perRound:F2} s/round  ETA {Eta(perRound * (rounds - m.Round))}");
+        progress.WriteLine(line);
+        Log.Info(line);
+    }
+
+    public void Finished(RunOutcome outcome) => finished(outcome);
+
+    static string Eta(double seconds) =>
+        seconds >= 3600 ? $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):D2}m"
+        : seconds >= 60 ? $"{(int)(seconds / 60)}m{(int)(seconds % 60):D2}s"
+        : $"{seconds:F0}s";
+}

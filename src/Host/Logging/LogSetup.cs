@@ -1,0 +1,36 @@
+using NLog;
+using NLog.Config;
+using NLog.Targets;
+
+namespace SignActors.Host.Logging;
+
+/// <summary>NLog for a run: everything at the configured level to the run's log file, warnings and errors also to stderr.</summary>
+public static class LogSetup
+{
+    public static void ForRun(string logFile, string level)
+    {
+        var config = new LoggingConfiguration();
+        var file = new FileTarget("file")
+        {
+            FileName = logFile,
+            Layout = "${longdate} ${level:uppercase=true:padding=-5} ${logger:shortName=true} ${message}${onexception:inner= ${exception:format=toString}}",
+        };
+        var console = new ConsoleTarget("console") { Layout = "${level:uppercase=true}: ${message}", StdErr = true };
+        config.AddRule(Parse(level), NLog.LogLevel.Fatal, file);
+        config.AddRule(NLog.LogLevel.Warn, NLog.LogLevel.Fatal, console);
+        LogManager.Configuration = config;
+    }
+
+    /// <summary>The Akka spelling of the same level, for <c>akka.loglevel</c>.</summary>
+    public static string AkkaLevel(string level) => level.ToUpperInvariant();
+
+    public static void Shutdown() => LogManager.Shutdown();
+
+    static NLog.LogLevel Parse(string level) => level switch
+    {
+        "debug" => NLog.LogLevel.Debug,
+        "warning" => NLog.LogLevel.Warn,
+        "error" => NLog.LogLevel.Error,
+        _ => NLog.LogLevel.Info,
+    };
+}

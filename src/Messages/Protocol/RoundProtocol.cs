@@ -1,0 +1,77 @@
+namespace SignActors.Messages.Protocol;
+
+/// <summary>
+/// Marker of the round protocol (SPEC §6): every type here crosses between a node and the server,
+/// so the wire serializer binds to this interface.
+/// </summary>
+public interface IRoundProtocol;
+
+/// <summary>Node → server: node <paramref name="NodeId"/> is up and wants to take part.</summary>
+public sealed record RegisterNode(int NodeId) : IRoundProtocol;
+
+/// <summary>
+/// Server → node: registration accepted. <paramref name="LastAppliedRound"/> is the last round
+/// the global model has applied (0 before round 1); a node behind it gets a
+/// <see cref="ModelSnapshot"/> right after.
+/// </summary>
+public sealed record NodeRegistered(int NodeId, long LastAppliedRound) : IRoundProtocol;
+
+/// <summary>
+/// Server → node: compute round <paramref name="Round"/>'s vote at learning rate η_t.
+/// <paramref name="Radius"/> is S_R's broadcast R_t (auto radius; null in round 1 or when unused);
+/// <paramref name="DeadlineMs"/> is how long the round stays open, 0 under wait-all.
+/// </summary>
+public sealed record StartRound(long Round, float LearningRate, float? Radius, int DeadlineMs) : IRoundProtocol;
+
+/// <summary>
+/// Node → server: round <paramref name="Round"/>'s message of node <paramref name="NodeId"/> and its
+/// scalars (SPEC §2). <paramref name="ComputeMs"/> is how long the node computed (metrics only:
+/// never an input to the math).
+/// </summary>
+public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs) : IRoundProtocol;
+
+/// <summary>
+/// Server → every node: the round's downlink a_t and the η_t it is applied with (SPEC §6.5).
+/// A node applies it only directly on top of round t − 1.
+/// </summary>
+public sealed record Aggregate(long Round, Payload Payload, float LearningRate) : IRoundProtocol;
+
+/// <summary>Node → server: my last applied round is <paramref name="LastAppliedRound"/>; send me the global model.</summary>
+public sealed record SnapshotRequest(int NodeId, long LastAppliedRound) : IRoundProtocol;
+
+/// <summary>
+/// Server → node: the global parameters after round <paramref name="Round"/> (x_{Round+1}), plus
+/// the `mean` optimizer's state, so a (re)joining node continues bit-identically.
+/// </summary>
+public sealed record ModelSnapshot(long Round, float[] Parameters, OptimizerSnapshot? Optimizer) : IRoundProtocol
+{
+    public bool Equals(ModelSnapshot? other) =>
+        other is not null && Round == other.Round && Parameters.AsSpan().SequenceEqual(other.Parameters) && Equals(Optimizer, other.Optimizer);
+
+    public override int GetHashCode() => HashCode.Combine(Round, Parameters.Length);
+}
+
+/// <summary>An optimizer's state: its step count and its per-coordinate buffers (momentum; Adam's m and v).</summary>
+public sealed record OptimizerSnapshot(long Steps, float[][] Buffers)
+{
+    public bool Equals(OptimizerSnapshot? other) =>
+        other is not null && Steps == other.Steps && Buffers.Length == other.Buffers.Length
+        && Buffers.Zip(other.Buffers).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+
+    public override int GetHashCode() => HashCode.Combine(Steps, Buffers.Length);
+}
+
+/// <summary>
+/// Node → server (verify-replicas): SHA-256 of the node's parameters after applying round
+/// <paramref name="Round"/>; the server compares it with its own global model's.
+/// </summary>
+public sealed record ReplicaHash(long Round, int NodeId, string Sha256) : IRoundProtocol;
+
+/// <summary>Server → node: the run is over; stop.</summary>
+public sealed record RunFinished(long Rounds, string Reason) : IRoundProtocol;
+
+/// <summary>
+/// Node → server: the node cannot go on (its gradient is not finite, its replica failed); the
+/// server stops the run with <paramref name="Reason"/> rather than wait for a vote that will not come.
+/// </summary>
+public sealed record NodeFailed(int NodeId, long Round, string Reason) : IRoundProtocol;

@@ -1,0 +1,186 @@
+using Akka.Actor;
+using Akka.Event;
+using SignActors.Messages.Protocol;
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+using SignActors.Training.Runs;
+
+namespace SignActors.Node;
+
+/// <summary>What a node actor is built from.</summary>
+/// <param name="Server">The round coordinator.</param>
+public sealed record NodeSetup(int NodeId, FederationSpec Spec, Cifar100Set Train, int[] Shard, IActorRef Server);
+
+/// <summary>
+/// Worker node j (SPEC §6): registers with the server, answers each <see cref="StartRound"/> with a
+/// <see cref="Vote"/>, applies each <see cref="Aggregate"/>, and asks for a
+/// <see cref="ModelSnapshot"/> whenever it cannot follow from its last applied round.
+/// <para>
+/// States: <c>Registering</c> → <c>Ready</c> ⇄ <c>Syncing</c>. The gradient is computed inside
+/// the message handler: node actors run on the compute dispatcher (never the default one), and a
+/// vote never waits on another actor. The math is in <see cref="NodeReplica"/>.
+/// </para>
+/// </summary>
+public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
+{
+    static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
+
+    readonly NodeSetup _setup;
+    readonly ILoggingAdapter _log = Context.GetLogger();
+    NodeReplica? _replica;
+
+    public NodeActor(NodeSetup setup)
+    {
+        _setup = setup;
+        Registering();
+    }
+
+    public IStash Stash { get; set; } = null!;
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    NodeReplica Replica => _replica!;
+    int Id => _setup.NodeId;
+
+    public static Props Props(NodeSetup setup, string dispatcher) =>
+        Akka.Actor.Props.Create(() => new NodeActor(setup)).WithDispatcher(dispatcher);
+
+    protected override void PreStart()
+    {
+        var device = ReplicaDevice.Resolve(_setup.Spec.Device, Id, line => _log.Info(line));
+        _replica = new NodeReplica(Id, _setup.Spec, _setup.Train, _setup.Shard, device);
+        Register();
+        Timers.StartPeriodicTimer("register", RegisterTick.Instance, RetryEvery);
+    }
+
+    protected override void PostStop() => _replica?.Dispose();
+
+    void Registering()
+    {
+        Receive<NodeRegistered>(r => r.NodeId == Id, r =>
+        {
+            Timers.Cancel("register");
+            _log.Debug("node {0} registered; global model at round {1}", Id, r.LastAppliedRound);
+            if (r.LastAppliedRound == Replica.LastAppliedRound) BecomeReady();
+            else RequestSnapshot();
+        });
+        Receive<RegisterTick>(_ => Register());
+        Receive<StartRound>(_ => Stash.Stash());
+        Receive<Aggregate>(_ => Stash.Stash());
+        Common();
+    }
+
+    void Ready()
+    {
+        Receive<StartRound>(OnStartRound);
+        Receive<Aggregate>(OnAggregate);
+        Receive<ModelSnapshot>(s => { if (s.Round > Replica.LastAppliedRound) Restore(s); });
+        Receive<NodeRegistered>(_ => { });
+        Common();
+    }
+
+    void Syncing()
+    {
+        Receive<ModelSnapshot>(s =>
+        {
+            Timers.Cancel("snapshot");
+            Restore(s);
+            BecomeReady();
+        });
+        Receive<SnapshotTick>(_ => _setup.Server.Tell(new SnapshotRequest(Id, Replica.LastAppliedRound)));
+        Receive<StartRound>(_ => Stash.Stash());
+        Receive<Aggregate>(_ => Stash.Stash());
+        Receive<NodeRegistered>(_ => { });
+        Common();
+    }
+
+    void Common()
+    {
+        Receive<RunFinished>(f =>
+        {
+            _log.Debug("node {0}: run finished after {1} rounds ({2})", Id, f.Rounds, f.Reason);
+            Context.Stop(Self);
+        });
+        Receive<RegisterTick>(_ => { });
+        Receive<SnapshotTick>(_ => { });
+        ReceiveAny(m => _log.Warning("node {0}: dropped unexpected {1} from {2}", Id, m.GetType().Name, Sender));
+    }
+
+    void OnStartRound(StartRound start)
+    {
+        long next = Replica.LastAppliedRound + 1;
+        if (start.Round < next) return; // a repeat of a round this node has already moved past
+        if (start.Round > next)
+        {
+            Stash.Stash();
+            RequestSnapshot();
+            return;
+        }
+        try { _setup.Server.Tell(Replica.ComputeVote(start)); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            _log.Error("node {0} cannot vote in round {1}: {2}", Id, start.Round, e.Message);
+            _setup.Server.Tell(new NodeFailed(Id, start.Round, e.Message));
+        }
+    }
+
+    void OnAggregate(Aggregate aggregate)
+    {
+        long next = Replica.LastAppliedRound + 1;
+        if (aggregate.Round < next) return;
+        if (aggregate.Round > next)
+        {
+            // An aggregate was lost: applying this one would diverge, so resynchronise instead.
+            _log.Warning("node {0} holds x_{1} and received round {2}'s aggregate; requesting a snapshot", Id, next, aggregate.Round);
+            Stash.Stash();
+            RequestSnapshot();
+            return;
+        }
+        try { Replica.Apply(aggregate); }
+        catch (ArgumentException e)
+        {
+            // Malformed (wrong length or kind): never applied; a snapshot brings the replica back in step.
+            _log.Error("node {0}: round {1}'s aggregate is unusable ({2}); requesting a snapshot", Id, aggregate.Round, e.Message);
+            RequestSnapshot();
+            return;
+        }
+        if (_setup.Spec.VerifyReplicas) _setup.Server.Tell(new ReplicaHash(aggregate.Round, Id, Replica.Hash().Hex));
+    }
+
+    void Restore(ModelSnapshot snapshot)
+    {
+        try
+        {
+            Replica.Restore(snapshot);
+            _log.Info("node {0} restored the global model after round {1}", Id, snapshot.Round);
+        }
+        catch (ArgumentException e)
+        {
+            _log.Error("node {0}: snapshot of round {1} is unusable ({2})", Id, snapshot.Round, e.Message);
+        }
+    }
+
+    void Register() => _setup.Server.Tell(new RegisterNode(Id));
+
+    void RequestSnapshot()
+    {
+        _setup.Server.Tell(new SnapshotRequest(Id, Replica.LastAppliedRound));
+        Timers.StartPeriodicTimer("snapshot", SnapshotTick.Instance, RetryEvery);
+        Become(Syncing);
+    }
+
+    void BecomeReady()
+    {
+        Become(Ready);
+        Stash.UnstashAll();
+    }
+
+    sealed class RegisterTick
+    {
+        public static readonly RegisterTick Instance = new();
+    }
+
+    sealed class SnapshotTick
+    {
+        public static readonly SnapshotTick Instance = new();
+    }
+}

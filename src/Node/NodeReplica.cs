@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using SignActors.Messages.Protocol;
+using SignActors.Node.Compressors;
+using SignActors.Node.Estimators;
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+using SignActors.Training.Randomness;
+using SignActors.Training.Runs;
+using SignActors.Training.Updates;
+using SignActors.Training.Vectors;
+using static TorchSharp.torch;
+
+namespace SignActors.Node;
+
+/// <summary>
+/// What node j computes, without the actor (SPEC §2, §4, §6): its model replica, shard,
+/// estimator, compressor and update rule. <see cref="ComputeVote"/> is step 2 of the round,
+/// <see cref="Apply"/> step 5; <see cref="Restore"/> takes over a <see cref="ModelSnapshot"/>.
+/// The replica only ever moves from round t − 1 to t, so a skipped round can never be applied
+/// out of order.
+/// </summary>
+public sealed class NodeReplica : IDisposable
+{
+    readonly FederationSpec _spec;
+    readonly Cifar100Set _train;
+    readonly FlatModel _model;
+    readonly MinibatchBuilder _batches;
+    readonly MinibatchSchedule _schedule;
+    readonly IGradientEstimator _estimator;
+    readonly IUplinkCompressor _compressor;
+    readonly DownlinkUpdate _update;
+    readonly int[] _indices;
+    readonly float[] _hostGradient, _gradientAtPrevious;
+    readonly Tensor? _previous; // x_{t−1}, kept only for storm
+
+    public NodeReplica(int nodeId, FederationSpec spec, Cifar100Set train, int[] shardRecords, Device? device = null)
+    {
+        if (nodeId < 0 || nodeId >= spec.Nodes) throw new ArgumentOutOfRangeException(nameof(nodeId), $"node id {nodeId} outside [0, {spec.Nodes})");
+        NodeId = nodeId;
+        _spec = spec;
+        _train = train;
+        _schedule = new MinibatchSchedule(shardRecords, spec.BatchSize, spec.Seed, nodeId);
+        _model = new FlatModel(spec.Model, spec.Seed, device);
+        _batches = new MinibatchBuilder(spec.BatchSize);
+        _estimator = Estimator.Create(spec.Algorithm.Estimator, _model.Dimension);
+        _compressor = Compressor.Create(spec.Algorithm);
+        _update = new DownlinkUpdate(spec.Algorithm);
+        _indices = new int[spec.BatchSize];
+        _hostGradient = _model.OnCpu ? Array.Empty<float>() : new float[_model.Dimension];
+        if (spec.Algorithm.Estimator.Kind == Training.Algorithms.EstimatorKind.Storm)
+        {
+            _gradientAtPrevious = new float[_model.Dimension];
+            _previous = _model.Parameters.detach().clone();
+        }
+        else _gradientAtPrevious = Array.Empty<float>();
+    }
+
+    public int NodeId { get; }
+    public int Dimension => _model.Dimension;
+
+    /// <summary>The last round whose aggregate this replica applied (0: it holds x_1).</summary>
+    public long LastAppliedRound { get; private set; }
+
+    /// <summary>Round t's vote at x_t (SPEC §6.2). Requires t = <see cref="LastAppliedRound"/> + 1.</summary>
+    public Vote ComputeVote(StartRound start)
+    {
+        if (start.Round != LastAppliedRound + 1)
+            throw new InvalidOperationException($"node {NodeId} holds x_{LastAppliedRound + 1} and cannot vote in round {start.Round}");
+        var clock = Stopwatch.StartNew();
+        _schedule.Indices(start.Round, _indices);
+        float loss;
+        ReadOnlySpan<float> gradientAtPrevious = default;
+        using (var scope = NewDisposeScope())
+        {
+            var (images, labels) = _batches.Build(_train, _indices, _model.Device);
+            if (_estimator.NeedsGradientAtPrevious)
+            {
+                _model.StepAt(_previous!, images, labels);
+                _model.HostGradient(_hostGradient).CopyTo(_gradientAtPrevious);
+                gradientAtPrevious = _gradientAtPrevious;
+            }
+            loss = _model.Step(images, labels);
+        }
+        var g = _model.HostGradient(_hostGradient);
+        var v = _estimator.Update(new EstimatorInput(g, gradientAtPrevious, start.LearningRate));
+        var coins = StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.StochasticSign);
+        var payload = _compressor.Compress(v, new CompressionContext(coins, start.Radius));
+        var scalars = new Messages.VoteScalars(loss, (float)Norms.L1(g), (float)Norms.L2(g), Norms.LInf(v));
+        return new Vote(start.Round, NodeId, payload, scalars, (float)clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>x_{t+1} = update(x_t, a_t) (SPEC §4). Requires t = <see cref="LastAppliedRound"/> + 1.</summary>
+    public void Apply(Aggregate aggregate)
+    {
+        if (aggregate.Round != LastAppliedRound + 1)
+            throw new InvalidOperationException($"node {NodeId} holds x_{LastAppliedRound + 1} and cannot apply round {aggregate.Round}'s aggregate");
+        if (_previous is not null) using (no_grad()) _previous.copy_(_model.Parameters);
+        _model.UpdateParameters(x => _update.Apply(aggregate.Payload, x, aggregate.LearningRate));
+        LastAppliedRound = aggregate.Round;
+    }
+
+    /// <summary>
+    /// Takes over the global model after round s (a rejoin, or a lost aggregate). Storm's x_{t−1}
+    /// is unknown after a jump, so its estimator restarts (v = g at the next round).
+    /// </summary>
+    public void Restore(ModelSnapshot snapshot)
+    {
+        _model.LoadParameters(snapshot.Parameters);
+        _update.ImportState(snapshot.Optimizer, _model.Dimension);
+        if (_previous is not null)
+        {
+            _estimator.Reset();
+            using (no_grad()) _previous.copy_(_model.Parameters);
+        }
+        LastAppliedRound = snapshot.Round;
+    }
+
+    /// <summary>A crash (SPEC §7): estimator and optimizer state are lost; parameters come back by snapshot.</summary>
+    public void LoseState()
+    {
+        _estimator.Reset();
+        _update.Reset();
+    }
+
+    public ParameterHash Hash() => _model.Hash();
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _batches.Dispose();
+        _previous?.Dispose();
+    }
+}

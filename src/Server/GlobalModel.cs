@@ -1,0 +1,71 @@
+using SignActors.Messages.Protocol;
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+using SignActors.Training.Randomness;
+using SignActors.Training.Runs;
+using SignActors.Training.Updates;
+
+namespace SignActors.Server;
+
+/// <summary>
+/// The server's copy of the model (SPEC §6.5): it applies every aggregate with the same update
+/// rule as the nodes, answers snapshots, and evaluates — test loss and accuracy on the whole test
+/// set, ‖∇f‖₁ and ‖∇f‖₂ of the full gradient over a fixed, seeded probe set of training records.
+/// </summary>
+public sealed class GlobalModel : IDisposable
+{
+    readonly FlatModel _model;
+    readonly DownlinkUpdate _update;
+    readonly MinibatchBuilder _batches;
+    readonly Cifar100Set _train, _test;
+    readonly int[] _testRecords, _probe;
+
+    public GlobalModel(FederationSpec spec, Cifar100Set train, Cifar100Set test)
+    {
+        _model = new FlatModel(spec.Model, spec.Seed);
+        _update = new DownlinkUpdate(spec.Algorithm);
+        _batches = new MinibatchBuilder(spec.EvalBatchSize);
+        _train = train;
+        _test = test;
+        _testRecords = Enumerable.Range(0, test.Count).ToArray();
+        _probe = ProbeRecords(train.Count, spec.ProbeRecords, spec.Seed);
+    }
+
+    public int Dimension => _model.Dimension;
+
+    /// <summary>The last round applied (0: x_1).</summary>
+    public long LastAppliedRound { get; private set; }
+
+    public void Apply(Aggregate aggregate)
+    {
+        if (aggregate.Round != LastAppliedRound + 1) throw new InvalidOperationException($"global model holds x_{LastAppliedRound + 1}, cannot apply round {aggregate.Round}");
+        _model.UpdateParameters(x => _update.Apply(aggregate.Payload, x, aggregate.LearningRate));
+        LastAppliedRound = aggregate.Round;
+    }
+
+    public ModelSnapshot Snapshot() => new(LastAppliedRound, _model.CopyParameters(), _update.ExportState());
+
+    public float[] CopyParameters() => _model.CopyParameters();
+
+    public ParameterHash Hash() => _model.Hash();
+
+    public (Evaluation Test, GradientNorms Gradient) Evaluate() =>
+        (_model.Evaluate(_test, _testRecords, _batches), _model.FullGradientNorms(_train, _probe, _batches));
+
+    /// <summary>The probe set: <paramref name="count"/> distinct training records (all if fewer), seeded, ascending.</summary>
+    public static int[] ProbeRecords(int trainCount, int count, ulong seed)
+    {
+        var all = Enumerable.Range(0, trainCount).ToArray();
+        var s = new RandomStream(StreamKey.ForRun(seed, StreamPurpose.Probe));
+        Partitioner.Shuffle(all, ref s);
+        var probe = all[..Math.Min(count, trainCount)];
+        Array.Sort(probe);
+        return probe;
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _batches.Dispose();
+    }
+}

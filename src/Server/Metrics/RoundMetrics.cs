@@ -1,0 +1,66 @@
+using System.Globalization;
+using SignActors.Training.Models;
+
+namespace SignActors.Server.Metrics;
+
+/// <summary>
+/// One row of metrics.csv (SPEC §9). Bits are exact wire sizes: each accepted vote's header plus
+/// packed body up, the aggregate's header plus body times the nodes it was sent to down.
+/// <see cref="Late"/> and <see cref="Rejected"/> count the votes that arrived while this round was
+/// open (late: for an earlier round). <see cref="Evaluation"/> and <see cref="Gradient"/> are set on
+/// evaluation rounds only.
+/// </summary>
+public sealed record RoundMetrics(
+    long Round,
+    double WallMs,
+    double ElapsedSeconds,
+    float LearningRate,
+    double TrainLoss,
+    int Accepted,
+    int Late,
+    int Rejected,
+    int Byzantine,
+    long BitsUp,
+    long BitsDown,
+    double SlowestComputeMs,
+    double Agreement,
+    Evaluation? Evaluation,
+    GradientNorms? Gradient)
+{
+    public static readonly string[] Columns =
+    {
+        "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
+        "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "agreement", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
+    };
+
+    /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
+    public static readonly string[] TimingColumns = { "wall_ms", "elapsed_s", "slowest_compute_ms" };
+
+    public string ToCsv()
+    {
+        var c = CultureInfo.InvariantCulture;
+        string R(double x) => x.ToString("R", c);
+        return string.Join(',',
+            Round.ToString(c), WallMs.ToString("F3", c), ElapsedSeconds.ToString("F3", c), LearningRate.ToString("R", c), R(TrainLoss),
+            Accepted.ToString(c), Late.ToString(c), Rejected.ToString(c), Byzantine.ToString(c), BitsUp.ToString(c), BitsDown.ToString(c),
+            SlowestComputeMs.ToString("F3", c), R(Agreement),
+            Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
+            Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "");
+    }
+}
+
+/// <summary>Writes metrics.csv, a row per round as it closes (flushed, so a crashed run keeps what it did).</summary>
+public sealed class MetricsCsv : IDisposable
+{
+    readonly StreamWriter _writer;
+
+    public MetricsCsv(string path)
+    {
+        _writer = new StreamWriter(path, append: false) { AutoFlush = true };
+        _writer.WriteLine(string.Join(',', RoundMetrics.Columns));
+    }
+
+    public void Write(RoundMetrics row) => _writer.WriteLine(row.ToCsv());
+
+    public void Dispose() => _writer.Dispose();
+}

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using SignActors.Messages;
+using SignActors.Messages.Protocol;
+using SignActors.Server.Aggregators;
+using SignActors.Server.Metrics;
+using SignActors.Server.Rounds;
+using SignActors.Training.Algorithms;
+using SignActors.Training.Data;
+using SignActors.Training.Runs;
+
+namespace SignActors.Server;
+
+/// <summary>How a run ended.</summary>
+/// <param name="FinalHash">SHA-256 of the global parameters at the end.</param>
+public sealed record RunOutcome(bool Completed, long Rounds, string Message, string FinalHash, float[] FinalParameters, IReadOnlyDictionary<VoteVerdict, long> Drops);
+
+/// <summary>Where the coordinator reports: a row per closed round, then the outcome (the host writes files and progress).</summary>
+public interface IRunObserver
+{
+    void RoundClosed(RoundMetrics metrics);
+    void Finished(RunOutcome outcome);
+}
+
+/// <summary>What the coordinator is built from.</summary>
+/// <param name="Byzantine">Node ids the config makes faulty (simulation knowledge, for the agreement metric only).</param>
+public sealed record CoordinatorSetup(FederationSpec Spec, Cifar100Set Train, Cifar100Set Test, IRunObserver Observer, IReadOnlySet<int> Byzantine);
+
+/// <summary>
+/// The server (SPEC §6): registers nodes, runs rounds, owns the global model, the aggregator and
+/// the metrics. States: <c>WaitingForNodes</c> → <c>InRound</c> (one per round) →
+/// <c>Finishing</c> (the last round's replica hashes) → <c>Finished</c>. A vote counts only under
+/// the rules of SPEC §6.3 (<see cref="VoteAdmission"/>); every dropped one is counted by reason
+/// and logged, never applied. Policy here is wait-all: a round closes when every registered node
+/// has voted.
+/// </summary>
+public sealed class RoundCoordinator : ReceiveActor, IWithTimers
+{
+    static readonly TimeSpan FinalHashWait = TimeSpan.FromSeconds(60);
+
+    readonly CoordinatorSetup _setup;
+    readonly FederationSpec _spec;
+    readonly ILoggingAdapter _log = Context.GetLogger();
+    readonly Dictionary<int, IActorRef> _nodes = new();
+    readonly SortedDictionary<int, Vote> _votes = new();
+    readonly Dictionary<long, ExpectedHash> _expectedHashes = new();
+    readonly Dictionary<VoteVerdict, long> _drops = new();
+    readonly Stopwatch _runClock = new(), _roundClock = new();
+    IAggregator _aggregator = null!;
+    GlobalModel _global = null!;
+    StartRound? _open;
+    long _lastClosed;
+    float? _radius;
+    int _late, _rejected;
+
+    public RoundCoordinator(CoordinatorSetup setup)
+    {
+        _setup = setup;
+        _spec = setup.Spec;
+        WaitingForNodes();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(CoordinatorSetup setup, string dispatcher) =>
+        Akka.Actor.Props.Create(() => new RoundCoordinator(setup)).WithDispatcher(dispatcher);
+
+    protected override void PreStart()
+    {
+        _aggregator = Aggregator.Create(_spec.Algorithm, _spec.Seed);
+        _global = new GlobalModel(_spec, _setup.Train, _setup.Test);
+        _log.Info("server: d = {0:N0}, waiting for {1} nodes", _global.Dimension, _spec.Nodes);
+    }
+
+    protected override void PostStop() => _global?.Dispose();
+
+    void WaitingForNodes()
+    {
+        Receive<RegisterNode>(r =>
+        {
+            if (!Register(r)) return;
+            if (_nodes.Count == _spec.Nodes)
+            {
+                _log.Info("server: all {0} nodes registered; starting round 1", _spec.Nodes);
+                _runClock.Start();
+                StartNextRound();
+            }
+        });
+        Receive<Vote>(v => Drop(v, VoteVerdict.FutureRound));
+        Common();
+    }
+
+    void InRound()
+    {
+        Receive<RegisterNode>(r => Register(r));
+        Receive<Vote>(OnVote);
+        Receive<SnapshotRequest>(OnSnapshotRequest);
+        Receive<ReplicaHash>(OnReplicaHash);
+        Common();
+    }
+
+    void Finishing()
+    {
+        Receive<ReplicaHash>(h =>
+        {
+            OnReplicaHash(h);
+            if (!_expectedHashes.ContainsKey(_spec.Rounds)) Complete();
+        });
+        Receive<FinalHashTimeout>(_ =>
+        {
+            var missing = _nodes.Keys.Except(_expectedHashes.TryGetValue(_spec.Rounds, out var e) ? e.Reported : []).Order();
+            Fail($"nodes {string.Join(", ", missing)} did not report their parameter hash after the last round within {FinalHashWait.TotalSeconds:F0} s");
+        });
+        Receive<Vote>(v => Drop(v, VoteVerdict.Late));
+        Receive<SnapshotRequest>(OnSnapshotRequest);
+        Common();
+    }
+
+    void Finished()
+    {
+        Receive<Vote>(v => Drop(v, VoteVerdict.Late));
+        ReceiveAny(_ => { });
+    }
+
+    void Common()
+    {
+        Receive<NodeFailed>(f => Fail($"node {f.NodeId} failed in round {f.Round}: {f.Reason}"));
+        ReceiveAny(m => _log.Warning("server: dropped unexpected {0} from {1}", m.GetType().Name, Sender));
+    }
+
+    bool Register(RegisterNode r)
+    {
+        if (r.NodeId < 0 || r.NodeId >= _spec.Nodes)
+        {
+            _log.Warning("server: refused registration of node id {0} from {1}: ids are 0..{2}", r.NodeId, Sender, _spec.Nodes - 1);
+            return false;
+        }
+        if (_nodes.TryGetValue(r.NodeId, out var known) && !known.Equals(Sender))
+            _log.Info("server: node {0} re-registered from {1}", r.NodeId, Sender);
+        _nodes[r.NodeId] = Sender;
+        Sender.Tell(new NodeRegistered(r.NodeId, _global.LastAppliedRound));
+        return true;
+    }
+
+    void StartNextRound()
+    {
+        long t = _lastClosed + 1;
+        bool autoRadius = _spec.Algorithm.Uplink is { Kind: UplinkKind.StochasticSign, Radius: null };
+        _open = new StartRound(t, _spec.LearningRate(t), autoRadius ? _radius : null, 0);
+        _votes.Clear();
+        _late = _rejected = 0;
+        _roundClock.Restart();
+        foreach (var node in _nodes.Values) node.Tell(_open);
+        Become(InRound);
+    }
+
+    void OnVote(Vote vote)
+    {
+        bool registered = _nodes.TryGetValue(vote.NodeId, out var known) && known.Equals(Sender);
+        var verdict = VoteAdmission.Check(vote, _open?.Round ?? 0, _lastClosed, registered, _votes.ContainsKey(vote.NodeId), _global.Dimension, _spec.Algorithm.Uplink.Kind);
+        if (verdict != VoteVerdict.Accepted)
+        {
+            Drop(vote, verdict);
+            return;
+        }
+        _votes.Add(vote.NodeId, vote);
+        if (_votes.Count == _nodes.Count) CloseRound();
+    }
+
+    void Drop(Vote vote, VoteVerdict verdict)
+    {
+        _drops[verdict] = _drops.GetValueOrDefault(verdict) + 1;
+        if (verdict == VoteVerdict.Late) _late++;
+        else _rejected++;
+        _log.Warning("server: dropped vote of node {0} for round {1} from {2}: {3}", vote.NodeId, vote.Round, Sender, verdict);
+    }
+
+    void CloseRound()
+    {
+        var start = _open!;
+        long t = start.Round;
+        var votes = _votes.Values.ToArray(); // node-id order: float sums are the same on every run
+        var payloads = votes.Select(v => v.Payload).ToArray();
+        var aggregate = new Aggregate(t, _aggregator.Aggregate(payloads, t), start.LearningRate);
+        _global.Apply(aggregate);
+        if (_spec.VerifyReplicas) _expectedHashes[t] = new ExpectedHash(_global.Hash().Hex, new HashSet<int>());
+        foreach (var node in _nodes.Values) node.Tell(aggregate);
+        _radius = AutoRadius.Next(votes.Select(v => v.Scalars));
+        _lastClosed = t;
+        _open = null;
+        double wallMs = _roundClock.Elapsed.TotalMilliseconds;
+
+        var honest = votes.Where(v => !_setup.Byzantine.Contains(v.NodeId)).Select(v => v.Payload).ToArray();
+        var evaluation = _spec.EvaluatesAfter(t) ? _global.Evaluate() : ((Training.Models.Evaluation, Training.Models.GradientNorms)?)null;
+        var metrics = new RoundMetrics(
+            t, wallMs, _runClock.Elapsed.TotalSeconds, start.LearningRate,
+            votes.Sum(v => (double)v.Scalars.Loss) / votes.Length,
+            votes.Length, _late, _rejected, _setup.Byzantine.Count,
+            votes.Sum(WireSize.Of) * 8, WireSize.Of(aggregate) * 8 * _nodes.Count,
+            votes.Max(v => (double)v.ComputeMs),
+            Agreement.Fraction(honest, aggregate.Payload),
+            evaluation?.Item1, evaluation?.Item2);
+        _setup.Observer.RoundClosed(metrics);
+
+        if (t < _spec.Rounds) StartNextRound();
+        else if (_spec.VerifyReplicas)
+        {
+            Timers.StartSingleTimer("final-hash", FinalHashTimeout.Instance, FinalHashWait);
+            Become(Finishing);
+        }
+        else Complete();
+    }
+
+    void OnSnapshotRequest(SnapshotRequest request)
+    {
+        if (!(_nodes.TryGetValue(request.NodeId, out var known) && known.Equals(Sender)))
+        {
+            _log.Warning("server: ignored snapshot request for node {0} from unregistered {1}", request.NodeId, Sender);
+            return;
+        }
+        _log.Info("server: node {0} is at round {1}; sending the global model after round {2}", request.NodeId, request.LastAppliedRound, _global.LastAppliedRound);
+        Sender.Tell(_global.Snapshot());
+        if (_open is not null && !_votes.ContainsKey(request.NodeId)) Sender.Tell(_open);
+    }
+
+    void OnReplicaHash(ReplicaHash h)
+    {
+        if (!_expectedHashes.TryGetValue(h.Round, out var expected)) return; // a round every node has already confirmed
+        if (h.Sha256 != expected.Hash)
+        {
+            Fail($"replica divergence: node {h.NodeId} holds parameters {Short(h.Sha256)} after round {h.Round}, the server {Short(expected.Hash)}");
+            return;
+        }
+        expected.Reported.Add(h.NodeId);
+        if (expected.Reported.Count == _nodes.Count) _expectedHashes.Remove(h.Round);
+    }
+
+    void Complete()
+    {
+        Timers.CancelAll();
+        string message = $"{_spec.Rounds} rounds completed";
+        if (_spec.VerifyReplicas) message += $"; all {_nodes.Count} replicas bit-identical to the server after every round";
+        Finish(new RunOutcome(true, _lastClosed, message, _global.Hash().Hex, _global.CopyParameters(), Drops()));
+    }
+
+    void Fail(string reason)
+    {
+        Timers.CancelAll();
+        _log.Error("server: stopping the run: {0}", reason);
+        Finish(new RunOutcome(false, _lastClosed, reason, _global.Hash().Hex, _global.CopyParameters(), Drops()));
+    }
+
+    void Finish(RunOutcome outcome)
+    {
+        foreach (var node in _nodes.Values) node.Tell(new RunFinished(_lastClosed, outcome.Message));
+        Become(Finished);
+        _setup.Observer.Finished(outcome);
+    }
+
+    IReadOnlyDictionary<VoteVerdict, long> Drops() => new Dictionary<VoteVerdict, long>(_drops);
+
+    static string Short(string hash) => hash.Length > 16 ? hash[..16] : hash;
+
+    sealed record ExpectedHash(string Hash, HashSet<int> Reported);
+
+    sealed class FinalHashTimeout
+    {
+        public static readonly FinalHashTimeout Instance = new();
+    }
+}

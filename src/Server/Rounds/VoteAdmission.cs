@@ -1,0 +1,54 @@
+using SignActors.Messages;
+using SignActors.Messages.Protocol;
+using SignActors.Training.Algorithms;
+
+namespace SignActors.Server.Rounds;
+
+/// <summary>What the server did with a vote (SPEC §6.3); everything but Accepted is dropped and counted.</summary>
+public enum VoteVerdict
+{
+    Accepted,
+    /// <summary>For a round that has already closed.</summary>
+    Late,
+    /// <summary>For a round that has not started.</summary>
+    FutureRound,
+    /// <summary>Not from the actor registered under the vote's node id.</summary>
+    UnknownSender,
+    /// <summary>The node has already voted this round.</summary>
+    Duplicate,
+    /// <summary>d does not match the model's.</summary>
+    WrongLength,
+    /// <summary>A payload the algorithm's uplink cannot produce, or a non-finite scalar.</summary>
+    Malformed,
+}
+
+/// <summary>The acceptance rule of SPEC §6.3 as a pure function.</summary>
+public static class VoteAdmission
+{
+    /// <param name="openRound">The round currently collecting votes; 0 when none is.</param>
+    /// <param name="lastClosedRound">The last round that closed.</param>
+    /// <param name="fromRegisteredSender">The vote comes from the actor registered under its node id.</param>
+    /// <param name="alreadyVoted">That node's vote for the open round was already accepted.</param>
+    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, bool alreadyVoted, int dimension, UplinkKind uplink)
+    {
+        if (vote.Round <= lastClosedRound) return VoteVerdict.Late;
+        if (vote.Round != openRound) return VoteVerdict.FutureRound;
+        if (!fromRegisteredSender) return VoteVerdict.UnknownSender;
+        if (alreadyVoted) return VoteVerdict.Duplicate;
+        if (vote.Payload is null || vote.Payload.Length != dimension) return VoteVerdict.WrongLength;
+        if (!Fits(vote.Payload, uplink) || !Finite(vote.Scalars)) return VoteVerdict.Malformed;
+        return VoteVerdict.Accepted;
+    }
+
+    /// <summary>Whether <paramref name="payload"/> is what <paramref name="uplink"/> sends.</summary>
+    public static bool Fits(Payload payload, UplinkKind uplink) => (uplink, payload) switch
+    {
+        (UplinkKind.Sign or UplinkKind.StochasticSign, SignPayload) => true,
+        (UplinkKind.ScaledSign, ScaledSignPayload s) => float.IsFinite(s.Scale) && s.Scale >= 0,
+        (UplinkKind.Float32, DensePayload d) => d.Values.All(float.IsFinite),
+        _ => false,
+    };
+
+    static bool Finite(VoteScalars s) =>
+        float.IsFinite(s.Loss) && float.IsFinite(s.GradientL1) && float.IsFinite(s.GradientL2) && float.IsFinite(s.EstimateLInf) && s.EstimateLInf >= 0;
+}

@@ -1,0 +1,33 @@
+using SignActors.Training.Algorithms;
+using SignActors.Training.Models;
+using SignActors.Training.Schedules;
+
+namespace SignActors.Training.Runs;
+
+/// <summary>
+/// Everything every replica of one run must agree on (SPEC §10): the seed, the algorithm, the
+/// schedule, the model and its minibatch. Nodes and the server are built from the same value.
+/// </summary>
+/// <param name="VerifyReplicas">Nodes report their parameter hash after every round and the server stops the run on any divergence.</param>
+/// <param name="EvalEvery">Evaluate the global model every this many rounds (and after the last); 0 = only after the last.</param>
+/// <param name="ProbeRecords">Training records (a seeded sample) over which ‖∇f‖₁ and ‖∇f‖₂ are taken.</param>
+public sealed record FederationSpec(
+    ulong Seed,
+    int Nodes,
+    long Rounds,
+    AlgorithmSpec Algorithm,
+    LearningRateSchedule Schedule,
+    ModelKind Model,
+    string Device,
+    int BatchSize,
+    bool VerifyReplicas = true,
+    int EvalEvery = 25,
+    int ProbeRecords = 1000,
+    int EvalBatchSize = 250)
+{
+    /// <summary>Whether the global model is evaluated after round <paramref name="round"/>.</summary>
+    public bool EvaluatesAfter(long round) => round == Rounds || (EvalEvery > 0 && round % EvalEvery == 0);
+
+    /// <summary>η_t as the float the wire carries and every replica applies.</summary>
+    public float LearningRate(long round) => (float)Schedule.At(round);
+}
