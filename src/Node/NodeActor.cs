@@ -118,8 +118,9 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         try { _setup.Server.Tell(Replica.ComputeVote(start)); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            _log.Error("node {0} cannot vote in round {1}: {2}", Id, start.Round, e.Message);
-            _setup.Server.Tell(new NodeFailed(Id, start.Round, e.Message));
+            string reason = e.Message.Split(" (Parameter")[0];
+            _log.Error("node {0} cannot vote in round {1}: {2}", Id, start.Round, reason);
+            _setup.Server.Tell(new NodeFailed(Id, start.Round, reason));
         }
     }
 

@@ -81,6 +81,8 @@ public sealed class NodeReplica : IDisposable
             }
             loss = _model.Step(images, labels);
         }
+        if (!float.IsFinite(loss))
+            throw new InvalidOperationException($"the minibatch loss is {loss} at round {start.Round}: training has diverged (a smaller learning rate may help)");
         var g = _model.HostGradient(_hostGradient);
         var v = _estimator.Update(new EstimatorInput(g, gradientAtPrevious, start.LearningRate));
         var coins = StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.StochasticSign);
@@ -105,8 +107,11 @@ public sealed class NodeReplica : IDisposable
     /// </summary>
     public void Restore(ModelSnapshot snapshot)
     {
-        _model.LoadParameters(snapshot.Parameters);
+        // Checked before anything changes, so a bad snapshot leaves the replica as it was.
+        if (snapshot.Parameters.Length != Dimension) throw new ArgumentException($"snapshot has {snapshot.Parameters.Length} parameters, the model d={Dimension}", nameof(snapshot));
+        if (snapshot.Round < 0) throw new ArgumentException($"snapshot of round {snapshot.Round}", nameof(snapshot));
         _update.ImportState(snapshot.Optimizer, _model.Dimension);
+        _model.LoadParameters(snapshot.Parameters);
         if (_previous is not null)
         {
             _estimator.Reset();

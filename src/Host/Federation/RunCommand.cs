@@ -18,6 +18,11 @@ public static class RunCommand
         var config = RunConfig.Load(path);
         var settings = RunSettings.Read(config);
         var spec = settings.Federation;
+        // Everything that can be refused is checked before the run directory exists.
+        var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
+        var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, settings.Data.Partition, spec.Seed);
+        if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
+            throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
         var directory = RunDirectory.Create(settings.Output, spec.Algorithm.Name);
         LogSetup.ForRun(directory[RunDirectory.LogFile], settings.LogLevel);
         try
@@ -25,15 +30,10 @@ public static class RunCommand
             directory.WriteConfig(config);
             stdout.WriteLine($"signactors run: {path ?? "embedded reference.conf"} → {directory.Path}");
             Describe(settings, stdout);
-
-            var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
             stdout.WriteLine($"data: {train.Count:N0} train records ({train.Source}), {test.Count:N0} test records");
-            var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, settings.Data.Partition, spec.Seed);
             stdout.WriteLine($"partition {settings.Data.Partition}:");
             foreach (var shard in shards.Take(16)) stdout.WriteLine($"  {shard}");
             if (shards.Length > 16) stdout.WriteLine($"  … {shards.Length - 16} more nodes");
-            if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
-                throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
             stdout.WriteLine();
 
             using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile]);
@@ -60,7 +60,9 @@ public static class RunCommand
         stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {Names.Of(a.Estimator.Kind)}, uplink {Names.Of(a.Uplink.Kind)}"
             + (a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.Radius?.ToString() ?? "auto"})" : "")
             + $", aggregator {Names.Of(a.Aggregator.Kind)}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
-        stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(spec.Model)} on {spec.Device}, batch {spec.BatchSize}, "
+        int d;
+        using (var module = ModelZoo.Create(spec.Model)) d = new ParameterLayout(module).Length;
+        stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(spec.Model)} (d = {d:N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{settings.Model.TorchThreads} torch thread(s) per gradient, {settings.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
     }
 }

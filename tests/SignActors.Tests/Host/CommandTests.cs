@@ -15,7 +15,13 @@ public class CommandTests
 
     /// <summary>A small synthetic set in a temporary cache, so tests never write to the user's cache.</summary>
     static readonly string SmallData =
-        $"signactors.data {{ cache-directory = \"{Path.Combine(Path.GetTempPath(), "signactors-test-cache")}\", synthetic {{ train-per-class = 3, test-per-class = 1 }} }}\n";
+        $"signactors.data {{ cache-directory = \"{Path.Combine(Path.GetTempPath(), "signactors-test-cache")}\", synthetic {{ train-per-class = 3, test-per-class = 1 }} }}\n"
+        + "signactors { rounds = 2, evaluation.probe-records = 50 }\n";
+
+    /// <summary>Runs write under a fresh temporary folder, never into the working directory.</summary>
+    static string Output(string directory) => $"signactors.output.directory = \"{directory}\"\n";
+
+    static string TemporaryDirectory() => Path.Combine(Path.GetTempPath(), $"signactors-runs-{Guid.NewGuid():N}");
 
     static string WriteConfig(string text)
     {
@@ -26,25 +32,49 @@ public class CommandTests
     }
 
     [Fact]
-    public void Run_on_the_embedded_defaults_resolves_mvsm_its_data_and_model()
+    public void Run_on_the_embedded_defaults_trains_mvsm_and_writes_the_run_directory()
     {
-        var (code, output, _) = Run("run", WriteConfig(""));
-        Assert.Equal(0, code);
-        Assert.Contains("resolved algorithm \"mvsm-v1\" for n=8", output);
+        string runs = TemporaryDirectory();
+        var (code, output, error) = Run("run", WriteConfig(Output(runs)));
+        Assert.True(code == 0, output + error);
+        Assert.Contains("algorithm \"mvsm-v1\" for n = 8", output);
         Assert.Contains("stochastic-sign (R = auto)", output);
         Assert.Contains("data: 300 train records", output);
         Assert.Contains("partition label-skew(13 classes per node):", output);
         Assert.Equal(8, output.Split('\n').Count(l => l.Contains(" classes") && l.TrimStart().StartsWith("node ")));
-        Assert.Contains("model cnn-small: d = 254,084 parameters on cpu", output);
+        Assert.Contains("model cnn-small (d = 254,084) on cpu", output);
+        Assert.Contains("round     2/2", output);
+        Assert.Contains("done: 2 rounds completed; all 8 replicas bit-identical to the server after every round", output);
+
+        var directory = Assert.Single(Directory.GetDirectories(runs));
+        Assert.EndsWith("-mvsm-v1", directory);
+        var metrics = File.ReadAllLines(Path.Combine(directory, "metrics.csv"));
+        Assert.Equal(SignActors.Server.Metrics.RoundMetrics.Columns, metrics[0].Split(','));
+        Assert.Equal(3, metrics.Length);
+        var last = metrics[2].Split(',');
+        Assert.Equal("2", last[0]);
+        Assert.Equal("8", last[5]); // votes accepted
+        Assert.NotEqual("", last[14]); // test accuracy after the last round
+        Assert.Contains("all 8 nodes registered", File.ReadAllText(Path.Combine(directory, "run.log"))); // Akka's log, through NLog
+        Assert.Equal(254_084 * 4, new FileInfo(Path.Combine(directory, "final-parameters.bin")).Length);
+
+        // The written config is a config file that reproduces the run bit for bit.
+        string hash = output.Split('\n').Single(l => l.StartsWith("final parameter hash ")).Trim();
+        var (again, output2, _) = Run("run", Path.Combine(directory, "config.conf"));
+        Assert.Equal(0, again);
+        Assert.Contains(hash, output2);
+        Directory.Delete(runs, recursive: true);
     }
 
     [Fact]
     public void A_user_file_overrides_over_the_reference()
     {
-        var (code, output, _) = Run("run", WriteConfig("signactors { nodes = 1, algorithm { preset = ef-signsgd } }"));
+        string runs = TemporaryDirectory();
+        var (code, output, _) = Run("run", WriteConfig(Output(runs) + "signactors { nodes = 1, model.name = mlp, algorithm { preset = ef-signsgd } }"));
         Assert.Equal(0, code);
         Assert.Contains("aggregator identity", output);
         Assert.Contains("ErrorFeedback", output);
+        Directory.Delete(runs, recursive: true);
     }
 
     [Theory]
@@ -53,7 +83,15 @@ public class CommandTests
     [InlineData("signactors.algorithm.radius = -3", "signactors.algorithm.radius = \"-3\" must be a positive number or auto")]
     [InlineData("signactors { algorithm.preset = ssvr, nodes = 4 }", "identity is for single-node runs")]
     [InlineData("signactors.learning-rate.schedule = exp", "is not one of: constant, step, cosine, inverse-sqrt")]
-    [InlineData("signactors.nodes = 0", "signactors.nodes must be ≥ 1")]
+    [InlineData("signactors.nodes = 0", "signactors.nodes = 0 is out of range: 1..100000")]
+    [InlineData("signactors.nodes = many", "signactors.nodes = \"many\" is not a whole number")]
+    [InlineData("signactors.algorithm.presett = signum", "unknown key signactors.algorithm.presett; did you mean signactors.algorithm.preset?")]
+    [InlineData("signactors.learning-rate.intial = 0.1", "unknown key signactors.learning-rate.intial; did you mean signactors.learning-rate.initial?")]
+    [InlineData("signactors.flux-capacitor = 1", "unknown key signactors.flux-capacitor; valid keys are under signactors")]
+    [InlineData("signactors.data = 3", "signactors.data is a section; set the keys inside it")]
+    [InlineData("signactors.verify-replicas = maybe", "signactors.verify-replicas = \"maybe\" is not one of on, off")]
+    [InlineData("signactors.round-policy = deadline", "signactors.round-policy = \"deadline\" is not one of: wait-all")]
+    [InlineData("signactors.algorithm.beta = fast", "signactors.algorithm.beta = \"fast\" is not a finite number")]
     [InlineData("signactors.data.source = imagenet", "signactors.data.source: 'imagenet' is not one of synthetic, cifar100")]
     [InlineData("signactors.data.source = cifar100", "signactors.data.directory: set it to the folder holding train.bin and test.bin")]
     [InlineData("signactors.data.partition.kind = shards", "signactors.data.partition.kind: 'shards' is not one of iid, label-skew, dirichlet")]
@@ -62,7 +100,7 @@ public class CommandTests
     [InlineData("signactors.data.synthetic.train-per-class = 0", "synthetic train-per-class must be ≥ 1")]
     [InlineData("signactors.model.name = vgg", "signactors.model.name: unknown model 'vgg'; one of: mlp, cnn-small, resnet18, resnet50")]
     [InlineData("signactors.model.device = gpu", "signactors.model.device: device 'gpu' is not one of cpu, cuda, cuda:N, auto")]
-    [InlineData("signactors.model.torch-threads = 0", "signactors.model.torch-threads must be ≥ 1")]
+    [InlineData("signactors.model.torch-threads = 0", "signactors.model.torch-threads = 0 is out of range: 1..1024")]
     public void Bad_settings_are_one_line_errors_with_exit_code_2(string hocon, string expected)
     {
         var (code, output, error) = Run("run", WriteConfig(hocon));

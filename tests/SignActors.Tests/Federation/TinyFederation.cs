@@ -1,0 +1,36 @@
+using SignActors.Server;
+using SignActors.Server.Metrics;
+using SignActors.Training.Algorithms;
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+using SignActors.Training.Runs;
+using SignActors.Training.Schedules;
+
+namespace SignActors.Tests.Federation;
+
+/// <summary>A tiny federation for actor tests: the mlp on 5 synthetic images per class, batch 8.</summary>
+public static class TinyFederation
+{
+    public static readonly Cifar100Set Train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 1), "synthetic");
+    public static readonly Cifar100Set Test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 2), "synthetic");
+
+    public static FederationSpec Spec(string preset = "signsgd", int nodes = 3, long rounds = 3, bool verify = true, double eta = 0.001, int evalEvery = 0) =>
+        new(Seed: 11, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(eta), ModelKind.Mlp, "cpu", BatchSize: 8,
+            VerifyReplicas: verify, EvalEvery: evalEvery, ProbeRecords: 40, EvalBatchSize: 50);
+
+    public static Shard[] Shards(FederationSpec spec) =>
+        Partitioner.Assign(Train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, PartitionSpec.LabelSkew((100 + spec.Nodes - 1) / spec.Nodes), spec.Seed);
+}
+
+/// <summary>Keeps what a coordinator reports.</summary>
+public sealed class RecordingObserver : IRunObserver
+{
+    readonly List<RoundMetrics> _rows = new();
+    readonly TaskCompletionSource<RunOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<RoundMetrics> Rows { get { lock (_rows) return _rows.ToArray(); } }
+    public Task<RunOutcome> Outcome => _outcome.Task;
+
+    public void RoundClosed(RoundMetrics metrics) { lock (_rows) _rows.Add(metrics); }
+    public void Finished(RunOutcome outcome) => _outcome.TrySetResult(outcome);
+}
