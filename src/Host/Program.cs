@@ -25,20 +25,28 @@ public static class Program
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
         var nodes = new Option<int[]>("--n") { Description = "vote counts n to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultNodes.ToArray() };
         var minMs = new Option<double>("--min-ms") { Description = "minimum measured time per kernel", DefaultValueFactory = _ => 300 };
-        var suite = new Option<string[]>("--suite") { Description = "kernels, training, or both", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training" } };
+        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation (any of them)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
+        var rounds = new Option<int>("--rounds") { Description = "rounds of the n = 8 federation scenario", DefaultValueFactory = _ => 200 };
+        var scaling = new Option<int[]>("--scaling-nodes") { Description = "federation sizes of the mlp scaling scenario", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 32, 128 } };
         var models = new Option<string[]>("--models") { Description = "models for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => TrainingBench.DefaultModels.ToArray() };
         var batches = new Option<int[]>("--batch") { Description = "batch sizes for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 32, 128 } };
         var threads = new Option<int[]>("--threads") { Description = "torch thread counts for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 1, 2 } };
-        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads };
+        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling };
         bench.SetAction(parse => Guarded(stderr, () =>
         {
             var suites = parse.GetValue(suite)!;
             foreach (var s in suites)
-                if (s is not ("kernels" or "training")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training");
+                if (s is not ("kernels" or "training" or "federation")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation");
             foreach (var m in parse.GetValue(models)!)
                 if (!ModelZoo.Names.Contains(m)) throw new ConfigurationException($"--models: unknown model '{m}'; one of: {string.Join(", ", ModelZoo.Names)}");
             if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
             if (suites.Contains("training")) new TrainingBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(models)!, parse.GetValue(batches)!, parse.GetValue(threads)!);
+            if (suites.Contains("federation"))
+            {
+                int r = parse.GetValue(rounds);
+                if (r < 10) throw new ConfigurationException($"--rounds: at least 10, got {r}");
+                new FederationBench(stdout, Environment.ProcessorCount).Run(r, parse.GetValue(scaling)!, Math.Max(10, r / 10));
+            }
             return 0;
         }));
         root.Subcommands.Add(bench);

@@ -198,7 +198,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             votes.Sum(v => (double)v.Scalars.Loss) / votes.Length,
             votes.Length, _late, _rejected, _setup.Byzantine.Count,
             votes.Sum(WireSize.Of) * 8, WireSize.Of(aggregate) * 8 * _nodes.Count,
-            votes.Max(v => (double)v.ComputeMs),
+            votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
             Agreement.Fraction(honest, aggregate.Payload),
             evaluation?.Item1, evaluation?.Item2);
         _setup.Observer.RoundClosed(metrics);

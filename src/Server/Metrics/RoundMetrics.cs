@@ -7,7 +7,8 @@ namespace SignActors.Server.Metrics;
 /// One row of metrics.csv (SPEC §9). Bits are exact wire sizes: each accepted vote's header plus
 /// packed body up, the aggregate's header plus body times the nodes it was sent to down.
 /// <see cref="Late"/> and <see cref="Rejected"/> count the votes that arrived while this round was
-/// open (late: for an earlier round). <see cref="Evaluation"/> and <see cref="Gradient"/> are set on
+/// open (late: for an earlier round). Compute times are the nodes' own measurements of their
+/// vote (gradient, estimator, compression); the slowest bounds the round from below. <see cref="Evaluation"/> and <see cref="Gradient"/> are set on
 /// evaluation rounds only.
 /// </summary>
 public sealed record RoundMetrics(
@@ -23,6 +24,7 @@ public sealed record RoundMetrics(
     long BitsUp,
     long BitsDown,
     double SlowestComputeMs,
+    double TotalComputeMs,
     double Agreement,
     Evaluation? Evaluation,
     GradientNorms? Gradient)
@@ -30,11 +32,11 @@ public sealed record RoundMetrics(
     public static readonly string[] Columns =
     {
         "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
-        "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "agreement", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
+        "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
     };
 
     /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
-    public static readonly string[] TimingColumns = { "wall_ms", "elapsed_s", "slowest_compute_ms" };
+    public static readonly string[] TimingColumns = { "wall_ms", "elapsed_s", "slowest_compute_ms", "total_compute_ms" };
 
     public string ToCsv()
     {
@@ -43,7 +45,7 @@ public sealed record RoundMetrics(
         return string.Join(',',
             Round.ToString(c), WallMs.ToString("F3", c), ElapsedSeconds.ToString("F3", c), LearningRate.ToString("R", c), R(TrainLoss),
             Accepted.ToString(c), Late.ToString(c), Rejected.ToString(c), Byzantine.ToString(c), BitsUp.ToString(c), BitsDown.ToString(c),
-            SlowestComputeMs.ToString("F3", c), R(Agreement),
+            SlowestComputeMs.ToString("F3", c), TotalComputeMs.ToString("F3", c), R(Agreement),
             Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
             Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "");
     }

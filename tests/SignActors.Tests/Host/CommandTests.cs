@@ -54,7 +54,7 @@ public class CommandTests
         var last = metrics[2].Split(',');
         Assert.Equal("2", last[0]);
         Assert.Equal("8", last[5]); // votes accepted
-        Assert.NotEqual("", last[14]); // test accuracy after the last round
+        Assert.NotEqual("", last[15]); // test accuracy after the last round
         Assert.Contains("all 8 nodes registered", File.ReadAllText(Path.Combine(directory, "run.log"))); // Akka's log, through NLog
         Assert.Equal(254_084 * 4, new FileInfo(Path.Combine(directory, "final-parameters.bin")).Length);
 
@@ -142,5 +142,24 @@ public class CommandTests
         Assert.Equal(0, code);
         Assert.Contains("| majority vote | 3 | 1,000 |", output);
         Assert.Contains("| S_1 (unbiased sign) | 3 |", output);
+    }
+}
+
+public class ShippedConfigTests
+{
+    public static IEnumerable<object[]> Files()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SignActors.sln"))) directory = directory.Parent;
+        Assert.NotNull(directory);
+        return Directory.GetFiles(Path.Combine(directory.FullName, "hocon"), "*.conf").Where(f => !f.EndsWith("reference.conf")).Order().Select(f => new object[] { f });
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Every_ready_config_in_hocon_loads_and_validates(string file)
+    {
+        var settings = SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(file));
+        Assert.Null(settings.Federation.Algorithm.Validate(settings.Federation.Nodes));
     }
 }
