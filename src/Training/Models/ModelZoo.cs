@@ -60,8 +60,38 @@ public static class ModelZoo
 
     /// <summary>A residual block's projection (1×1 conv + norm) where its shape changes; none (identity) otherwise.</summary>
     internal static Module<Tensor, Tensor>? Shortcut(long input, long output, long stride) =>
-        stride == 1 && input == output ? null
-            : Sequential(("conv", Conv2d(input, output, 1, stride: stride, bias: false)), ("norm", Norm(output)));
+        stride == 1 && input == output ? null : new Projection(input, output, stride);
+}
+
+/// <summary>
+/// The shortcut projection: a 1×1 convolution with stride s, then the norm. It is computed as
+/// the stride-1 convolution of the input sampled at every s-th row and column, which is the same
+/// function. libtorch 2.10's oneDNN crashes with SIGFPE (integer division by zero in
+/// <c>brgemm_convolution_bwd_utils::brg_blocking_t::est_eff_1x1</c>) on the backward pass of
+/// resnet50's strided 1×1 convolutions on AVX-512 hosts; sampling first avoids that kernel.
+/// </summary>
+internal sealed class Projection : Module<Tensor, Tensor>
+{
+    readonly Module<Tensor, Tensor> conv, norm;
+    readonly long _stride;
+
+    public Projection(long input, long output, long stride) : base("projection")
+    {
+        conv = Conv2d(input, output, 1, bias: false);
+        norm = ModelZoo.Norm(output);
+        _stride = stride;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        if (_stride != 1)
+        {
+            var every = TensorIndex.Slice(null, null, _stride);
+            x = x[TensorIndex.Colon, TensorIndex.Colon, every, every];
+        }
+        return norm.forward(conv.forward(x));
+    }
 }
 
 /// <summary>The CIFAR ResNet: 3×3 stem, four stages (64, 128, 256, 512; stride 1, 2, 2, 2), pool, linear.</summary>

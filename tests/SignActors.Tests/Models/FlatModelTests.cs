@@ -93,6 +93,46 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
         Assert.True(output.isfinite().all().item<bool>());
     }
 
+    /// <summary>
+    /// Backward through every layer type of every model. resnet50's strided 1×1 projections used
+    /// to kill the process (SIGFPE inside libtorch 2.10's oneDNN on AVX-512) on this pass.
+    /// </summary>
+    [Theory]
+    [InlineData(ModelKind.Mlp)] [InlineData(ModelKind.CnnSmall)] [InlineData(ModelKind.ResNet18)] [InlineData(ModelKind.ResNet50)]
+    public void Every_model_takes_a_finite_gradient_step(ModelKind kind)
+    {
+        using var model = new FlatModel(kind, 1);
+        using var builder = new MinibatchBuilder(2);
+        var (images, labels) = Batch(data.Train, builder, 0, 2);
+        float loss = model.Step(images, labels);
+        Assert.True(float.IsFinite(loss) && loss > 0);
+        Assert.True(model.Gradient.isfinite().all().item<bool>());
+        Assert.True(model.Gradient.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void The_shortcut_projection_equals_a_strided_one_by_one_convolution()
+    {
+        using var projection = new Projection(8, 16, 2);
+        using var reference = nn.Conv2d(8, 16, 1, stride: 2, bias: false);
+        using var norm = nn.GroupNorm(16, 16);
+        using (no_grad())
+        {
+            var (_, weight) = projection.named_parameters().First(p => p.name == "conv.weight");
+            reference.weight!.copy_(weight);
+            foreach (var (name, p) in projection.named_parameters().Where(p => p.name.StartsWith("norm.")))
+            {
+                p.fill_(name == "norm.weight" ? 1.5 : 0.1); // GroupNorm's own init is garbage memory
+                (name == "norm.weight" ? norm.weight! : norm.bias!).copy_(p);
+            }
+            var x = randn(2, 8, 9, 9, generator: new Generator(5));
+            var expected = norm.forward(reference.forward(x));
+            var actual = projection.forward(x);
+            Assert.Equal(expected.shape, actual.shape);
+            Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        }
+    }
+
     [Fact]
     public void Parameters_are_views_of_the_flat_vector_and_backward_fills_the_flat_gradient()
     {
