@@ -51,3 +51,23 @@ public sealed record DensePayload(float[] Values) : Payload
 /// minibatch loss, ‖g‖_1, ‖g‖_2 and ‖v‖_∞ (the last feeds S_R's automatic radius).
 /// </summary>
 public readonly record struct VoteScalars(float Loss, float GradientL1, float GradientL2, float EstimateLInf);
+
+/// <summary>The sign vector a payload stands for (sign(0) = +1): its bits, or the sign of its values or mean counts.</summary>
+public static class PayloadSigns
+{
+    public static PackedSigns Of(Payload payload) => payload switch
+    {
+        SignPayload s => s.Signs,
+        ScaledSignPayload s => s.Signs,
+        DensePayload d => SignPacker.Pack(d.Values),
+        CountPayload c => OfCounts(c.Counts),
+        _ => throw new ArgumentException($"no sign for a {payload.GetType().Name}", nameof(payload)),
+    };
+
+    static PackedSigns OfCounts(CountVector counts)
+    {
+        var mean = new float[counts.Length];
+        counts.ToMean(mean);
+        return SignPacker.Pack(mean);
+    }
+}

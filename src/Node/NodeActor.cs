@@ -1,11 +1,15 @@
 using Akka.Actor;
 using Akka.Event;
 using SignActors.Messages.Protocol;
+using SignActors.Node.Faults;
 using SignActors.Training.Data;
 using SignActors.Training.Models;
 using SignActors.Training.Runs;
 
 namespace SignActors.Node;
+
+/// <summary>Node → its parent: I crashed (SPEC §7); start a fresh me when round <paramref name="RejoinRound"/> opens.</summary>
+public sealed record NodeCrashed(int NodeId, long RejoinRound);
 
 /// <summary>What a node actor is built from.</summary>
 /// <param name="Server">The round coordinator.</param>
@@ -102,6 +106,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<RegisterTick>(_ => { });
         Receive<SnapshotTick>(_ => { });
+        Receive<DelayedVote>(d => _setup.Server.Tell(d.Vote));
         ReceiveAny(m => _log.Warning("node {0}: dropped unexpected {1} from {2}", Id, m.GetType().Name, Sender));
     }
 
@@ -115,7 +120,21 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             RequestSnapshot();
             return;
         }
-        try { _setup.Server.Tell(Replica.ComputeVote(start)); }
+        if (Replica.Faults.Crash is { } crash && start.Round == crash.AtRound)
+        {
+            // The actor and everything in it (replica, estimator) are gone; the parent starts a fresh node later.
+            _log.Warning("node {0} crashes at the start of round {1}; back at round {2}", Id, start.Round, crash.RejoinRound);
+            Context.Parent.Tell(new NodeCrashed(Id, crash.RejoinRound));
+            Context.Stop(Self);
+            return;
+        }
+        try
+        {
+            var vote = Replica.ComputeVote(start);
+            var delay = StragglerDelay.For(Replica.Faults.Straggler, _setup.Spec.Seed, Id, start.Round);
+            if (delay == TimeSpan.Zero) _setup.Server.Tell(vote);
+            else Timers.StartSingleTimer($"vote-{start.Round}", new DelayedVote(vote), delay); // the scheduler, never a sleeping thread
+        }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             string reason = e.Message.Split(" (Parameter")[0];
@@ -174,6 +193,8 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         Become(Ready);
         Stash.UnstashAll();
     }
+
+    sealed record DelayedVote(Vote Vote);
 
     sealed class RegisterTick
     {

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using SignActors.Messages.Protocol;
+using SignActors.Node.Byzantine;
 using SignActors.Node.Compressors;
 using SignActors.Node.Estimators;
 using SignActors.Training.Data;
+using SignActors.Training.Faults;
 using SignActors.Training.Models;
 using SignActors.Training.Randomness;
 using SignActors.Training.Runs;
@@ -32,6 +34,10 @@ public sealed class NodeReplica : IDisposable
     readonly int[] _indices;
     readonly float[] _hostGradient, _gradientAtPrevious;
     readonly Tensor? _previous; // x_{t−1}, kept only for storm
+    readonly NodeFaults _faults;
+    readonly int[] _omniscientSample;
+    MinibatchBuilder? _sampleBatches;
+    Messages.Payload? _lastBroadcast; // a_{t−1}, for the colluding attack
 
     public NodeReplica(int nodeId, FederationSpec spec, Cifar100Set train, int[] shardRecords, Device? device = null)
     {
@@ -53,7 +59,14 @@ public sealed class NodeReplica : IDisposable
             _previous = _model.Parameters.detach().clone();
         }
         else _gradientAtPrevious = Array.Empty<float>();
+        _faults = spec.FaultPlan.For(nodeId);
+        _omniscientSample = _faults.Attack == ByzantineAttack.Omniscient
+            ? RecordSample.Draw(train.Count, spec.FaultPlan.OmniscientSample, StreamKey.ForRun(spec.Seed, StreamPurpose.ByzantineNoise))
+            : Array.Empty<int>();
     }
+
+    /// <summary>This node's faults (SPEC §7).</summary>
+    public NodeFaults Faults => _faults;
 
     public int NodeId { get; }
     public int Dimension => _model.Dimension;
@@ -88,7 +101,18 @@ public sealed class NodeReplica : IDisposable
         var coins = StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.StochasticSign);
         var payload = _compressor.Compress(v, new CompressionContext(coins, start.Radius));
         var scalars = new Messages.VoteScalars(loss, (float)Norms.L1(g), (float)Norms.L2(g), Norms.LInf(v));
+        if (_faults.Attack is { } attack) payload = Forge(attack, payload, start.Round);
         return new Vote(start.Round, NodeId, payload, scalars, (float)clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>The attack's message in place of the honest one; the scalars stay honest (the format is followed).</summary>
+    Messages.Payload Forge(ByzantineAttack attack, Messages.Payload honest, long round)
+    {
+        var noise = StreamKey.ForNode(_spec.Seed, NodeId, round, StreamPurpose.ByzantineNoise);
+        if (attack != ByzantineAttack.Omniscient) return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast);
+        _sampleBatches ??= new MinibatchBuilder(_spec.EvalBatchSize);
+        _model.FullGradientNorms(_train, _omniscientSample, _sampleBatches); // ∇f(x_t) over the sample, into the flat gradient
+        return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast, _model.HostGradient(_hostGradient));
     }
 
     /// <summary>x_{t+1} = update(x_t, a_t) (SPEC §4). Requires t = <see cref="LastAppliedRound"/> + 1.</summary>
@@ -99,6 +123,7 @@ public sealed class NodeReplica : IDisposable
         if (_previous is not null) using (no_grad()) _previous.copy_(_model.Parameters);
         _model.UpdateParameters(x => _update.Apply(aggregate.Payload, x, aggregate.LearningRate));
         LastAppliedRound = aggregate.Round;
+        _lastBroadcast = aggregate.Payload;
     }
 
     /// <summary>
@@ -112,6 +137,7 @@ public sealed class NodeReplica : IDisposable
         if (snapshot.Round < 0) throw new ArgumentException($"snapshot of round {snapshot.Round}", nameof(snapshot));
         _update.ImportState(snapshot.Optimizer, _model.Dimension);
         _model.LoadParameters(snapshot.Parameters);
+        _lastBroadcast = null; // a_{t−1} is not part of a snapshot
         if (_previous is not null)
         {
             _estimator.Reset();
@@ -134,5 +160,6 @@ public sealed class NodeReplica : IDisposable
         _model.Dispose();
         _batches.Dispose();
         _previous?.Dispose();
+        _sampleBatches?.Dispose();
     }
 }

@@ -28,7 +28,7 @@ public sealed class GlobalModel : IDisposable
         _train = train;
         _test = test;
         _testRecords = Enumerable.Range(0, test.Count).ToArray();
-        _probe = ProbeRecords(train.Count, spec.ProbeRecords, spec.Seed);
+        _probe = RecordSample.Draw(train.Count, spec.ProbeRecords, StreamKey.ForRun(spec.Seed, StreamPurpose.Probe));
     }
 
     public int Dimension => _model.Dimension;
@@ -51,17 +51,6 @@ public sealed class GlobalModel : IDisposable
 
     public (Evaluation Test, GradientNorms Gradient) Evaluate() =>
         (_model.Evaluate(_test, _testRecords, _batches), _model.FullGradientNorms(_train, _probe, _batches));
-
-    /// <summary>The probe set: <paramref name="count"/> distinct training records (all if fewer), seeded, ascending.</summary>
-    public static int[] ProbeRecords(int trainCount, int count, ulong seed)
-    {
-        var all = Enumerable.Range(0, trainCount).ToArray();
-        var s = new RandomStream(StreamKey.ForRun(seed, StreamPurpose.Probe));
-        Partitioner.Shuffle(all, ref s);
-        var probe = all[..Math.Min(count, trainCount)];
-        Array.Sort(probe);
-        return probe;
-    }
 
     public void Dispose()
     {

@@ -8,6 +8,7 @@ using SignActors.Server.Metrics;
 using SignActors.Server.Rounds;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
+using SignActors.Training.Faults;
 using SignActors.Training.Runs;
 
 namespace SignActors.Server;
@@ -24,16 +25,22 @@ public interface IRunObserver
 }
 
 /// <summary>What the coordinator is built from.</summary>
-/// <param name="Byzantine">Node ids the config makes faulty (simulation knowledge, for the agreement metric only).</param>
-public sealed record CoordinatorSetup(FederationSpec Spec, Cifar100Set Train, Cifar100Set Test, IRunObserver Observer, IReadOnlySet<int> Byzantine);
+public sealed record CoordinatorSetup(FederationSpec Spec, Cifar100Set Train, Cifar100Set Test, IRunObserver Observer);
+
+/// <summary>Published on the event stream when round <paramref name="Round"/> opens (crashed nodes due back rejoin then).</summary>
+public sealed record RoundOpened(long Round);
 
 /// <summary>
 /// The server (SPEC §6): registers nodes, runs rounds, owns the global model, the aggregator and
-/// the metrics. States: <c>WaitingForNodes</c> → <c>InRound</c> (one per round) →
+/// the metrics.
+/// <para> States: <c>WaitingForNodes</c> → <c>InRound</c> (one per round) →
 /// <c>Finishing</c> (the last round's replica hashes) → <c>Finished</c>. A vote counts only under
 /// the rules of SPEC §6.3 (<see cref="VoteAdmission"/>); every dropped one is counted by reason
-/// and logged, never applied. Policy here is wait-all: a round closes when every registered node
-/// has voted.
+/// and logged, never applied. A round closes when every live node has voted (a crashed node —
+/// its actor terminated — is not waited for; one due back from a configured crash is), or, under
+/// the deadline policy, at the deadline with at least min-quorum votes; below quorum the deadline
+/// is extended up to max-extensions times, then the run stops.
+/// </para>
 /// </summary>
 public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 {
@@ -47,17 +54,21 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     readonly Dictionary<long, ExpectedHash> _expectedHashes = new();
     readonly Dictionary<VoteVerdict, long> _drops = new();
     readonly Stopwatch _runClock = new(), _roundClock = new();
+    readonly IReadOnlySet<int> _byzantine;
     IAggregator _aggregator = null!;
     GlobalModel _global = null!;
     StartRound? _open;
     long _lastClosed;
     float? _radius;
-    int _late, _rejected;
+    int _late, _rejected, _extensions;
+    const string DeadlineTimer = "deadline";
+    const long HashWindow = 64;
 
     public RoundCoordinator(CoordinatorSetup setup)
     {
         _setup = setup;
         _spec = setup.Spec;
+        _byzantine = _spec.FaultPlan.Byzantine;
         WaitingForNodes();
     }
 
@@ -77,6 +88,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void WaitingForNodes()
     {
+        Receive<Terminated>(OnNodeGone);
         Receive<RegisterNode>(r =>
         {
             if (!Register(r)) return;
@@ -95,6 +107,12 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         Receive<RegisterNode>(r => Register(r));
         Receive<Vote>(OnVote);
+        Receive<Terminated>(t =>
+        {
+            OnNodeGone(t);
+            if (AllExpectedVoted()) CloseRound();
+        });
+        Receive<RoundDeadline>(OnDeadline);
         Receive<SnapshotRequest>(OnSnapshotRequest);
         Receive<ReplicaHash>(OnReplicaHash);
         Common();
@@ -114,6 +132,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         });
         Receive<Vote>(v => Drop(v, VoteVerdict.Late));
         Receive<SnapshotRequest>(OnSnapshotRequest);
+        Receive<Terminated>(OnNodeGone);
         Common();
     }
 
@@ -137,8 +156,12 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             return false;
         }
         if (_nodes.TryGetValue(r.NodeId, out var known) && !known.Equals(Sender))
+        {
             _log.Info("server: node {0} re-registered from {1}", r.NodeId, Sender);
+            Context.Unwatch(known);
+        }
         _nodes[r.NodeId] = Sender;
+        Context.Watch(Sender);
         Sender.Tell(new NodeRegistered(r.NodeId, _global.LastAppliedRound));
         return true;
     }
@@ -150,9 +173,55 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         _open = new StartRound(t, _spec.LearningRate(t), autoRadius ? _radius : null, 0);
         _votes.Clear();
         _late = _rejected = 0;
+        _extensions = 0;
         _roundClock.Restart();
+        Context.System.EventStream.Publish(new RoundOpened(t));
         foreach (var node in _nodes.Values) node.Tell(_open);
+        if (_spec.RoundPolicy.Kind == RoundPolicyKind.Deadline)
+            Timers.StartSingleTimer(DeadlineTimer, new RoundDeadline(t), TimeSpan.FromMilliseconds(_spec.RoundPolicy.DeadlineMs));
         Become(InRound);
+    }
+
+    /// <summary>Every live node has voted, and so has every node a configured crash brings back by now.</summary>
+    bool AllExpectedVoted()
+    {
+        if (_votes.Count == 0) return false;
+        foreach (int j in _nodes.Keys)
+            if (!_votes.ContainsKey(j)) return false;
+        long t = _open!.Round;
+        foreach (var (j, faults) in _spec.FaultPlan.Nodes)
+            if (faults.Crash is { } crash && crash.RejoinRound <= t && !_nodes.ContainsKey(j)) return false;
+        return true;
+    }
+
+    void OnDeadline(RoundDeadline deadline)
+    {
+        if (_open?.Round != deadline.Round) return;
+        var policy = _spec.RoundPolicy;
+        if (_votes.Count >= policy.MinQuorum)
+        {
+            CloseRound();
+            return;
+        }
+        if (_extensions < policy.MaxExtensions)
+        {
+            _extensions++;
+            _log.Warning("server: round {0} has {1} of min-quorum {2} votes at the deadline; extension {3} of {4}", deadline.Round, _votes.Count, policy.MinQuorum, _extensions, policy.MaxExtensions);
+            Timers.StartSingleTimer(DeadlineTimer, deadline, TimeSpan.FromMilliseconds(policy.DeadlineMs));
+            return;
+        }
+        Fail($"round {deadline.Round} reached only {_votes.Count} of min-quorum {policy.MinQuorum} votes by its deadline after {policy.MaxExtensions} extension(s) of {policy.DeadlineMs} ms; the global model after round {_lastClosed} is the checkpoint");
+    }
+
+    void OnNodeGone(Terminated terminated)
+    {
+        foreach (var (j, node) in _nodes)
+            if (node.Equals(terminated.ActorRef))
+            {
+                _nodes.Remove(j);
+                _log.Warning("server: node {0} is gone ({1}); rounds go on without it until it registers again", j, terminated.ActorRef);
+                return;
+            }
     }
 
     void OnVote(Vote vote)
@@ -165,7 +234,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             return;
         }
         _votes.Add(vote.NodeId, vote);
-        if (_votes.Count == _nodes.Count) CloseRound();
+        if (AllExpectedVoted()) CloseRound();
     }
 
     void Drop(Vote vote, VoteVerdict verdict)
@@ -180,23 +249,28 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         var start = _open!;
         long t = start.Round;
+        Timers.Cancel(DeadlineTimer);
         var votes = _votes.Values.ToArray(); // node-id order: float sums are the same on every run
         var payloads = votes.Select(v => v.Payload).ToArray();
         var aggregate = new Aggregate(t, _aggregator.Aggregate(payloads, t), start.LearningRate);
         _global.Apply(aggregate);
-        if (_spec.VerifyReplicas) _expectedHashes[t] = new ExpectedHash(_global.Hash().Hex, new HashSet<int>());
+        if (_spec.VerifyReplicas)
+        {
+            _expectedHashes[t] = new ExpectedHash(_global.Hash().Hex, new HashSet<int>());
+            _expectedHashes.Remove(t - HashWindow); // a node that joined later never reports the rounds before it
+        }
         foreach (var node in _nodes.Values) node.Tell(aggregate);
         _radius = AutoRadius.Next(votes.Select(v => v.Scalars));
         _lastClosed = t;
         _open = null;
         double wallMs = _roundClock.Elapsed.TotalMilliseconds;
 
-        var honest = votes.Where(v => !_setup.Byzantine.Contains(v.NodeId)).Select(v => v.Payload).ToArray();
+        var honest = votes.Where(v => !_byzantine.Contains(v.NodeId)).Select(v => v.Payload).ToArray();
         var evaluation = _spec.EvaluatesAfter(t) ? _global.Evaluate() : ((Training.Models.Evaluation, Training.Models.GradientNorms)?)null;
         var metrics = new RoundMetrics(
             t, wallMs, _runClock.Elapsed.TotalSeconds, start.LearningRate,
             votes.Sum(v => (double)v.Scalars.Loss) / votes.Length,
-            votes.Length, _late, _rejected, _setup.Byzantine.Count,
+            votes.Length, _late, _rejected, votes.Count(v => _byzantine.Contains(v.NodeId)),
             votes.Sum(WireSize.Of) * 8, WireSize.Of(aggregate) * 8 * _nodes.Count,
             votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
             Agreement.Fraction(honest, aggregate.Payload),
@@ -233,7 +307,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             return;
         }
         expected.Reported.Add(h.NodeId);
-        if (expected.Reported.Count == _nodes.Count) _expectedHashes.Remove(h.Round);
+        if (_nodes.Keys.All(expected.Reported.Contains)) _expectedHashes.Remove(h.Round);
     }
 
     void Complete()
@@ -263,6 +337,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     static string Short(string hash) => hash.Length > 16 ? hash[..16] : hash;
 
     sealed record ExpectedHash(string Hash, HashSet<int> Reported);
+
+    sealed record RoundDeadline(long Round);
 
     sealed class FinalHashTimeout
     {

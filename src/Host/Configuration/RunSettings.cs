@@ -10,7 +10,7 @@ public sealed record OutputSettings(string Directory, string Name);
 /// Everything `run` needs, read once from the resolved config (user file over reference.conf)
 /// and validated before any actor starts.
 /// </summary>
-public sealed record RunSettings(FederationSpec Federation, DataSettings Data, ModelSettings Model, OutputSettings Output, int ComputeThreads, string RoundPolicy, string LogLevel)
+public sealed record RunSettings(FederationSpec Federation, DataSettings Data, ModelSettings Model, OutputSettings Output, int ComputeThreads, string LogLevel)
 {
     public static RunSettings Read(Config root)
     {
@@ -22,20 +22,21 @@ public sealed record RunSettings(FederationSpec Federation, DataSettings Data, M
         var schedule = AlgorithmSettings.ReadSchedule(root, rounds);
         var data = DataSettings.Read(root, nodes);
         var model = ModelSettings.Read(root);
-        string policy = c.String("round-policy");
-        if (policy != "wait-all")
-            throw new ConfigurationException($"{c.Path("round-policy")} = \"{policy}\" is not one of: wait-all (deadline comes with fault injection)");
+        var policy = FaultSettings.ReadPolicy(root, nodes);
+        var faults = FaultSettings.Read(root, nodes, rounds);
         var evaluation = new SettingsReader(root, "signactors.evaluation");
         var federation = new FederationSpec(seed, nodes, rounds, algorithm, schedule, model.Kind, model.Device, model.BatchSize,
             VerifyReplicas: c.Bool("verify-replicas"),
             EvalEvery: evaluation.Int("every", 0),
             ProbeRecords: evaluation.Int("probe-records", 1),
-            EvalBatchSize: evaluation.Int("batch-size", 1, 65536));
+            EvalBatchSize: evaluation.Int("batch-size", 1, 65536),
+            Faults: faults,
+            Policy: policy);
         var output = new SettingsReader(root, "signactors.output");
         int threads = new SettingsReader(root, "signactors.compute").IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
         string level = c.String("log-level");
         if (level is not ("debug" or "info" or "warning" or "error"))
             throw new ConfigurationException($"{c.Path("log-level")} = \"{level}\" is not one of: debug, info, warning, error");
-        return new RunSettings(federation, data, model, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), threads, policy, level);
+        return new RunSettings(federation, data, model, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), threads, level);
     }
 }

@@ -8,11 +8,14 @@ namespace SignActors.Host.Configuration;
 /// Typed reads of one config section, where a value of the wrong type is a one-line
 /// <see cref="ConfigurationException"/> naming the full key and what it accepts.
 /// </summary>
-public readonly struct SettingsReader(Config root, string section)
+/// <param name="display">How the section is named in messages when it is not a path of <paramref name="root"/> (an array element).</param>
+public readonly struct SettingsReader(Config root, string section, string? display = null)
 {
-    public string Path(string key) => $"{section}.{key}";
+    public string Path(string key) => $"{display ?? section}.{key}";
 
-    public string String(string key) => root.GetString(Path(key)) ?? throw Missing(key);
+    public string String(string key) => root.GetString(section.Length == 0 ? key : $"{section}.{key}") ?? throw Missing(key);
+
+    public bool Has(string key) => root.HasPath(section.Length == 0 ? key : $"{section}.{key}");
 
     public int Int(string key, int min = int.MinValue, int max = int.MaxValue) => (int)Long(key, min, max);
 
@@ -32,6 +35,16 @@ public readonly struct SettingsReader(Config root, string section)
             throw new ConfigurationException($"{Path(key)} = \"{text}\" is not a finite number");
         if (value < min || value > max) throw new ConfigurationException($"{Path(key)} = {value.ToString(CultureInfo.InvariantCulture)} is out of range: {Range(min, max)}");
         return value;
+    }
+
+    /// <summary>A list of whole numbers, <c>[0, 3]</c>.</summary>
+    public int[] IntList(string key)
+    {
+        var value = root.GetValue(section.Length == 0 ? key : $"{section}.{key}");
+        string path = Path(key);
+        if (value is null || !value.IsArray()) throw new ConfigurationException($"{path} must be a list of node ids, like [0, 3]");
+        return value.GetArray().Select(v => int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int x)
+            ? x : throw new ConfigurationException($"{path}: \"{v.GetString()}\" is not a whole number")).ToArray();
     }
 
     public bool Bool(string key) => String(key) switch

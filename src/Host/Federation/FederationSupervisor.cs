@@ -18,14 +18,32 @@ public sealed class FederationSupervisor : ReceiveActor
     public const string ServerDispatcher = "signactors-dispatchers.server";
 
     readonly Action<string> _abort;
+    readonly NodeSetup[] _nodes;
+    readonly Dictionary<int, long> _crashed = new(); // node id → the round it rejoins
 
     public FederationSupervisor(FederationSpec spec, Cifar100Set train, Cifar100Set test, Shard[] shards, IRunObserver observer, Action<string> abort)
     {
         _abort = abort;
-        var server = Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer, new HashSet<int>()), ServerDispatcher), "server");
-        for (int j = 0; j < spec.Nodes; j++)
-            Context.ActorOf(NodeActor.Props(new NodeSetup(j, spec, train, shards[j].Records, server), ComputeDispatcher), $"node-{j}");
+        var server = Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer), ServerDispatcher), "server");
+        _nodes = Enumerable.Range(0, spec.Nodes).Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
+        foreach (var node in _nodes) Context.ActorOf(NodeActor.Props(node, ComputeDispatcher), $"node-{node.NodeId}");
+
+        // SPEC §7 crash and rejoin: the crashed actor is gone; a fresh one (new replica, no estimator
+        // state) starts when its rejoin round opens, registers and syncs from a ModelSnapshot.
+        Receive<NodeCrashed>(c => _crashed[c.NodeId] = c.RejoinRound);
+        Receive<RoundOpened>(opened =>
+        {
+            foreach (var (j, rejoin) in _crashed.Where(c => c.Value <= opened.Round).ToArray())
+            {
+                _crashed.Remove(j);
+                Context.ActorOf(NodeActor.Props(_nodes[j], ComputeDispatcher), $"node-{j}-from-round-{opened.Round}");
+            }
+        });
     }
+
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(RoundOpened));
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {

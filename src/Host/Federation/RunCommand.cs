@@ -5,6 +5,7 @@ using SignActors.Server;
 using SignActors.Server.Metrics;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
+using SignActors.Training.Faults;
 using SignActors.Training.Models;
 
 namespace SignActors.Host.Federation;
@@ -64,5 +65,16 @@ public static class RunCommand
         using (var module = ModelZoo.Create(spec.Model)) d = new ParameterLayout(module).Length;
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(spec.Model)} (d = {d:N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{settings.Model.TorchThreads} torch thread(s) per gradient, {settings.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
+        var policy = spec.RoundPolicy;
+        stdout.WriteLine(policy.Kind == RoundPolicyKind.WaitAll ? "rounds close when every live node has voted (wait-all)"
+            : $"rounds close at {policy.DeadlineMs} ms with ≥ {policy.MinQuorum} votes (deadline; up to {policy.MaxExtensions} extension(s) below quorum)");
+        foreach (var (node, faults) in spec.FaultPlan.Nodes.OrderBy(n => n.Key))
+        {
+            var parts = new List<string>();
+            if (faults.Straggler is { } s) parts.Add($"straggler (p = {s.Probability}, {s.Distribution} delay, mean {s.MeanMs} ms)");
+            if (faults.Crash is { } c) parts.Add($"crashes at round {c.AtRound} for {c.ForRounds} rounds");
+            if (faults.Attack is { } attack) parts.Add($"Byzantine: {attack}{(attack == ByzantineAttack.Omniscient ? $" over {(spec.FaultPlan.OmniscientSample > 0 ? $"a fixed sample of {spec.FaultPlan.OmniscientSample} training records" : "the whole training set")}" : "")}");
+            stdout.WriteLine($"  fault: node {node} {string.Join(", ", parts)}");
+        }
     }
 }

@@ -94,6 +94,15 @@ public sealed class PackedSigns : IEquatable<PackedSigns>
         return signs;
     }
 
+    /// <summary>−this: every sign flipped (tail bits stay zero).</summary>
+    public PackedSigns Negated()
+    {
+        var n = new PackedSigns(Length);
+        for (int w = 0; w < _words.Length; w++) n._words[w] = ~_words[w];
+        n.ClearTail();
+        return n;
+    }
+
     public PackedSigns Clone()
     {
         var c = new PackedSigns(Length);

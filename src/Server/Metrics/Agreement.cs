@@ -16,7 +16,7 @@ public static class Agreement
     {
         if (honest.Count == 0) return double.NaN;
         var reference = SignOfMean(honest);
-        var actual = SignOf(aggregate);
+        var actual = PayloadSigns.Of(aggregate);
         if (actual.Length != reference.Length) throw new ArgumentException($"aggregate has d={actual.Length}, messages d={reference.Length}", nameof(aggregate));
         long differ = 0;
         ReadOnlySpan<ulong> a = actual.Words, b = reference.Words;
@@ -39,21 +39,5 @@ public static class Agreement
         }
         var signs = Aggregator.Signs(messages, AggregatorKind.MajorityVote);
         return MajorityVote.Aggregate(signs, TieBreak.Positive, default(StreamKey));
-    }
-
-    static PackedSigns SignOf(Payload aggregate) => aggregate switch
-    {
-        SignPayload s => s.Signs,
-        ScaledSignPayload s => s.Signs,
-        DensePayload d => SignPacker.Pack(d.Values),
-        CountPayload c => SignOfCounts(c.Counts),
-        _ => throw new ArgumentException($"no sign for a {aggregate.GetType().Name}", nameof(aggregate)),
-    };
-
-    static PackedSigns SignOfCounts(CountVector counts)
-    {
-        var mean = new float[counts.Length];
-        counts.ToMean(mean);
-        return SignPacker.Pack(mean);
     }
 }

@@ -1,4 +1,5 @@
 using SignActors.Training.Algorithms;
+using SignActors.Training.Faults;
 using SignActors.Training.Models;
 using SignActors.Training.Schedules;
 
@@ -23,8 +24,16 @@ public sealed record FederationSpec(
     bool VerifyReplicas = true,
     int EvalEvery = 25,
     int ProbeRecords = 1000,
-    int EvalBatchSize = 250)
+    int EvalBatchSize = 250,
+    FaultPlan? Faults = null,
+    RoundPolicy? Policy = null)
 {
+    /// <summary>Fault injection (SPEC §7); none by default.</summary>
+    public FaultPlan FaultPlan => Faults ?? FaultPlan.None;
+
+    /// <summary>When rounds close (SPEC §6.4); wait-all by default.</summary>
+    public RoundPolicy RoundPolicy => Policy ?? RoundPolicy.WaitAll;
+
     /// <summary>Whether the global model is evaluated after round <paramref name="round"/>.</summary>
     public bool EvaluatesAfter(long round) => round == Rounds || (EvalEvery > 0 && round % EvalEvery == 0);
 

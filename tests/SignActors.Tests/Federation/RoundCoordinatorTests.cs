@@ -27,7 +27,7 @@ public class RoundCoordinatorTests : TestKit
     {
         var spec = TinyFederation.Spec("signsgd", nodes, rounds, verify);
         var observer = new RecordingObserver();
-        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer, new HashSet<int>()), "akka.actor.default-dispatcher"));
+        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer), "akka.actor.default-dispatcher"));
         var probes = Enumerable.Range(0, nodes).Select(_ => CreateTestProbe()).ToArray();
         for (int j = 0; j < nodes; j++)
         {

@@ -1,0 +1,110 @@
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using SignActors.Training.Faults;
+
+namespace SignActors.Host.Configuration;
+
+/// <summary>
+/// Reads `signactors.faults` and the round policy (SPEC §6.4, §7). Each fault entry picks its
+/// nodes with exactly one of <c>nodes = [ids]</c>, <c>first = k</c> (nodes 0..k−1) or
+/// <c>fraction = f</c> (the first ⌈f·n⌉ nodes); entries combine per node.
+/// </summary>
+public static class FaultSettings
+{
+    static readonly string[] Selectors = { "nodes", "first", "fraction" };
+    static readonly string[] StragglerKeys = { "probability", "distribution", "mean-ms", "sigma" };
+    static readonly string[] CrashKeys = { "at-round", "for-rounds" };
+    static readonly string[] ByzantineKeys = { "attack" };
+
+    public static FaultPlan Read(Config root, int nodes, long rounds)
+    {
+        var faults = new Dictionary<int, NodeFaults>();
+        NodeFaults At(int j) => faults.TryGetValue(j, out var f) ? f : NodeFaults.None;
+
+        foreach (var (entry, name, selected) in Entries(root, "stragglers", nodes, StragglerKeys))
+        {
+            string distribution = entry.String("distribution");
+            var spec = new StragglerSpec(entry.Has("probability") ? entry.Double("probability", 0, 1) : 1.0, distribution switch
+            {
+                "fixed" => DelayDistribution.Fixed,
+                "exponential" => DelayDistribution.Exponential,
+                "log-normal" => DelayDistribution.LogNormal,
+                _ => throw new ConfigurationException($"{entry.Path("distribution")} = \"{distribution}\" is not one of: fixed, exponential, log-normal"),
+            }, entry.Double("mean-ms", 0, 3_600_000), entry.Has("sigma") ? entry.Double("sigma", 0.001, 5) : 0.5);
+            foreach (int j in selected) faults[j] = At(j) with { Straggler = spec };
+        }
+        foreach (var (entry, name, selected) in Entries(root, "crashes", nodes, CrashKeys))
+        {
+            var spec = new CrashSpec(entry.Long("at-round", 1, rounds), entry.Long("for-rounds", 1, uint.MaxValue));
+            foreach (int j in selected) faults[j] = At(j) with { Crash = spec };
+        }
+        foreach (var (entry, name, selected) in Entries(root, "byzantine", nodes, ByzantineKeys))
+        {
+            string attack = entry.String("attack");
+            var kind = attack switch
+            {
+                "sign-flip" => ByzantineAttack.SignFlip,
+                "random" => ByzantineAttack.Random,
+                "colluding" => ByzantineAttack.Colluding,
+                "omniscient" => ByzantineAttack.Omniscient,
+                _ => throw new ConfigurationException($"{entry.Path("attack")} = \"{attack}\" is not one of: sign-flip, random, colluding, omniscient"),
+            };
+            foreach (int j in selected) faults[j] = At(j) with { Attack = kind };
+        }
+        var c = new SettingsReader(root, "signactors.faults");
+        return new FaultPlan(faults, c.Int("omniscient-sample", 0));
+    }
+
+    public static RoundPolicy ReadPolicy(Config root, int nodes)
+    {
+        var c = new SettingsReader(root, ConfigKeys.Root);
+        string kind = c.String("round-policy");
+        if (kind == "wait-all") return RoundPolicy.WaitAll;
+        if (kind != "deadline") throw new ConfigurationException($"{c.Path("round-policy")} = \"{kind}\" is not one of: wait-all, deadline");
+        var d = new SettingsReader(root, "signactors.deadline");
+        var policy = new RoundPolicy(RoundPolicyKind.Deadline, d.Int("round-ms", 1), d.IntOrAuto("min-quorum", (nodes + 1) / 2, 1, nodes), d.Int("max-extensions", 0, 1000));
+        if (policy.Validate(nodes) is { } problem) throw new ConfigurationException($"signactors.{problem}");
+        return policy;
+    }
+
+    /// <summary>The entries of one fault list, each with its reader, its display name and the node ids it selects.</summary>
+    static IEnumerable<(SettingsReader Entry, string Name, int[] Nodes)> Entries(Config root, string list, int nodes, string[] keys)
+    {
+        string path = $"signactors.faults.{list}";
+        var value = root.GetValue(path);
+        if (value is null || value.IsEmpty) yield break;
+        if (!value.IsArray()) throw new ConfigurationException($"{path} must be a list of {{ … }} entries");
+        var items = value.GetArray();
+        for (int i = 0; i < items.Count; i++)
+        {
+            string name = $"{path}[{i}]";
+            if (!items[i].IsObject()) throw new ConfigurationException($"{name} must be an object {{ … }}");
+            var element = new Config(new HoconRoot(items[i]));
+            var valid = Selectors.Concat(keys).ToArray();
+            foreach (var key in items[i].GetObject().Items.Keys)
+                if (!valid.Contains(key))
+                    throw new ConfigurationException($"unknown key {name}.{key}" + (ConfigKeys.Closest(key, valid) is { } near ? $"; did you mean {name}.{near}?" : $"; valid keys: {string.Join(", ", valid)}"));
+            var entry = new SettingsReader(element, "", name);
+            yield return (entry, name, Select(entry, name, nodes));
+        }
+    }
+
+    static int[] Select(SettingsReader entry, string name, int nodes)
+    {
+        var given = Selectors.Where(entry.Has).ToArray();
+        if (given.Length != 1) throw new ConfigurationException($"{name}: choose its nodes with exactly one of nodes = [ids], first = k, fraction = f");
+        switch (given[0])
+        {
+            case "first":
+                return Enumerable.Range(0, entry.Int("first", 0, nodes)).ToArray();
+            case "fraction":
+                double f = entry.Double("fraction", 0, 1);
+                return Enumerable.Range(0, (int)Math.Ceiling(f * nodes - 1e-9)).ToArray();
+            default:
+                var ids = entry.IntList("nodes");
+                foreach (int j in ids)
+                    if (j < 0 || j >= nodes) throw new ConfigurationException($"{name}.nodes: node id {j} is outside 0..{nodes - 1}");
+                return ids.Distinct().Order().ToArray();
+        }
+    }
+}
