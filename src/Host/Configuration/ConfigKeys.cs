@@ -43,13 +43,17 @@ public static class ConfigKeys
                 foreach (var (k, child) in value.GetObject().Items) Write(child, k, depth + 1);
                 text.Append(indent).AppendLine("}");
             }
-            else if (value.IsArray())
-                text.Append(indent).Append(key).Append(" = [").Append(string.Join(", ", value.GetArray().Select(v => Quote(v.GetString())))).AppendLine("]");
-            else text.Append(indent).Append(key).Append(" = ").AppendLine(Quote(value.GetString()));
+            else text.Append(indent).Append(key).Append(" = ").AppendLine(Inline(value));
         }
         Write(config.GetValue(section), section, 0);
         return text.ToString();
     }
+
+    /// <summary>A value on one line; Akka's HOCON reports an empty list as neither string, object nor array.</summary>
+    static string Inline(HoconValue value) =>
+        value.IsObject() ? "{ " + string.Join(", ", value.GetObject().Items.Select(i => $"{i.Key} = {Inline(i.Value)}")) + " }"
+        : value.IsString() ? Quote(value.GetString())
+        : "[" + string.Join(", ", value.GetArray().Select(Inline)) + "]";
 
     static string Quote(string? s) => "\"" + (s ?? "").Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
@@ -88,7 +92,9 @@ public static class ConfigKeys
             if (d < bestDistance) (best, bestDistance) = (c, d);
         }
         string lastSegment = path[(path.LastIndexOf('.') + 1)..];
-        return bestDistance <= Math.Max(2, lastSegment.Length / 2) ? best : null;
+        if (bestDistance <= Math.Max(2, lastSegment.Length / 2)) return best;
+        // A truncated key ("mean" for "mean-ms") is a misspelling too.
+        return candidates.Where(c => c.StartsWith(path, StringComparison.Ordinal)).OrderBy(c => c.Length).FirstOrDefault();
     }
 
     /// <summary>Levenshtein distance.</summary>

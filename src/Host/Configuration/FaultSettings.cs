@@ -72,8 +72,9 @@ public static class FaultSettings
     {
         string path = $"signactors.faults.{list}";
         var value = root.GetValue(path);
-        if (value is null || value.IsEmpty) yield break;
-        if (!value.IsArray()) throw new ConfigurationException($"{path} must be a list of {{ … }} entries");
+        if (value is null) yield break;
+        // Akka's HOCON reports an empty list as neither array, string nor object.
+        if (value.IsString() || value.IsObject()) throw new ConfigurationException($"{path} must be a list of {{ … }} entries, like [ {{ first = 1, … }} ]");
         var items = value.GetArray();
         for (int i = 0; i < items.Count; i++)
         {

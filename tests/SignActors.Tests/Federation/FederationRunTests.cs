@@ -1,6 +1,7 @@
 using SignActors.Host.Federation;
 using SignActors.Server;
 using SignActors.Server.Metrics;
+using SignActors.Training.Faults;
 using SignActors.Training.Runs;
 using Xunit;
 
@@ -76,5 +77,48 @@ public class FederationRunTests
         Assert.False(outcome.Completed);
         Assert.Contains("training has diverged", outcome.Message);
         Assert.True(rows.Count < 30);
+    }
+
+    static FaultPlan Plan(params (int Node, NodeFaults Faults)[] nodes) => new(nodes.ToDictionary(n => n.Node, n => n.Faults), OmniscientSample: 60);
+
+    [Fact]
+    public void A_node_that_crashes_at_round_r_for_k_rounds_rejoins_by_snapshot_and_stays_bit_identical()
+    {
+        var spec = TinyFederation.Spec("signum", nodes: 3, rounds: 8) with { Faults = Plan((1, new NodeFaults(Crash: new CrashSpec(3, 2)))) };
+        var (outcome, rows) = Run(spec);
+        Assert.True(outcome.Completed, outcome.Message); // verify-replicas: the rejoined node matched the server every round
+        Assert.Equal(new[] { 3, 3, 2, 2, 3, 3, 3, 3 }, rows.Select(r => r.Accepted));
+
+        // Deterministic under wait-all: the same crash gives the same model.
+        Assert.Equal(outcome.FinalHash, Run(spec, computeThreads: 1).Outcome.FinalHash);
+    }
+
+    [Fact]
+    public void A_straggler_that_misses_rounds_at_the_deadline_still_applies_every_broadcast()
+    {
+        var spec = TinyFederation.Spec("signsgd", nodes: 3, rounds: 6) with
+        {
+            Faults = Plan((2, new NodeFaults(Straggler: new StragglerSpec(1.0, DelayDistribution.Fixed, 3000)))),
+            Policy = new RoundPolicy(RoundPolicyKind.Deadline, DeadlineMs: 400, MinQuorum: 2, MaxExtensions: 50),
+        };
+        var (outcome, rows) = Run(spec);
+        Assert.True(outcome.Completed, outcome.Message); // node 2 applied every aggregate: its hashes matched
+        Assert.All(rows, r => Assert.Equal(2, r.Accepted)); // its vote leaves 3 s after the 0.4 s deadline
+    }
+
+    [Theory]
+    [InlineData(ByzantineAttack.SignFlip)]
+    [InlineData(ByzantineAttack.Random)]
+    [InlineData(ByzantineAttack.Colluding)]
+    [InlineData(ByzantineAttack.Omniscient)]
+    public void Byzantine_nodes_are_counted_and_the_honest_replicas_stay_bit_identical(ByzantineAttack attack)
+    {
+        var spec = TinyFederation.Spec("signsgd", nodes: 5, rounds: 3) with { Faults = Plan((0, new NodeFaults(Attack: attack)), (3, new NodeFaults(Attack: attack))) };
+        var (outcome, rows) = Run(spec);
+        Assert.True(outcome.Completed, outcome.Message);
+        Assert.All(rows, r => Assert.Equal(2, r.Byzantine));
+        Assert.All(rows, r => Assert.InRange(r.Agreement, 0, 1));
+        // Two of five attack: where the three honest nodes agree, the majority still follows them.
+        Assert.All(rows, r => Assert.True(r.Agreement > 0.5, $"agreement {r.Agreement}"));
     }
 }

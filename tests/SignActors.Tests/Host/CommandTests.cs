@@ -90,7 +90,14 @@ public class CommandTests
     [InlineData("signactors.flux-capacitor = 1", "unknown key signactors.flux-capacitor; valid keys are under signactors")]
     [InlineData("signactors.data = 3", "signactors.data is a section; set the keys inside it")]
     [InlineData("signactors.verify-replicas = maybe", "signactors.verify-replicas = \"maybe\" is not one of on, off")]
-    [InlineData("signactors.round-policy = deadline", "signactors.round-policy = \"deadline\" is not one of: wait-all")]
+    [InlineData("signactors.round-policy = sometimes", "signactors.round-policy = \"sometimes\" is not one of: wait-all, deadline")]
+    [InlineData("signactors { round-policy = deadline, deadline.min-quorum = 9 }", "signactors.deadline.min-quorum = 9 is out of range: 1..8")]
+    [InlineData("signactors.faults.byzantine = [ { first = 1, attack = evil } ]", "signactors.faults.byzantine[0].attack = \"evil\" is not one of: sign-flip, random, colluding, omniscient")]
+    [InlineData("signactors.faults.stragglers = [ { first = 1, mean = 5, distribution = fixed } ]", "unknown key signactors.faults.stragglers[0].mean; did you mean signactors.faults.stragglers[0].mean-ms?")]
+    [InlineData("signactors.faults.crashes = [ { nodes = [9], at-round = 2, for-rounds = 1 } ]", "signactors.faults.crashes[0].nodes: node id 9 is outside 0..7")]
+    [InlineData("signactors.faults.stragglers = 5", "signactors.faults.stragglers must be a list of { … } entries")]
+    [InlineData("signactors.faults.crashes = [ { at-round = 2, for-rounds = 1 } ]", "signactors.faults.crashes[0]: choose its nodes with exactly one of nodes = [ids], first = k, fraction = f")]
+    [InlineData("signactors.faults.stragglers = [ { first = 1, probability = 2, distribution = fixed, mean-ms = 5 } ]", "signactors.faults.stragglers[0].probability = 2 is out of range: 0..1")]
     [InlineData("signactors.algorithm.beta = fast", "signactors.algorithm.beta = \"fast\" is not a finite number")]
     [InlineData("signactors.data.source = imagenet", "signactors.data.source: 'imagenet' is not one of synthetic, cifar100")]
     [InlineData("signactors.data.source = cifar100", "signactors.data.directory: set it to the folder holding train.bin and test.bin")]
@@ -142,6 +149,40 @@ public class CommandTests
         Assert.Equal(0, code);
         Assert.Contains("| majority vote | 3 | 1,000 |", output);
         Assert.Contains("| S_1 (unbiased sign) | 3 |", output);
+    }
+}
+
+public class FaultConfigTests
+{
+    [Fact]
+    public void Fault_entries_select_nodes_by_id_first_k_or_fraction_and_combine()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"signactors-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, """
+            signactors {
+              round-policy = deadline
+              deadline { round-ms = 750, max-extensions = 2 }
+              faults {
+                stragglers = [ { first = 2, distribution = log-normal, mean-ms = 300, sigma = 0.8 } ]
+                crashes = [ { nodes = [6, 1], at-round = 10, for-rounds = 5 } ]
+                byzantine = [ { fraction = 0.25, attack = colluding } ]
+                omniscient-sample = 0
+              }
+            }
+            """);
+        var settings = SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(path));
+        var plan = settings.Federation.FaultPlan;
+        Assert.Equal(new SignActors.Training.Faults.RoundPolicy(SignActors.Training.Faults.RoundPolicyKind.Deadline, 750, 4, 2), settings.Federation.RoundPolicy);
+        Assert.Equal(new[] { 0, 1, 6 }, plan.Nodes.Keys.Order());
+        Assert.Equal(new SignActors.Training.Faults.StragglerSpec(1.0, SignActors.Training.Faults.DelayDistribution.LogNormal, 300, 0.8), plan.For(0).Straggler);
+        Assert.Equal(SignActors.Training.Faults.ByzantineAttack.Colluding, plan.For(1).Attack); // slow, crashing and Byzantine at once
+        Assert.NotNull(plan.For(1).Straggler);
+        Assert.Equal(new SignActors.Training.Faults.CrashSpec(10, 5), plan.For(1).Crash);
+        Assert.Null(plan.For(6).Attack);
+        Assert.Equal(new[] { 0, 1 }, plan.Byzantine.Order());
+        Assert.True(plan.IsDown(6, 14) && !plan.IsDown(6, 15) && !plan.IsDown(6, 9));
+        Assert.Equal(0, plan.OmniscientSample);
+        File.Delete(path);
     }
 }
 

@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using SignActors.Messages;
+using SignActors.Messages.Packing;
+using SignActors.Messages.Protocol;
+using SignActors.Server;
+using SignActors.Server.Rounds;
+using SignActors.Training.Faults;
+using Xunit;
+
+namespace SignActors.Tests.Federation;
+
+/// <summary>The deadline policy on virtual time (TestScheduler): nothing here depends on how fast the machine is.</summary>
+[Collection("torch")]
+public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
+{
+    const int D = 422_756;
+
+    TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    static Vote VoteOf(int node, long round) =>
+        new(round, node, new SignPayload(SignPacker.Pack(TestVectors.Uniform(D, 1000 + node))), new VoteScalars(4.6f, 1, 1, 0.5f), 1);
+
+    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(int nodes, long rounds, RoundPolicy policy)
+    {
+        var spec = TinyFederation.Spec("signsgd", nodes, rounds, verify: false) with { Policy = policy };
+        var observer = new RecordingObserver();
+        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer), "akka.actor.default-dispatcher"));
+        var probes = Enumerable.Range(0, nodes).Select(_ => CreateTestProbe()).ToArray();
+        for (int j = 0; j < nodes; j++)
+        {
+            probes[j].Send(server, new RegisterNode(j));
+            probes[j].ExpectMsg<NodeRegistered>();
+        }
+        foreach (var p in probes) p.ExpectMsg<StartRound>();
+        return (server, probes, observer);
+    }
+
+    [Fact]
+    public void The_deadline_closes_a_round_with_quorum_and_the_late_vote_is_dropped()
+    {
+        var (server, probes, observer) = Start(3, 2, new RoundPolicy(RoundPolicyKind.Deadline, DeadlineMs: 1000, MinQuorum: 2, MaxExtensions: 0));
+        probes[0].Send(server, VoteOf(0, 1));
+        probes[1].Send(server, VoteOf(1, 1));
+        Clock.Advance(TimeSpan.FromMilliseconds(999));
+        probes[0].ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // still open: quorum alone does not close it
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        foreach (var p in probes)
+        {
+            Assert.Equal(1, p.ExpectMsg<Aggregate>().Round); // node 2 missed the round and still gets the broadcast
+            Assert.Equal(2, p.ExpectMsg<StartRound>().Round);
+        }
+        probes[2].Send(server, VoteOf(2, 1)); // the straggler's vote, after the close: late
+        for (int j = 0; j < 3; j++) probes[j].Send(server, VoteOf(j, 2));
+        foreach (var p in probes) p.ExpectMsg<Aggregate>(a => a.Round == 2); // all three voted: closes before the deadline
+        AwaitAssert(() => Assert.Equal(2, observer.Rows.Count));
+        Assert.Equal(2, observer.Rows[0].Accepted);
+        Assert.Equal(1, observer.Rows[1].Late);
+        Assert.Equal(3, observer.Rows[1].Accepted);
+    }
+
+    [Fact]
+    public async Task Below_quorum_the_deadline_is_extended_then_the_run_stops_with_a_clear_message()
+    {
+        var (server, probes, observer) = Start(3, 2, new RoundPolicy(RoundPolicyKind.Deadline, DeadlineMs: 500, MinQuorum: 2, MaxExtensions: 2));
+        probes[0].Send(server, VoteOf(0, 1));
+        for (int extension = 0; extension < 2; extension++)
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(500));
+            probes[0].ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // extended, not closed
+            Assert.False(observer.Outcome.IsCompleted);
+        }
+        Clock.Advance(TimeSpan.FromMilliseconds(500));
+        var outcome = await observer.Outcome.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(outcome.Completed);
+        Assert.Equal("round 1 reached only 1 of min-quorum 2 votes by its deadline after 2 extension(s) of 500 ms; the global model after round 0 is the checkpoint", outcome.Message);
+        Assert.Equal(D, outcome.FinalParameters.Length);
+        foreach (var p in probes) p.FishForMessage(m => m is RunFinished);
+    }
+
+    [Fact]
+    public void Under_wait_all_a_terminated_node_is_not_waited_for()
+    {
+        var (server, probes, observer) = Start(3, 2, RoundPolicy.WaitAll);
+        probes[0].Send(server, VoteOf(0, 1));
+        probes[1].Send(server, VoteOf(1, 1));
+        probes[0].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Sys.Stop(probes[2].Ref); // node 2's actor is gone
+        probes[0].ExpectMsg<Aggregate>(TimeSpan.FromSeconds(10));
+        AwaitAssert(() => Assert.Single(observer.Rows));
+        Assert.Equal(2, observer.Rows[0].Accepted);
+    }
+}
