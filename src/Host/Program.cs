@@ -2,6 +2,8 @@ using System.CommandLine;
 using Akka.Configuration;
 using SignActors.Host.Bench;
 using SignActors.Host.Configuration;
+using SignActors.Host.Experiments;
+using SignActors.Training.Faults;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
 using SignActors.Training.Models;
@@ -73,7 +75,54 @@ public static class Program
             return 0;
         }));
         root.Subcommands.Add(baseline);
+        root.Subcommands.Add(ByzantineCommand(stdout, stderr));
         return root;
+    }
+
+    static Command ByzantineCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var config = new Argument<string?>("config") { Description = "HOCON file (nodes, data, model, seed); the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
+        var rounds = new Option<long>("--rounds") { Description = "rounds per run", DefaultValueFactory = _ => 150 };
+        var attacks = new Option<string[]>("--attacks") { Description = "sign-flip, random, colluding, omniscient", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ByzantineExperiment.Attacks.Select(ByzantineExperiment.Name).ToArray() };
+        var majority = new Option<string>("--majority-preset") { Description = "the majority-vote contender (signum, mvsm-v1, signsgd, …)", DefaultValueFactory = _ => "signum" };
+        var majorityLr = new Option<double>("--majority-lr") { Description = "its step size", DefaultValueFactory = _ => 0.001 };
+        var meanLr = new Option<double>("--mean-lr") { Description = "step size of the float32 mean baseline (sgd)", DefaultValueFactory = _ => 0.05 };
+        var sample = new Option<int>("--omniscient-sample") { Description = "training records for the omniscient attackers' full gradient (0 = all)", DefaultValueFactory = _ => 256 };
+        var outputDir = new Option<string?>("--output") { Description = "folder for results.csv, results.md and the plot; default <output.directory>/byzantine-<time>" };
+        var command = new Command("byzantine", "The headline experiment: majority vote against the float32 mean as the number of Byzantine nodes grows, per attack.")
+            { config, rounds, attacks, majority, majorityLr, meanLr, sample, outputDir };
+        command.SetAction(parse => Guarded(stderr, () =>
+        {
+            var resolved = RunConfig.Load(parse.GetValue(config));
+            var settings = RunSettings.Read(resolved);
+            long r = parse.GetValue(rounds);
+            if (r < 1) throw new ConfigurationException($"--rounds: at least 1, got {r}");
+            var chosen = parse.GetValue(attacks)!.Select(a => ByzantineExperiment.Attacks.FirstOrDefault(x => ByzantineExperiment.Name(x) == a, (ByzantineAttack)(-1))).ToArray();
+            if (chosen.Any(a => (int)a < 0)) throw new ConfigurationException($"--attacks: one of {string.Join(", ", ByzantineExperiment.Attacks.Select(ByzantineExperiment.Name))}");
+            var contenders = new[]
+            {
+                new ContenderSpec($"majority ({parse.GetValue(majority)})", parse.GetValue(majority)!, parse.GetValue(majorityLr)),
+                new ContenderSpec("mean (sgd)", "sgd", parse.GetValue(meanLr)),
+            };
+            foreach (var contender in contenders)
+            {
+                try { Presets.Resolve(contender.Preset, settings.Federation.Nodes); }
+                catch (ArgumentException e) { throw RunConfig.Invalid("--majority-preset", e); }
+                if (!(contender.LearningRate > 0)) throw new ConfigurationException($"{contender.Label}: the step size must be positive, got {contender.LearningRate}");
+            }
+            var spec = settings.Federation with { Rounds = r, Faults = new FaultPlan(new Dictionary<int, NodeFaults>(), parse.GetValue(sample)) };
+            var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
+            var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, settings.Data.Partition, spec.Seed);
+            string directory = parse.GetValue(outputDir) ?? Path.Combine(settings.Output.Directory, $"byzantine-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            Logging.LogSetup.ForRun(Path.Combine(Directory.CreateDirectory(directory).FullName, "experiment.log"), settings.LogLevel);
+            try
+            {
+                new ByzantineExperiment(stdout).Run(spec, train, test, shards, contenders, chosen, settings.ComputeThreads, settings.Model.TorchThreads, directory);
+            }
+            finally { Logging.LogSetup.Shutdown(); }
+            return 0;
+        }));
+        return command;
     }
 
     /// <summary>Bad input ends in one line naming what is wrong, and exit code 2.</summary>

@@ -55,6 +55,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     readonly Dictionary<VoteVerdict, long> _drops = new();
     readonly Stopwatch _runClock = new(), _roundClock = new();
     readonly IReadOnlySet<int> _byzantine;
+    readonly int _omniscientRecords;
     IAggregator _aggregator = null!;
     GlobalModel _global = null!;
     StartRound? _open;
@@ -69,6 +70,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         _setup = setup;
         _spec = setup.Spec;
         _byzantine = _spec.FaultPlan.Byzantine;
+        var plan = _spec.FaultPlan;
+        _omniscientRecords = !plan.Nodes.Values.Any(f => f.Attack == ByzantineAttack.Omniscient) ? 0
+            : plan.OmniscientSample > 0 ? Math.Min(plan.OmniscientSample, setup.Train.Count) : setup.Train.Count;
         WaitingForNodes();
     }
 
@@ -123,7 +127,12 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         Receive<ReplicaHash>(h =>
         {
             OnReplicaHash(h);
-            if (!_expectedHashes.ContainsKey(_spec.Rounds)) Complete();
+            CompleteWhenConfirmed();
+        });
+        Receive<Terminated>(t =>
+        {
+            OnNodeGone(t); // a node lost after the last round owes no hash
+            CompleteWhenConfirmed();
         });
         Receive<FinalHashTimeout>(_ =>
         {
@@ -132,8 +141,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         });
         Receive<Vote>(v => Drop(v, VoteVerdict.Late));
         Receive<SnapshotRequest>(OnSnapshotRequest);
-        Receive<Terminated>(OnNodeGone);
         Common();
+    }
+
+    void CompleteWhenConfirmed()
+    {
+        if (_expectedHashes.TryGetValue(_spec.Rounds, out var last) && !_nodes.Keys.All(last.Reported.Contains)) return;
+        Complete();
     }
 
     void Finished()
@@ -273,7 +287,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             votes.Length, _late, _rejected, votes.Count(v => _byzantine.Contains(v.NodeId)),
             votes.Sum(WireSize.Of) * 8, WireSize.Of(aggregate) * 8 * _nodes.Count,
             votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
-            Agreement.Fraction(honest, aggregate.Payload),
+            Agreement.Fraction(honest, aggregate.Payload), _omniscientRecords,
             evaluation?.Item1, evaluation?.Item2);
         _setup.Observer.RoundClosed(metrics);
 

@@ -8,7 +8,9 @@ namespace SignActors.Server.Metrics;
 /// packed body up, the aggregate's header plus body times the nodes it was sent to down.
 /// <see cref="Late"/> and <see cref="Rejected"/> count the votes that arrived while this round was
 /// open (late: for an earlier round). Compute times are the nodes' own measurements of their
-/// vote (gradient, estimator, compression); the slowest bounds the round from below. <see cref="Evaluation"/> and <see cref="Gradient"/> are set on
+/// vote (gradient, estimator, compression); the slowest bounds the round from below.
+/// <see cref="OmniscientRecords"/> states how many training records an omniscient attacker's
+/// "full" gradient covers (the whole set, or the configured fixed sample; empty without one). <see cref="Evaluation"/> and <see cref="Gradient"/> are set on
 /// evaluation rounds only.
 /// </summary>
 public sealed record RoundMetrics(
@@ -26,13 +28,14 @@ public sealed record RoundMetrics(
     double SlowestComputeMs,
     double TotalComputeMs,
     double Agreement,
+    int OmniscientRecords,
     Evaluation? Evaluation,
     GradientNorms? Gradient)
 {
     public static readonly string[] Columns =
     {
         "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
-        "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
+        "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "omniscient_records", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
     };
 
     /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
@@ -45,7 +48,7 @@ public sealed record RoundMetrics(
         return string.Join(',',
             Round.ToString(c), WallMs.ToString("F3", c), ElapsedSeconds.ToString("F3", c), LearningRate.ToString("R", c), R(TrainLoss),
             Accepted.ToString(c), Late.ToString(c), Rejected.ToString(c), Byzantine.ToString(c), BitsUp.ToString(c), BitsDown.ToString(c),
-            SlowestComputeMs.ToString("F3", c), TotalComputeMs.ToString("F3", c), R(Agreement),
+            SlowestComputeMs.ToString("F3", c), TotalComputeMs.ToString("F3", c), R(Agreement), OmniscientRecords > 0 ? OmniscientRecords.ToString(c) : "",
             Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
             Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "");
     }

@@ -94,6 +94,15 @@ public class FederationRunTests
     }
 
     [Fact]
+    public void A_node_that_crashes_in_the_last_round_does_not_hold_up_the_end_of_the_run()
+    {
+        var spec = TinyFederation.Spec("signsgd", nodes: 3, rounds: 3) with { Faults = Plan((2, new NodeFaults(Crash: new CrashSpec(3, 5)))) };
+        var (outcome, rows) = Run(spec);
+        Assert.True(outcome.Completed, outcome.Message);
+        Assert.Equal(new[] { 3, 3, 2 }, rows.Select(r => r.Accepted));
+    }
+
+    [Fact]
     public void A_straggler_that_misses_rounds_at_the_deadline_still_applies_every_broadcast()
     {
         var spec = TinyFederation.Spec("signsgd", nodes: 3, rounds: 6) with

@@ -54,7 +54,7 @@ public class CommandTests
         var last = metrics[2].Split(',');
         Assert.Equal("2", last[0]);
         Assert.Equal("8", last[5]); // votes accepted
-        Assert.NotEqual("", last[15]); // test accuracy after the last round
+        Assert.NotEqual("", last[16]); // test accuracy after the last round
         Assert.Contains("all 8 nodes registered", File.ReadAllText(Path.Combine(directory, "run.log"))); // Akka's log, through NLog
         Assert.Equal(254_084 * 4, new FileInfo(Path.Combine(directory, "final-parameters.bin")).Length);
 
@@ -154,6 +154,36 @@ public class CommandTests
 
 public class FaultConfigTests
 {
+    [Fact]
+    public void The_byzantine_command_sweeps_attackers_and_writes_the_table_csv_and_plot()
+    {
+        string config = Path.Combine(Path.GetTempPath(), $"signactors-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(config, $$"""
+            signactors {
+              nodes = 3
+              model { name = mlp, batch-size = 8 }
+              data { cache-directory = "{{Path.Combine(Path.GetTempPath(), "signactors-test-cache")}}", synthetic { train-per-class = 3, test-per-class = 1 } }
+              evaluation.probe-records = 30
+            }
+            """);
+        string output = Path.Combine(Path.GetTempPath(), $"signactors-byz-{Guid.NewGuid():N}");
+        var stdout = new StringWriter();
+        int code = SignActors.Host.Program.BuildCommand(stdout, new StringWriter())
+            .Parse(new[] { "byzantine", config, "--rounds", "2", "--attacks", "sign-flip", "omniscient", "--omniscient-sample", "20", "--output", output }).Invoke();
+        Assert.True(code == 0, stdout.ToString());
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
+        Assert.Equal("aggregator,attack,attackers,test_loss,test_accuracy,train_loss,rounds,completed,note", csv[0]);
+        Assert.Equal(2 * (1 + 2 * 2), csv.Length - 1); // per aggregator: f = 0 once, then f = 1, 2 per attack
+        var table = File.ReadAllText(Path.Combine(output, "results.md"));
+        Assert.Contains("| aggregator | attack | f = 0 | f = 1 | f = 2 |", table);
+        Assert.Contains("| majority (signum) | omniscient |", table);
+        Assert.Contains("| mean (sgd) | sign-flip |", table);
+        Assert.Contains("omniscient attackers use 20 training records", table);
+        var png = File.ReadAllBytes(Path.Combine(output, "accuracy-vs-attackers.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Directory.Delete(output, recursive: true);
+    }
+
     [Fact]
     public void Fault_entries_select_nodes_by_id_first_k_or_fraction_and_combine()
     {
