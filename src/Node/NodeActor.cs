@@ -9,7 +9,7 @@ using SignActors.Training.Runs;
 namespace SignActors.Node;
 
 /// <summary>Node → its parent: I crashed (SPEC §7); start a fresh me when round <paramref name="RejoinRound"/> opens.</summary>
-public sealed record NodeCrashed(int NodeId, long RejoinRound);
+public sealed record NodeCrashed(int NodeId, long RejoinRound) : INoSerializationVerificationNeeded;
 
 /// <summary>What a node actor is built from.</summary>
 /// <param name="Server">The round coordinator.</param>
@@ -194,14 +194,14 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         Stash.UnstashAll();
     }
 
-    sealed record DelayedVote(Vote Vote);
+    sealed record DelayedVote(Vote Vote) : INoSerializationVerificationNeeded;
 
-    sealed class RegisterTick
+    sealed class RegisterTick : INoSerializationVerificationNeeded
     {
         public static readonly RegisterTick Instance = new();
     }
 
-    sealed class SnapshotTick
+    sealed class SnapshotTick : INoSerializationVerificationNeeded
     {
         public static readonly SnapshotTick Instance = new();
     }

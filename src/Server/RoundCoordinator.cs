@@ -28,7 +28,7 @@ public interface IRunObserver
 public sealed record CoordinatorSetup(FederationSpec Spec, Cifar100Set Train, Cifar100Set Test, IRunObserver Observer);
 
 /// <summary>Published on the event stream when round <paramref name="Round"/> opens (crashed nodes due back rejoin then).</summary>
-public sealed record RoundOpened(long Round);
+public sealed record RoundOpened(long Round) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// The server (SPEC §6): registers nodes, runs rounds, owns the global model, the aggregator and
@@ -352,9 +352,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     sealed record ExpectedHash(string Hash, HashSet<int> Reported);
 
-    sealed record RoundDeadline(long Round);
+    sealed record RoundDeadline(long Round) : INoSerializationVerificationNeeded;
 
-    sealed class FinalHashTimeout
+    sealed class FinalHashTimeout : INoSerializationVerificationNeeded
     {
         public static readonly FinalHashTimeout Instance = new();
     }

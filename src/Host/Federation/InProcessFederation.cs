@@ -17,14 +17,14 @@ namespace SignActors.Host.Federation;
 public static class InProcessFederation
 {
     public static RunOutcome Run(FederationSpec spec, Cifar100Set train, Cifar100Set test, Shard[] shards, IRunObserver observer,
-        int computeThreads, int torchThreads, string logLevel, Config? userAkka = null)
+        int computeThreads, int torchThreads, string logLevel, Config? userAkka = null, bool serializeMessages = false)
     {
         if (shards.Length != spec.Nodes) throw new ArgumentException($"{shards.Length} shards for {spec.Nodes} nodes", nameof(shards));
         // Process-wide and read by every thread that runs a torch op: the per-gradient thread count of SPEC §10.
         torch.set_num_threads(torchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var finishing = new FinishingObserver(observer, outcome);
-        using var system = ActorSystem.Create("signactors", AkkaConfig(computeThreads, logLevel, userAkka));
+        using var system = ActorSystem.Create("signactors", AkkaConfig(computeThreads, logLevel, userAkka, serializeMessages));
         system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, shards, finishing, reason =>
             outcome.TrySetResult(new RunOutcome(false, 0, reason, "", Array.Empty<float>(), new Dictionary<Server.Rounds.VoteVerdict, long>())))), "federation");
         var result = outcome.Task.GetAwaiter().GetResult();
@@ -32,9 +32,11 @@ public static class InProcessFederation
         return result;
     }
 
-    public static Config AkkaConfig(int computeThreads, string logLevel, Config? userAkka)
+    /// <param name="serializeMessages">Send every local message through the wire format (tests), as Akka.Remote would.</param>
+    public static Config AkkaConfig(int computeThreads, string logLevel, Config? userAkka, bool serializeMessages = false)
     {
         var ours = ConfigurationFactory.ParseString($$"""
+            akka.actor.serialize-messages = {{(serializeMessages ? "on" : "off")}}
             akka {
               loglevel = {{LogSetup.AkkaLevel(logLevel)}}
               stdout-loglevel = WARNING
@@ -54,7 +56,7 @@ public static class InProcessFederation
                 type = PinnedDispatcher
               }
             }
-            """);
+            """).WithFallback(ConfigurationFactory.ParseString(Messages.Serialization.ProtocolSerializer.Hocon));
         return userAkka is null ? ours : userAkka.WithFallback(ours);
     }
 

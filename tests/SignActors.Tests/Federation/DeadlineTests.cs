@@ -13,7 +13,7 @@ namespace SignActors.Tests.Federation;
 
 /// <summary>The deadline policy on virtual time (TestScheduler): nothing here depends on how fast the machine is.</summary>
 [Collection("torch")]
-public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
+public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"\n" + TinyFederation.WireConfig)
 {
     const int D = 422_756;
 

@@ -18,7 +18,7 @@ public class FederationRunTests
     static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(FederationSpec spec, int computeThreads = 2)
     {
         var recorder = new RecordingObserver();
-        var outcome = InProcessFederation.Run(spec, TinyFederation.Train, TinyFederation.Test, TinyFederation.Shards(spec), recorder, computeThreads, torchThreads: 1, logLevel: "warning");
+        var outcome = InProcessFederation.Run(spec, TinyFederation.Train, TinyFederation.Test, TinyFederation.Shards(spec), recorder, computeThreads, torchThreads: 1, logLevel: "warning", serializeMessages: true);
         return (outcome, recorder.Rows);
     }
 

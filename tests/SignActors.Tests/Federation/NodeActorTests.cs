@@ -11,7 +11,7 @@ namespace SignActors.Tests.Federation;
 
 /// <summary>A node with a TestProbe server: votes, applies aggregates, resynchronises through snapshots, survives bad input.</summary>
 [Collection("torch")]
-public class NodeActorTests : TestKit
+public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
 {
     const int D = 422_756;
 

@@ -15,7 +15,7 @@ namespace SignActors.Tests.Federation;
 
 /// <summary>The server with TestProbe nodes: registration, StartRound, the acceptance rules of SPEC §6.3, the broadcast.</summary>
 [Collection("torch")]
-public class RoundCoordinatorTests : TestKit
+public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
 {
     const int D = 422_756; // the mlp
     static readonly VoteScalars Scalars = new(4.6f, 10f, 1f, 0.5f);

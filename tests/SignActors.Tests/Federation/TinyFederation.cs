@@ -11,6 +11,9 @@ namespace SignActors.Tests.Federation;
 /// <summary>A tiny federation for actor tests: the mlp on 5 synthetic images per class, batch 8.</summary>
 public static class TinyFederation
 {
+    /// <summary>Every message between actors goes through the binary wire format, as over Akka.Remote.</summary>
+    public static readonly string WireConfig = "akka.actor.serialize-messages = on\n" + SignActors.Messages.Serialization.ProtocolSerializer.Hocon;
+
     public static readonly Cifar100Set Train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 1), "synthetic");
     public static readonly Cifar100Set Test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 2), "synthetic");
 

@@ -1,0 +1,272 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using SignActors.Messages.Packing;
+using SignActors.Messages.Protocol;
+
+namespace SignActors.Messages.Serialization;
+
+/// <summary>
+/// The binary wire format of the round protocol (SPEC §6, §12): one short manifest per message
+/// type, a format-version byte first, little-endian fields, and the packed sign bytes written as
+/// they are. The layouts of <see cref="Vote"/> and <see cref="Aggregate"/> are the ones
+/// <see cref="WireSize"/> documents, so the bits-up/down metrics are what this writes. Bound in
+/// HOCON to <see cref="IRoundProtocol"/> (see <see cref="Hocon"/>); nothing on the wire is JSON.
+/// Bad bytes give a <see cref="SerializationException"/> naming what is wrong.
+/// </summary>
+public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 4711;
+    public const byte Version = 1;
+
+    /// <summary>The HOCON that binds the protocol to this serializer.</summary>
+    public static readonly string Hocon = $$"""
+        akka.actor {
+          serializers { signactors-protocol = "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}" }
+          serialization-bindings { "{{typeof(IRoundProtocol).AssemblyQualifiedName}}" = signactors-protocol }
+          serialization-identifiers { "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}" = {{Id}} }
+        }
+        """;
+
+    const string RegisterManifest = "R", RegisteredManifest = "RA", StartManifest = "S", VoteManifest = "V", AggregateManifest = "A",
+        SnapshotRequestManifest = "QS", SnapshotManifest = "M", HashManifest = "H", FailedManifest = "F", FinishedManifest = "X";
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        RegisterNode => RegisterManifest,
+        NodeRegistered => RegisteredManifest,
+        StartRound => StartManifest,
+        Vote => VoteManifest,
+        Aggregate => AggregateManifest,
+        SnapshotRequest => SnapshotRequestManifest,
+        ModelSnapshot => SnapshotManifest,
+        ReplicaHash => HashManifest,
+        NodeFailed => FailedManifest,
+        RunFinished => FinishedManifest,
+        _ => throw new ArgumentException($"{o.GetType().Name} is not a round-protocol message", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        var w = new Writer();
+        w.Byte(Version);
+        switch (obj)
+        {
+            case RegisterNode m: w.Int(m.NodeId); break;
+            case NodeRegistered m: w.Int(m.NodeId); w.Long(m.LastAppliedRound); break;
+            case StartRound m:
+                w.Long(m.Round); w.Float(m.LearningRate); w.Byte(m.Radius is null ? (byte)0 : (byte)1); w.Float(m.Radius ?? 0); w.Int(m.DeadlineMs);
+                break;
+            case Vote m:
+                w.Long(m.Round); w.Int(m.NodeId); w.Float(m.ComputeMs);
+                w.Float(m.Scalars.Loss); w.Float(m.Scalars.GradientL1); w.Float(m.Scalars.GradientL2); w.Float(m.Scalars.EstimateLInf);
+                w.Payload(m.Payload);
+                break;
+            case Aggregate m: w.Long(m.Round); w.Float(m.LearningRate); w.Payload(m.Payload); break;
+            case SnapshotRequest m: w.Int(m.NodeId); w.Long(m.LastAppliedRound); break;
+            case ModelSnapshot m:
+                w.Long(m.Round); w.Floats(m.Parameters);
+                w.Byte(m.Optimizer is null ? (byte)0 : (byte)1);
+                if (m.Optimizer is { } o)
+                {
+                    w.Long(o.Steps); w.Int(o.Buffers.Length);
+                    foreach (var b in o.Buffers) w.Floats(b);
+                }
+                break;
+            case ReplicaHash m: w.Long(m.Round); w.Int(m.NodeId); w.String(m.Sha256); break;
+            case NodeFailed m: w.Int(m.NodeId); w.Long(m.Round); w.String(m.Reason); break;
+            case RunFinished m: w.Long(m.Rounds); w.String(m.Reason); break;
+            default: throw new ArgumentException($"{obj.GetType().Name} is not a round-protocol message", nameof(obj));
+        }
+        return w.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        var r = new Reader(bytes, manifest);
+        byte version = r.Byte();
+        if (version != Version) throw new SerializationException($"{manifest}: wire format version {version}, this build reads {Version}");
+        object message = manifest switch
+        {
+            RegisterManifest => new RegisterNode(r.Int()),
+            RegisteredManifest => new NodeRegistered(r.Int(), r.Long()),
+            StartManifest => ReadStart(ref r),
+            VoteManifest => new Vote(r.Long(), r.Int(), ComputeAndPayload(ref r, out var scalars), scalars.Scalars, scalars.ComputeMs),
+            AggregateManifest => ReadAggregate(ref r),
+            SnapshotRequestManifest => new SnapshotRequest(r.Int(), r.Long()),
+            SnapshotManifest => ReadSnapshot(ref r),
+            HashManifest => new ReplicaHash(r.Long(), r.Int(), r.String()),
+            FailedManifest => new NodeFailed(r.Int(), r.Long(), r.String()),
+            FinishedManifest => new RunFinished(r.Long(), r.String()),
+            _ => throw new SerializationException($"unknown round-protocol manifest \"{manifest}\""),
+        };
+        r.End();
+        return message;
+    }
+
+    static StartRound ReadStart(ref Reader r)
+    {
+        long round = r.Long();
+        float eta = r.Float();
+        byte hasRadius = r.Byte();
+        float radius = r.Float();
+        if (hasRadius > 1) throw new SerializationException($"{r.Manifest}: radius flag {hasRadius}");
+        return new StartRound(round, eta, hasRadius == 1 ? radius : null, r.Int());
+    }
+
+    static Payload ComputeAndPayload(ref Reader r, out (VoteScalars Scalars, float ComputeMs) extra)
+    {
+        float compute = r.Float();
+        extra = (new VoteScalars(r.Float(), r.Float(), r.Float(), r.Float()), compute);
+        return r.Payload();
+    }
+
+    static Aggregate ReadAggregate(ref Reader r)
+    {
+        long round = r.Long();
+        float eta = r.Float();
+        return new Aggregate(round, r.Payload(), eta);
+    }
+
+    static ModelSnapshot ReadSnapshot(ref Reader r)
+    {
+        long round = r.Long();
+        var parameters = r.Floats();
+        byte hasOptimizer = r.Byte();
+        if (hasOptimizer > 1) throw new SerializationException($"{r.Manifest}: optimizer flag {hasOptimizer}");
+        if (hasOptimizer == 0) return new ModelSnapshot(round, parameters, null);
+        long steps = r.Long();
+        int count = r.Int();
+        if (count is < 0 or > 8) throw new SerializationException($"{r.Manifest}: {count} optimizer buffers");
+        var buffers = new float[count][];
+        for (int i = 0; i < count; i++) buffers[i] = r.Floats();
+        return new ModelSnapshot(round, parameters, new OptimizerSnapshot(steps, buffers));
+    }
+
+    enum PayloadKind : byte { Sign = 1, ScaledSign = 2, Counts = 3, Dense = 4 }
+
+    /// <summary>Little-endian writer into a growing buffer.</summary>
+    sealed class Writer
+    {
+        byte[] _buffer = new byte[64];
+        int _length;
+
+        Span<byte> Take(int n)
+        {
+            if (_length + n > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + n));
+            var span = _buffer.AsSpan(_length, n);
+            _length += n;
+            return span;
+        }
+
+        public void Byte(byte v) => Take(1)[0] = v;
+        public void Int(int v) => BinaryPrimitives.WriteInt32LittleEndian(Take(4), v);
+        public void Long(long v) => BinaryPrimitives.WriteInt64LittleEndian(Take(8), v);
+        public void Float(float v) => BinaryPrimitives.WriteSingleLittleEndian(Take(4), v);
+        public void Bytes(ReadOnlySpan<byte> v) => v.CopyTo(Take(v.Length));
+
+        public void Floats(float[] v)
+        {
+            Int(v.Length);
+            Bytes(MemoryMarshal.AsBytes(v.AsSpan())); // little-endian hosts (x64, arm64)
+        }
+
+        public void String(string s)
+        {
+            var bytes = Encoding.UTF8.GetBytes(s);
+            Int(bytes.Length);
+            Bytes(bytes);
+        }
+
+        /// <summary>kind (1), d (4), voters (1), then the body: the packed bytes as they are.</summary>
+        public void Payload(Payload p)
+        {
+            switch (p)
+            {
+                case SignPayload s: Byte((byte)PayloadKind.Sign); Int(s.Length); Byte(0); Bytes(s.Signs.Bytes); break;
+                case ScaledSignPayload s: Byte((byte)PayloadKind.ScaledSign); Int(s.Length); Byte(0); Bytes(s.Signs.Bytes); Float(s.Scale); break;
+                case CountPayload c: Byte((byte)PayloadKind.Counts); Int(c.Length); Byte(checked((byte)c.Counts.Voters)); Bytes(c.Counts.Bytes); break;
+                case DensePayload d: Byte((byte)PayloadKind.Dense); Int(d.Length); Byte(0); Bytes(MemoryMarshal.AsBytes(d.Values.AsSpan())); break;
+                default: throw new ArgumentException($"no wire format for {p.GetType().Name}", nameof(p));
+            }
+        }
+
+        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    }
+
+    /// <summary>Bounds-checked little-endian reader: every read names the manifest when the bytes run out.</summary>
+    ref struct Reader(byte[] bytes, string manifest)
+    {
+        readonly ReadOnlySpan<byte> _bytes = bytes;
+        int _at;
+
+        public string Manifest { get; } = manifest;
+
+        ReadOnlySpan<byte> Take(int n)
+        {
+            if (n < 0 || _bytes.Length - _at < n)
+                throw new SerializationException($"{Manifest}: truncated message ({_bytes.Length} bytes; needed {n} more at offset {_at})");
+            var span = _bytes.Slice(_at, n);
+            _at += n;
+            return span;
+        }
+
+        public byte Byte() => Take(1)[0];
+        public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+        public long Long() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+        public float Float() => BinaryPrimitives.ReadSingleLittleEndian(Take(4));
+
+        public float[] Floats()
+        {
+            int n = Int();
+            if (n < 0 || n > (_bytes.Length - _at) / 4) throw new SerializationException($"{Manifest}: {n} floats announced, {(_bytes.Length - _at) / 4} present");
+            return MemoryMarshal.Cast<byte, float>(Take(4 * n)).ToArray();
+        }
+
+        public string String()
+        {
+            int n = Int();
+            if (n < 0 || n > _bytes.Length - _at) throw new SerializationException($"{Manifest}: string of {n} bytes announced, {_bytes.Length - _at} present");
+            try { return new UTF8Encoding(false, true).GetString(Take(n)); }
+            catch (DecoderFallbackException) { throw new SerializationException($"{Manifest}: a string is not valid UTF-8"); }
+        }
+
+        public Payload Payload()
+        {
+            byte kind = Byte();
+            int d = Int();
+            byte voters = Byte();
+            if (d < 0) throw new SerializationException($"{Manifest}: payload of d = {d}");
+            try
+            {
+                switch ((PayloadKind)kind)
+                {
+                    case PayloadKind.Sign:
+                        return new SignPayload(PackedSigns.FromBytes(Take(PackedSigns.ByteCountFor(d)), d));
+                    case PayloadKind.ScaledSign:
+                        var signs = PackedSigns.FromBytes(Take(PackedSigns.ByteCountFor(d)), d);
+                        return new ScaledSignPayload(signs, Float());
+                    case PayloadKind.Counts:
+                        if (voters == 0) throw new SerializationException($"{Manifest}: a count payload of 0 voters");
+                        return new CountPayload(CountVector.FromBytes(Take(CountVector.ByteCountFor(d, voters)), d, voters));
+                    case PayloadKind.Dense:
+                        if (d > (_bytes.Length - _at) / 4) throw new SerializationException($"{Manifest}: {d} floats announced, {(_bytes.Length - _at) / 4} present");
+                        return new DensePayload(MemoryMarshal.Cast<byte, float>(Take(4 * d)).ToArray());
+                    default:
+                        throw new SerializationException($"{Manifest}: unknown payload kind {kind}");
+                }
+            }
+            catch (ArgumentException e) { throw new SerializationException($"{Manifest}: {e.Message}"); }
+        }
+
+        public void End()
+        {
+            if (_at != _bytes.Length) throw new SerializationException($"{Manifest}: {_bytes.Length - _at} bytes after the end of the message");
+        }
+    }
+}
