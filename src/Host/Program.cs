@@ -76,6 +76,8 @@ public static class Program
         }));
         root.Subcommands.Add(baseline);
         root.Subcommands.Add(ByzantineCommand(stdout, stderr));
+        root.Subcommands.Add(Cluster.ClusterCommands.Server(stdout, body => Guarded(stderr, body)));
+        root.Subcommands.Add(Cluster.ClusterCommands.Worker(stdout, body => Guarded(stderr, body)));
         return root;
     }
 

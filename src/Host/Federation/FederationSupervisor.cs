@@ -7,39 +7,47 @@ using SignActors.Training.Runs;
 namespace SignActors.Host.Federation;
 
 /// <summary>
-/// Parent of the server and the node actors of one in-process federation. A node that throws is
-/// restarted: it rebuilds its replica, re-registers and resynchronises through a snapshot, so
-/// the invariant holds. An actor that cannot even start (or a failing server) ends the run with
-/// the reason instead of leaving it waiting for a vote that will never come.
+/// Parent of node actors (and, in one process, of the server). A node that throws is restarted:
+/// it rebuilds its replica, re-registers and resynchronises through a snapshot, so the invariant
+/// holds. An actor that cannot even start ends the run with the reason instead of leaving it
+/// waiting for a vote that will never come. A node that crashes on purpose (SPEC §7) is started
+/// afresh when its rejoin round opens.
 /// </summary>
-public sealed class FederationSupervisor : ReceiveActor
+public class NodeParent : ReceiveActor
 {
     public const string ComputeDispatcher = "signactors-dispatchers.compute";
     public const string ServerDispatcher = "signactors-dispatchers.server";
 
     readonly Action<string> _abort;
-    readonly NodeSetup[] _nodes;
+    readonly Dictionary<int, NodeSetup> _setups;
     readonly Dictionary<int, long> _crashed = new(); // node id → the round it rejoins
 
-    public FederationSupervisor(FederationSpec spec, Cifar100Set train, Cifar100Set test, Shard[] shards, IRunObserver observer, Action<string> abort)
+    protected NodeParent(IEnumerable<NodeSetup> nodes, Action<string> abort)
     {
         _abort = abort;
-        var server = Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer), ServerDispatcher), "server");
-        _nodes = Enumerable.Range(0, spec.Nodes).Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
-        foreach (var node in _nodes) Context.ActorOf(NodeActor.Props(node, ComputeDispatcher), $"node-{node.NodeId}");
+        _setups = nodes.ToDictionary(n => n.NodeId);
+        foreach (var node in _setups.Values) Context.Watch(Context.ActorOf(NodeActor.Props(node, ComputeDispatcher), $"node-{node.NodeId}"));
 
-        // SPEC §7 crash and rejoin: the crashed actor is gone; a fresh one (new replica, no estimator
-        // state) starts when its rejoin round opens, registers and syncs from a ModelSnapshot.
         Receive<NodeCrashed>(c => _crashed[c.NodeId] = c.RejoinRound);
         Receive<RoundOpened>(opened =>
         {
-            foreach (var (j, rejoin) in _crashed.Where(c => c.Value <= opened.Round).ToArray())
+            foreach (var (j, _) in _crashed.Where(c => c.Value <= opened.Round).ToArray())
             {
                 _crashed.Remove(j);
-                Context.ActorOf(NodeActor.Props(_nodes[j], ComputeDispatcher), $"node-{j}-from-round-{opened.Round}");
+                Context.Watch(Context.ActorOf(NodeActor.Props(_setups[j], ComputeDispatcher), $"node-{j}-from-round-{opened.Round}"));
             }
         });
+        Receive<Terminated>(OnTerminated);
     }
+
+    /// <summary>A watched actor stopped; by default, checks whether every node actor here has.</summary>
+    protected virtual void OnTerminated(Terminated terminated)
+    {
+        if (_crashed.Count == 0 && !Context.GetChildren().Any(c => c.Path.Name.StartsWith("node-", StringComparison.Ordinal))) AllNodesStopped();
+    }
+
+    /// <summary>Every node actor here has stopped (the run is over for this host).</summary>
+    protected virtual void AllNodesStopped() { }
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(RoundOpened));
 
@@ -58,4 +66,16 @@ public sealed class FederationSupervisor : ReceiveActor
     });
 
     static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}
+
+/// <summary>The whole federation in one ActorSystem: the server and every node.</summary>
+public sealed class FederationSupervisor : NodeParent
+{
+    public FederationSupervisor(FederationSpec spec, Cifar100Set train, Cifar100Set test, Shard[] shards, IRunObserver observer, Action<string> abort)
+        : base(Nodes(spec, train, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer), ServerDispatcher), "server")), abort)
+    {
+    }
+
+    static IEnumerable<NodeSetup> Nodes(FederationSpec spec, Cifar100Set train, Shard[] shards, IActorRef server) =>
+        Enumerable.Range(0, spec.Nodes).Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
 }

@@ -14,32 +14,48 @@ namespace SignActors.Host.Federation;
 public static class RunCommand
 {
     /// <returns>0 when every round ran; 1 when the run was stopped (divergence, a failed node).</returns>
-    public static int Execute(string? path, TextWriter stdout)
+    public static int Execute(string? path, TextWriter stdout) =>
+        Execute(path, stdout, "run", (prepared, recorder) => InProcessFederation.Run(prepared.Settings.Federation, prepared.Train, prepared.Test, prepared.Shards,
+            recorder, prepared.Settings.ComputeThreads, prepared.Settings.Model.TorchThreads, prepared.Settings.LogLevel, prepared.Config));
+
+    /// <summary>A resolved config with its data and shards, checked before anything is written.</summary>
+    public sealed record PreparedRun(Config Config, RunSettings Settings, Cifar100Set Train, Cifar100Set Test, Shard[] Shards);
+
+    public static PreparedRun Prepare(string? path, TextWriter stdout)
     {
         var config = RunConfig.Load(path);
         var settings = RunSettings.Read(config);
         var spec = settings.Federation;
-        // Everything that can be refused is checked before the run directory exists.
         var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
         var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, settings.Data.Partition, spec.Seed);
         if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
             throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
+        return new PreparedRun(config, settings, train, test, shards);
+    }
+
+    /// <summary>The server side of a run (in one process, or the cluster's server host): run directory, progress, outcome.</summary>
+    public static int Execute(string? path, TextWriter stdout, string command, Func<PreparedRun, RunRecorder, RunOutcome> train)
+    {
+        // Everything that can be refused is checked before the run directory exists.
+        var prepared = Prepare(path, stdout);
+        var (config, settings) = (prepared.Config, prepared.Settings);
+        var spec = settings.Federation;
         var directory = RunDirectory.Create(settings.Output, spec.Algorithm.Name);
         LogSetup.ForRun(directory[RunDirectory.LogFile], settings.LogLevel);
         try
         {
             directory.WriteConfig(config);
-            stdout.WriteLine($"signactors run: {path ?? "embedded reference.conf"} → {directory.Path}");
+            stdout.WriteLine($"signactors {command}: {path ?? "embedded reference.conf"} → {directory.Path}");
             Describe(settings, stdout);
-            stdout.WriteLine($"data: {train.Count:N0} train records ({train.Source}), {test.Count:N0} test records");
+            stdout.WriteLine($"data: {prepared.Train.Count:N0} train records ({prepared.Train.Source}), {prepared.Test.Count:N0} test records");
             stdout.WriteLine($"partition {settings.Data.Partition}:");
-            foreach (var shard in shards.Take(16)) stdout.WriteLine($"  {shard}");
-            if (shards.Length > 16) stdout.WriteLine($"  … {shards.Length - 16} more nodes");
+            foreach (var shard in prepared.Shards.Take(16)) stdout.WriteLine($"  {shard}");
+            if (prepared.Shards.Length > 16) stdout.WriteLine($"  … {prepared.Shards.Length - 16} more nodes");
             stdout.WriteLine();
 
             using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile]);
             var recorder = new RunRecorder(csv, stdout, spec.Rounds, _ => { });
-            var outcome = InProcessFederation.Run(spec, train, test, shards, recorder, settings.ComputeThreads, settings.Model.TorchThreads, settings.LogLevel, config);
+            var outcome = train(prepared, recorder);
             if (outcome.FinalParameters.Length > 0) directory.WriteParameters(outcome.FinalParameters);
 
             stdout.WriteLine();

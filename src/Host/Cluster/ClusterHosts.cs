@@ -1,0 +1,103 @@
+using Akka.Actor;
+using Akka.Configuration;
+using SignActors.Host.Federation;
+using SignActors.Node;
+using SignActors.Server;
+using SignActors.Training.Data;
+using SignActors.Training.Runs;
+using TorchSharp;
+
+namespace SignActors.Host.Cluster;
+
+/// <summary>
+/// The two roles of SPEC §12 as processes. The server host runs the round coordinator at
+/// <c>/user/server</c> and waits for the federation's registrations; a worker host runs a range of
+/// node ids and points them at the server's address. The round logic is the same as in one
+/// process: a member that is downed (unreachable past stable-after) has its node actors
+/// terminated, which the coordinator treats as crashed nodes; a worker host that comes back
+/// registers again and is synced by ModelSnapshot.
+/// </summary>
+public static class ClusterHosts
+{
+    public static RunOutcome RunServer(FederationSpec spec, Cifar100Set train, Cifar100Set test, IRunObserver observer, ClusterSettings cluster,
+        int dimension, int computeThreads, int torchThreads, string logLevel, Config user)
+    {
+        torch.set_num_threads(torchThreads);
+        var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("server", dimension, computeThreads, logLevel, user));
+        system.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, new Completing(observer, outcome)), NodeParent.ServerDispatcher), "server");
+        var result = outcome.Task.GetAwaiter().GetResult();
+        Thread.Sleep(500); // let RunFinished reach the workers before the server leaves
+        CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
+        return result;
+    }
+
+    /// <returns>A line saying how this worker's part ended.</returns>
+    public static string RunWorker(FederationSpec spec, Cifar100Set train, Shard[] shards, IReadOnlyList<int> nodeIds, ClusterSettings cluster,
+        int dimension, int computeThreads, int torchThreads, string logLevel, Config user, TextWriter log)
+    {
+        torch.set_num_threads(torchThreads);
+        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("worker", dimension, computeThreads, logLevel, user));
+        var server = ResolveServer(system, cluster, log);
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var setups = nodeIds.Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
+        system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, server, done)), "worker");
+        var result = done.Task.GetAwaiter().GetResult();
+        CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
+        return result;
+    }
+
+    /// <summary>The coordinator at the first seed node, retried until the cluster has formed (two minutes at most).</summary>
+    static IActorRef ResolveServer(ActorSystem system, ClusterSettings cluster, TextWriter log)
+    {
+        string path = cluster.SeedNodes[0] + ClusterSettings.ServerPath;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try { return system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult(); }
+            catch (ActorNotFoundException) when (DateTime.UtcNow < deadline)
+            {
+                log.WriteLine($"waiting for the server at {path} …");
+                Thread.Sleep(1000);
+            }
+            catch (ActorNotFoundException)
+            {
+                throw new ConfigurationException($"no server answered at {path} within 2 minutes; is `signactors server` running and is it the first seed node?");
+            }
+        }
+    }
+
+    /// <summary>Parent of this host's node actors; done when they have all stopped, or when the server is gone.</summary>
+    sealed class WorkerSupervisor : NodeParent
+    {
+        readonly IActorRef _server;
+        readonly TaskCompletionSource<string> _done;
+
+        public WorkerSupervisor(NodeSetup[] nodes, IActorRef server, TaskCompletionSource<string> done)
+            : base(nodes, reason => done.TrySetResult($"stopped: {reason}"))
+        {
+            _server = server;
+            _done = done;
+            Context.Watch(server);
+        }
+
+        protected override void OnTerminated(Terminated terminated)
+        {
+            if (terminated.ActorRef.Equals(_server)) _done.TrySetResult("the server is gone");
+            else base.OnTerminated(terminated);
+        }
+
+        protected override void AllNodesStopped() => _done.TrySetResult("every node finished its run");
+    }
+
+    sealed class Completing(IRunObserver inner, TaskCompletionSource<RunOutcome> outcome) : IRunObserver
+    {
+        public void RoundClosed(Server.Metrics.RoundMetrics metrics) => inner.RoundClosed(metrics);
+
+        public void Finished(RunOutcome result)
+        {
+            inner.Finished(result);
+            outcome.TrySetResult(result);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Akka.Configuration;
+using SignActors.Host.Configuration;
+using SignActors.Host.Federation;
+using SignActors.Messages.Serialization;
+
+namespace SignActors.Host.Cluster;
+
+/// <summary>`signactors.cluster`: where this host listens, the seed nodes, and the downing strategy (SPEC §12).</summary>
+public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNodes, int StableAfterMs)
+{
+    public const string SystemName = "signactors";
+    public const string ServerPath = "/user/server";
+
+    public static ClusterSettings Read(Config root, int? portOverride = null)
+    {
+        var c = new SettingsReader(root, "signactors.cluster");
+        var seeds = root.GetStringList("signactors.cluster.seed-nodes")?.ToArray() ?? Array.Empty<string>();
+        if (seeds.Length == 0) throw new ConfigurationException("signactors.cluster.seed-nodes: list the server's address, like [\"akka.tcp://signactors@127.0.0.1:4053\"]");
+        foreach (var seed in seeds)
+            if (!seed.StartsWith($"akka.tcp://{SystemName}@", StringComparison.Ordinal))
+                throw new ConfigurationException($"signactors.cluster.seed-nodes: \"{seed}\" is not an address of the form akka.tcp://{SystemName}@host:port");
+        return new ClusterSettings(c.String("hostname"), portOverride ?? c.Int("port", 0, 65535), seeds, c.Int("stable-after-ms", 100, 600_000));
+    }
+
+    /// <summary>
+    /// Akka.Cluster over Akka.Remote for one host in <paramref name="role"/>. Frames and socket
+    /// buffers are sized from d: the largest message is a ModelSnapshot of d parameters plus up to
+    /// two optimizer buffers, and Akka.Remote silently drops a message over the frame limit.
+    /// Split-brain resolver keep-oldest: the server starts first, so it is the oldest member and
+    /// its side of any partition survives; unreachable workers are downed after stable-after.
+    /// </summary>
+    public Config AkkaConfig(string role, int dimension, int computeThreads, string logLevel, Config user)
+    {
+        long frame = Math.Clamp(3L * 4 * dimension + 1_048_576, 128_000, int.MaxValue);
+        var cluster = ConfigurationFactory.ParseString($$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = "{{Hostname}}"
+                port = {{Port}}
+                maximum-frame-size = {{frame}}b
+                send-buffer-size = {{frame}}b
+                receive-buffer-size = {{frame}}b
+              }
+              cluster {
+                seed-nodes = [{{string.Join(", ", SeedNodes.Select(s => $"\"{s}\""))}}]
+                roles = [{{role}}]
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-oldest
+                  stable-after = {{StableAfterMs}}ms
+                  keep-oldest.down-if-alone = off
+                }
+              }
+            }
+            """);
+        return cluster.WithFallback(InProcessFederation.AkkaConfig(computeThreads, logLevel, user));
+    }
+}

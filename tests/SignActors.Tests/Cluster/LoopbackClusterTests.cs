@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace SignActors.Tests.Cluster;
+
+/// <summary>
+/// Real processes on 127.0.0.1 (SPEC §12): one `signactors server` and two `signactors worker`
+/// hosts, started from this test's build output, against the same federation in one process.
+/// </summary>
+[Collection("alone")]
+public class LoopbackClusterTests
+{
+    static readonly string Host = Path.Combine(AppContext.BaseDirectory, "signactors.dll");
+
+    static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    static string Config(string output, int port) => $$"""
+        signactors {
+          nodes = 4
+          rounds = 5
+          evaluation.every = 5
+          model { name = mlp, batch-size = 8 }
+          data { cache-directory = "{{Path.Combine(Path.GetTempPath(), "signactors-test-cache")}}", synthetic { train-per-class = 3, test-per-class = 1 } }
+          evaluation.probe-records = 50
+          output.directory = "{{output}}"
+          log-level = warning
+          cluster { port = {{port}}, seed-nodes = ["akka.tcp://signactors@127.0.0.1:{{port}}"], stable-after-ms = 2000 }
+        }
+        """;
+
+    static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Host);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+    }
+
+    static (int Code, string Output) Finish(Process p, TimeSpan timeout)
+    {
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"process did not finish in {timeout}: {output.Result}{error.Result}");
+        }
+        return (p.ExitCode, output.Result + error.Result);
+    }
+
+    static string Hash(string output) =>
+        output.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.StartsWith("final parameter hash ")) ?? throw new Xunit.Sdk.XunitException($"no final hash in:\n{output}");
+
+    [Fact]
+    public void One_server_and_two_worker_processes_reach_the_same_final_hash_as_one_process()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-cluster-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "cluster.conf");
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), FreePort()));
+
+        var server = Start("server", "--config", config);
+        var workers = new[] { Start("worker", "--config", config, "--nodes", "0-1"), Start("worker", "--config", config, "--nodes", "2,3") };
+        var (code, output) = Finish(server, TimeSpan.FromMinutes(3));
+        var workerResults = workers.Select(w => Finish(w, TimeSpan.FromMinutes(1))).ToArray();
+        Assert.True(code == 0, output);
+        Assert.Contains("all 4 replicas bit-identical to the server after every round", output);
+        Assert.All(workerResults, w => Assert.Contains("worker: every node finished its run", w.Output));
+
+        var stdout = new StringWriter();
+        int inProcess = SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(new[] { "run", config }).Invoke();
+        Assert.Equal(0, inProcess);
+        Assert.Equal(Hash(stdout.ToString()), Hash(output));
+        Directory.Delete(root, recursive: true);
+    }
+}
