@@ -23,11 +23,12 @@ public class LoopbackClusterTests
         return port;
     }
 
-    static string Config(string output, int port) => $$"""
+    static string Config(string output, int port, string extra = "", int rounds = 5) => $$"""
         signactors {
           nodes = 4
-          rounds = 5
-          evaluation.every = 5
+          rounds = {{rounds}}
+          evaluation.every = 0
+          {{extra}}
           model { name = mlp, batch-size = 8 }
           data { cache-directory = "{{Path.Combine(Path.GetTempPath(), "signactors-test-cache")}}", synthetic { train-per-class = 3, test-per-class = 1 } }
           evaluation.probe-records = 50
@@ -80,6 +81,52 @@ public class LoopbackClusterTests
         int inProcess = SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(new[] { "run", config }).Invoke();
         Assert.Equal(0, inProcess);
         Assert.Equal(Hash(stdout.ToString()), Hash(output));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public void A_killed_worker_leaves_the_run_at_quorum_and_its_nodes_rejoin_bit_identical_when_it_returns()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-cluster-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "cluster.conf");
+        // Every vote leaves 150 ms late, so rounds take long enough to kill and restart a host mid-run.
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), FreePort(), rounds: 120, extra: """
+            round-policy = deadline
+            deadline { round-ms = 800, min-quorum = 2, max-extensions = 20 }
+            faults.stragglers = [ { first = 4, distribution = fixed, mean-ms = 150 } ]
+            """));
+
+        var server = Start("server", "--config", config);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        server.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        server.BeginOutputReadLine();
+        var stayer = Start("worker", "--config", config, "--nodes", "0-1");
+        var leaver = Start("worker", "--config", config, "--nodes", "2-3");
+        long Round() => lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^round +(\d+)/")).Where(m => m.Success).Select(m => long.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
+        void WaitFor(long round)
+        {
+            var until = DateTime.UtcNow.AddMinutes(2);
+            while (Round() < round && !server.HasExited && DateTime.UtcNow < until) Thread.Sleep(100);
+        }
+
+        WaitFor(12);
+        leaver.Kill(entireProcessTree: true);
+        leaver.WaitForExit();
+        long killedAt = Round();
+        WaitFor(killedAt + 12);
+        var returning = Start("worker", "--config", config, "--nodes", "2-3");
+        Assert.True(server.WaitForExit(TimeSpan.FromMinutes(3)), "the server did not finish");
+        server.WaitForExit();
+        string output = string.Join('\n', lines);
+        var rest = new[] { stayer, returning }.Select(w => Finish(w, TimeSpan.FromMinutes(1))).ToArray();
+        Assert.True(server.ExitCode == 0, output + server.StandardError.ReadToEnd());
+        Assert.Contains("120 rounds completed; all 4 replicas bit-identical to the server after every round", output);
+
+        var metrics = File.ReadAllLines(Directory.GetFiles(Path.Combine(root, "runs"), "metrics.csv", SearchOption.AllDirectories).Single())
+            .Skip(1).Select(l => l.Split(',')).Select(c => (Round: long.Parse(c[0]), Accepted: int.Parse(c[5]))).ToArray();
+        Assert.Contains(metrics, m => m.Round > killedAt && m.Accepted == 2);   // went on at quorum without the lost host
+        Assert.Equal(4, metrics[^1].Accepted);                                   // its nodes are back and voting
         Directory.Delete(root, recursive: true);
     }
 }
