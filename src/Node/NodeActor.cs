@@ -32,6 +32,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
     readonly NodeSetup _setup;
     readonly ILoggingAdapter _log = Context.GetLogger();
     NodeReplica? _replica;
+    Vote? _lastVote;
 
     public NodeActor(NodeSetup setup)
     {
@@ -120,6 +121,13 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             RequestSnapshot();
             return;
         }
+        if (_lastVote?.Round == start.Round)
+        {
+            // The server asked again (a StartRound or our Vote was lost): resend, never recompute —
+            // the estimator has already advanced.
+            _setup.Server.Tell(_lastVote);
+            return;
+        }
         if (Replica.Faults.Crash is { } crash && start.Round == crash.AtRound)
         {
             // The actor and everything in it (replica, estimator) are gone; the parent starts a fresh node later.
@@ -130,7 +138,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         }
         try
         {
-            var vote = Replica.ComputeVote(start);
+            var vote = _lastVote = Replica.ComputeVote(start);
             var delay = StragglerDelay.For(Replica.Faults.Straggler, _setup.Spec.Seed, Id, start.Round);
             if (delay == TimeSpan.Zero) _setup.Server.Tell(vote);
             else Timers.StartSingleTimer($"vote-{start.Round}", new DelayedVote(vote), delay); // the scheduler, never a sleeping thread

@@ -64,6 +64,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     int _late, _rejected, _extensions;
     const string DeadlineTimer = "deadline";
     const long HashWindow = 64;
+    const string ResendTimer = "resend";
+    static readonly TimeSpan ResendEvery = TimeSpan.FromSeconds(5);
 
     public RoundCoordinator(CoordinatorSetup setup)
     {
@@ -96,9 +98,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         Receive<RegisterNode>(r =>
         {
             if (!Register(r)) return;
-            if (_nodes.Count == _spec.Nodes)
+            if (_nodes.Count >= _spec.ExpectedNodes)
             {
-                _log.Info("server: all {0} nodes registered; starting round 1", _spec.Nodes);
+                _log.Info("server: {0} of {1} nodes registered; starting round 1", _nodes.Count, _spec.Nodes);
                 _runClock.Start();
                 StartNextRound();
             }
@@ -117,6 +119,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             if (AllExpectedVoted()) CloseRound();
         });
         Receive<RoundDeadline>(OnDeadline);
+        Receive<ResendStart>(r =>
+        {
+            // Akka.Remote delivers at most once: a node whose StartRound (or Vote) was lost is asked again.
+            if (_open?.Round != r.Round) return;
+            foreach (var (j, node) in _nodes)
+                if (!_votes.ContainsKey(j)) node.Tell(_open);
+        });
         Receive<SnapshotRequest>(OnSnapshotRequest);
         Receive<ReplicaHash>(OnReplicaHash);
         Common();
@@ -193,6 +202,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         foreach (var node in _nodes.Values) node.Tell(_open);
         if (_spec.RoundPolicy.Kind == RoundPolicyKind.Deadline)
             Timers.StartSingleTimer(DeadlineTimer, new RoundDeadline(t), TimeSpan.FromMilliseconds(_spec.RoundPolicy.DeadlineMs));
+        Timers.StartPeriodicTimer(ResendTimer, new ResendStart(t), ResendEvery);
         Become(InRound);
     }
 
@@ -264,6 +274,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         var start = _open!;
         long t = start.Round;
         Timers.Cancel(DeadlineTimer);
+        Timers.Cancel(ResendTimer);
         var votes = _votes.Values.ToArray(); // node-id order: float sums are the same on every run
         var payloads = votes.Select(v => v.Payload).ToArray();
         var aggregate = new Aggregate(t, _aggregator.Aggregate(payloads, t), start.LearningRate);
@@ -353,6 +364,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     sealed record ExpectedHash(string Hash, HashSet<int> Reported);
 
     sealed record RoundDeadline(long Round) : INoSerializationVerificationNeeded;
+
+    sealed record ResendStart(long Round) : INoSerializationVerificationNeeded;
 
     sealed class FinalHashTimeout : INoSerializationVerificationNeeded
     {

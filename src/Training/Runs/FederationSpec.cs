@@ -26,8 +26,12 @@ public sealed record FederationSpec(
     int ProbeRecords = 1000,
     int EvalBatchSize = 250,
     FaultPlan? Faults = null,
-    RoundPolicy? Policy = null)
+    RoundPolicy? Policy = null,
+    int? Expected = null)
 {
+    /// <summary>Registrations the server waits for before round 1 (SPEC §12); the rest join later through a snapshot.</summary>
+    public int ExpectedNodes => Expected ?? Nodes;
+
     /// <summary>Fault injection (SPEC §7); none by default.</summary>
     public FaultPlan FaultPlan => Faults ?? FaultPlan.None;
 

@@ -91,4 +91,18 @@ public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.T
         AwaitAssert(() => Assert.Single(observer.Rows));
         Assert.Equal(2, observer.Rows[0].Accepted);
     }
+
+    [Fact]
+    public void A_lost_StartRound_is_sent_again_to_the_nodes_that_have_not_voted()
+    {
+        var (server, probes, _) = Start(3, 2, RoundPolicy.WaitAll);
+        probes[0].Send(server, VoteOf(0, 1));
+        probes[1].Send(server, VoteOf(1, 1));
+        // Node 2's StartRound was "lost": it ignored it. Under wait-all the round would stall forever.
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, probes[2].ExpectMsg<StartRound>().Round);
+        probes[0].ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // voters are not asked again
+        probes[2].Send(server, VoteOf(2, 1));
+        foreach (var p in probes) p.ExpectMsg<Aggregate>(a => a.Round == 1);
+    }
 }

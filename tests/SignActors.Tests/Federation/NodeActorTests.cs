@@ -106,4 +106,25 @@ public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
         Assert.Equal(reference.ComputeVote(new StartRound(1, 0.001f, null, 0)).Payload, vote.Payload); // still at x_1
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no Terminated
     }
+
+    [Fact]
+    public void A_repeated_StartRound_gets_the_same_vote_again_without_advancing_the_estimator()
+    {
+        var spec = TinyFederation.Spec("signum", nodes: 2);
+        var server = CreateTestProbe();
+        var node = StartNode(server, spec);
+        server.Send(node, new StartRound(1, 0.001f, null, 0));
+        var first = server.ExpectMsg<Vote>(TimeSpan.FromSeconds(20));
+        server.Send(node, new StartRound(1, 0.001f, null, 0)); // the server asks again: our vote was lost
+        Assert.Equal(first, server.ExpectMsg<Vote>(TimeSpan.FromSeconds(20)) with { ComputeMs = first.ComputeMs });
+        server.Send(node, AggregateOf(1, 11));
+        server.ExpectMsg<ReplicaHash>();
+        server.Send(node, new StartRound(2, 0.001f, null, 0));
+        var second = server.ExpectMsg<Vote>(TimeSpan.FromSeconds(20));
+
+        using var reference = new NodeReplica(0, spec, TinyFederation.Train, TinyFederation.Shards(spec)[0].Records);
+        reference.ComputeVote(new StartRound(1, 0.001f, null, 0));
+        reference.Apply(AggregateOf(1, 11));
+        Assert.Equal(reference.ComputeVote(new StartRound(2, 0.001f, null, 0)).Payload, second.Payload); // momentum advanced once per round
+    }
 }
