@@ -220,8 +220,14 @@ public class ShippedConfigTests
 {
     public static IEnumerable<object[]> Files()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SignActors.sln"))) directory = directory.Parent;
+        // The repository root above the build output, or above the working directory (builds with --artifacts-path).
+        DirectoryInfo? Root(string start)
+        {
+            var d = new DirectoryInfo(start);
+            while (d is not null && !File.Exists(Path.Combine(d.FullName, "SignActors.sln"))) d = d.Parent;
+            return d;
+        }
+        var directory = Root(AppContext.BaseDirectory) ?? Root(Environment.CurrentDirectory);
         Assert.NotNull(directory);
         return Directory.GetFiles(Path.Combine(directory.FullName, "hocon"), "*.conf").Where(f => !f.EndsWith("reference.conf")).Order().Select(f => new object[] { f });
     }
