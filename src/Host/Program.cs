@@ -76,6 +76,14 @@ public static class Program
         }));
         root.Subcommands.Add(baseline);
         root.Subcommands.Add(ByzantineCommand(stdout, stderr));
+        var experimentFile = new Argument<string>("config") { Description = "HOCON file with signactors settings and an experiment { name, directory, grid { … } } section" };
+        var experiment = new Command("experiment", "Run a grid of federations (presets × seeds × any key), skipping finished runs; summary table and plots.") { experimentFile };
+        experiment.SetAction(parse => Guarded(stderr, () => GridExperiment.Execute(parse.GetValue(experimentFile)!, stdout)));
+        root.Subcommands.Add(experiment);
+        var plotDirectory = new Argument<string>("directory") { Description = "an experiment folder, or a folder of run folders" };
+        var plot = new Command("plot", "Draw training loss, test accuracy, ‖∇f‖₁ and ‖∇f‖₂ against round for finished runs.") { plotDirectory };
+        plot.SetAction(parse => Guarded(stderr, () => GridExperiment.Plot(parse.GetValue(plotDirectory)!, stdout)));
+        root.Subcommands.Add(plot);
         root.Subcommands.Add(Cluster.ClusterCommands.Server(stdout, body => Guarded(stderr, body)));
         root.Subcommands.Add(Cluster.ClusterCommands.Worker(stdout, body => Guarded(stderr, body)));
         return root;

@@ -12,13 +12,15 @@ public static class ConfigKeys
 {
     public const string Root = "signactors";
 
-    public static void Check(Config user, Config reference)
+    /// <param name="extraRoots">Top-level sections a command reads itself (the experiment grid), passed through unchecked.</param>
+    public static void Check(Config user, Config reference, params string[] extraRoots)
     {
         var known = Leaves(reference.Root).ToDictionary(l => l.Path, l => l.IsSection);
         var sections = Sections(reference.Root).ToHashSet();
         foreach (var (path, isSection) in Leaves(user.Root))
         {
             if (path == "akka" || path.StartsWith("akka.", StringComparison.Ordinal)) continue;
+            if (extraRoots.Any(r => path == r || path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
             if (known.TryGetValue(path, out bool referenceIsSection) && referenceIsSection == isSection) continue;
             if (sections.Contains(path)) throw new ConfigurationException($"{path} is a section; set the keys inside it");
             if (known.ContainsKey(path)) throw new ConfigurationException($"{path} is a single setting, not a section");
@@ -80,6 +82,9 @@ public static class ConfigKeys
             foreach (var s in Sections(child, prefix.Length == 0 ? key : $"{prefix}.{key}"))
                 yield return s;
     }
+
+    /// <summary>Every leaf setting's full path in <paramref name="reference"/>.</summary>
+    public static IReadOnlySet<string> SettingPaths(Config reference) => Leaves(reference.Root).Where(l => !l.IsSection).Select(l => l.Path).ToHashSet();
 
     /// <summary>The valid key nearest in edit distance, if it is near enough to be a misspelling.</summary>
     public static string? Closest(string path, IEnumerable<string> candidates)

@@ -30,14 +30,14 @@ public static class RunConfig
     static string Message(ArgumentException e) => e.Message.Split(" (Parameter")[0];
 
     /// <summary>The user's file (if any) with reference.conf as fallback.</summary>
-    public static Config Load(string? path)
+    public static Config Load(string? path, params string[] extraRoots)
     {
         if (path is null) return Reference;
         if (!File.Exists(path)) throw new ConfigurationException($"config file {path} does not exist");
         Config user;
         try { user = ConfigurationFactory.ParseString(File.ReadAllText(path)); }
         catch (Exception e) when (e is not ConfigurationException) { throw new ConfigurationException($"config file {path} is not valid HOCON: {OneLine(e.Message)}"); }
-        ConfigKeys.Check(user, Reference);
+        ConfigKeys.Check(user, Reference, extraRoots);
         return user.WithFallback(Reference);
     }
 }

@@ -216,6 +216,78 @@ public class FaultConfigTests
     }
 }
 
+public class ExperimentTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.BuildCommand(stdout, stderr).Parse(args).Invoke();
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    static string Grid(string root, string grid) => $$"""
+        signactors {
+          nodes = 2
+          rounds = 3
+          evaluation { every = 3, probe-records = 20 }
+          model { name = mlp, batch-size = 8 }
+          data { cache-directory = "{{Path.Combine(Path.GetTempPath(), "signactors-test-cache")}}", synthetic { train-per-class = 3, test-per-class = 1 } }
+          log-level = warning
+        }
+        experiment {
+          name = grid
+          directory = "{{root}}"
+          grid { {{grid}} }
+        }
+        """;
+
+    [Fact]
+    public void An_experiment_runs_every_cell_and_seed_summarises_plots_and_skips_finished_runs()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "grid.conf");
+        File.WriteAllText(config, Grid(root, "algorithm.preset = [signsgd, sgd], seed = [1, 2]"));
+        var (code, output, error) = Run("experiment", config);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("experiment grid: 4 runs (2 cells)", output);
+        Assert.Contains("| preset=signsgd | 2/2 |", output);
+        Assert.Contains("| preset=sgd | 2/2 |", output);
+        string folder = Path.Combine(root, "grid");
+        foreach (var png in new[] { "train-loss.png", "test-accuracy.png", "grad-l1.png", "grad-l2.png" })
+            Assert.True(new FileInfo(Path.Combine(folder, png)).Length > 1000, png);
+        Assert.Equal(4, Directory.GetDirectories(Path.Combine(folder, "runs")).Length);
+
+        (code, output, _) = Run("experiment", config);
+        Assert.Equal(0, code);
+        Assert.Equal(4, output.Split('\n').Count(l => l.Contains("already complete, skipped")));
+
+        File.Delete(Path.Combine(folder, "train-loss.png"));
+        (code, output, _) = Run("plot", folder);
+        Assert.Equal(0, code);
+        Assert.Contains("(2 lines)", output);
+        Assert.True(File.Exists(Path.Combine(folder, "train-loss.png")));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("algorithm.presett = [signum]", "experiment.grid: unknown key algorithm.presett; did you mean algorithm.preset?")]
+    [InlineData("seed = 3", "experiment.grid.seed must be a list of values")]
+    public void A_bad_grid_is_a_one_line_error(string grid, string expected)
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "grid.conf");
+        File.WriteAllText(config, Grid(root, grid));
+        var (code, _, error) = Run("experiment", config);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+        Directory.Delete(root, recursive: true);
+    }
+}
+
 public class ShippedConfigTests
 {
     public static IEnumerable<object[]> Files()

@@ -1,0 +1,173 @@
+using System.Globalization;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using SignActors.Host.Configuration;
+using SignActors.Host.Federation;
+
+namespace SignActors.Host.Experiments;
+
+/// <summary>One run of a grid: its folder name, its method label (every axis but the seed) and its settings.</summary>
+public sealed record GridRun(string Name, string Cell, IReadOnlyList<(string Key, string Value)> Settings);
+
+/// <summary>
+/// `signactors experiment F`: the config file's <c>experiment</c> section declares a grid —
+/// <c>grid { "algorithm.preset" = [signum, mvsm-v1], seed = [1, 2, 3] }</c>, any key under
+/// <c>signactors</c> — over the file's own settings. Every combination runs in its own folder
+/// under <c>&lt;directory&gt;/&lt;name&gt;/runs</c>; runs already complete are skipped, so an interrupted
+/// experiment picks up where it stopped. At the end: a summary table of each cell's final test
+/// accuracy, test loss and ‖∇f‖₁ as mean ± std over seeds, and the four plots.
+/// </summary>
+public static class GridExperiment
+{
+    public const string Section = "experiment";
+
+    public static int Execute(string path, TextWriter stdout)
+    {
+        var config = RunConfig.Load(path, Section);
+        var e = new SettingsReader(config, Section);
+        if (!config.HasPath($"{Section}.grid")) throw new ConfigurationException($"{path}: no experiment.grid section (keys under signactors, each with a list of values)");
+        string name = config.HasPath($"{Section}.name") ? e.String("name") : Path.GetFileNameWithoutExtension(path);
+        string root = Path.GetFullPath(Path.Combine(config.HasPath($"{Section}.directory") ? e.String("directory") : "experiments", name));
+        var runs = Runs(config);
+        long rounds = new SettingsReader(config, ConfigKeys.Root).Long("rounds", 1);
+        Directory.CreateDirectory(Path.Combine(root, "runs"));
+        Directory.CreateDirectory(Path.Combine(root, "configs"));
+        File.WriteAllLines(Path.Combine(root, "runs.csv"), new[] { "run,cell" }.Concat(runs.Select(r => $"{r.Name},{r.Cell}")));
+        stdout.WriteLine($"experiment {name}: {runs.Count} runs ({runs.Select(r => r.Cell).Distinct().Count()} cells) → {root}");
+
+        int failed = 0;
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            string runDirectory = Path.Combine(root, "runs", run.Name);
+            string prefix = $"[{i + 1}/{runs.Count}] {run.Name}";
+            if (IsComplete(runDirectory, rounds))
+            {
+                stdout.WriteLine($"{prefix}: already complete, skipped");
+                continue;
+            }
+            string runConfig = Path.Combine(root, "configs", run.Name + ".conf");
+            File.WriteAllText(runConfig, ConfigKeys.Render(config, ConfigKeys.Root)
+                + string.Concat(run.Settings.Select(s => $"signactors.{s.Key} = \"{s.Value}\"\n"))
+                + $"signactors.output {{ directory = \"{Escape(Path.Combine(root, "runs"))}\", name = \"{run.Name}\" }}\n");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int code = RunCommand.Execute(runConfig, TextWriter.Null);
+            if (code != 0) failed++;
+            var last = Final(runDirectory);
+            string result = last is { } l ? FormattableString.Invariant($", test acc {l.Accuracy * 100:F1} %, test loss {l.Loss:F3}") : "";
+            stdout.WriteLine(FormattableString.Invariant($"{prefix}: {(code == 0 ? "done" : "stopped")} in {clock.Elapsed.TotalSeconds:F0} s{result}"));
+        }
+
+        var summary = Summary(root, runs);
+        File.WriteAllText(Path.Combine(root, "summary.md"), summary);
+        stdout.WriteLine();
+        stdout.WriteLine(summary);
+        var plots = RunPlots.Write(Series(root, runs), root);
+        stdout.WriteLine($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
+        return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The cartesian product of the grid's axes, in declaration order (the last axis varies fastest).</summary>
+    public static IReadOnlyList<GridRun> Runs(Config config)
+    {
+        var grid = config.GetValue($"{Section}.grid");
+        if (grid is null || !grid.IsObject()) throw new ConfigurationException("experiment.grid must be a section of keys, each with a list of values");
+        var known = ConfigKeys.SettingPaths(RunConfig.Reference);
+        var axes = new List<(string Key, string[] Values)>();
+        foreach (var (key, value) in Flatten(grid))
+        {
+            if (!known.Contains($"{ConfigKeys.Root}.{key}"))
+                throw new ConfigurationException($"experiment.grid: unknown key {key}" + (ConfigKeys.Closest($"{ConfigKeys.Root}.{key}", known) is { } near ? $"; did you mean {near[(ConfigKeys.Root.Length + 1)..]}?" : ""));
+            if (value.IsString() || value.IsObject()) throw new ConfigurationException($"experiment.grid.{key} must be a list of values, like [1, 2, 3]");
+            var values = value.GetArray().Select(v => v.GetString()).ToArray();
+            if (values.Length == 0) throw new ConfigurationException($"experiment.grid.{key} is an empty list");
+            axes.Add((key, values));
+        }
+        if (axes.Count == 0) throw new ConfigurationException("experiment.grid declares no axis");
+        IEnumerable<IReadOnlyList<(string Key, string Value)>> product = new[] { Array.Empty<(string, string)>() };
+        foreach (var axis in axes)
+            product = product.SelectMany(p => axis.Values.Select(v => (IReadOnlyList<(string, string)>)p.Append((axis.Key, v)).ToArray())).ToArray();
+        return product.Select(settings => new GridRun(
+            string.Join("_", settings.Select(s => $"{Short(s.Key)}-{Sanitise(s.Value)}")),
+            settings.Any(s => s.Key != "seed") ? string.Join(" ", settings.Where(s => s.Key != "seed").Select(s => $"{Short(s.Key)}={s.Value}")) : "all",
+            settings)).ToArray();
+    }
+
+    static IEnumerable<(string Key, HoconValue Value)> Flatten(HoconValue value, string prefix = "")
+    {
+        foreach (var (key, child) in value.GetObject().Items)
+        {
+            string path = prefix.Length == 0 ? key : $"{prefix}.{key}";
+            if (child.IsObject()) foreach (var leaf in Flatten(child, path)) yield return leaf;
+            else yield return (path, child);
+        }
+    }
+
+    static string Short(string key) => key[(key.LastIndexOf('.') + 1)..];
+
+    static string Sanitise(string value) => new(value.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' ? c : '-').ToArray());
+
+    static string Escape(string path) => path.Replace("\\", "\\\\").Replace("\"", "\\\"");
+
+    /// <summary>A run is complete when its metrics.csv has a row for every round.</summary>
+    static bool IsComplete(string runDirectory, long rounds)
+    {
+        string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
+        return File.Exists(metrics) && File.ReadLines(metrics).Count() == rounds + 1 && File.Exists(Path.Combine(runDirectory, RunDirectory.ParametersFile));
+    }
+
+    static (double Accuracy, double Loss, double GradientL1)? Final(string runDirectory)
+    {
+        string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
+        if (!File.Exists(metrics)) return null;
+        var accuracy = RunPlots.Read(metrics, "test_accuracy");
+        if (accuracy.Count == 0) return null;
+        long last = accuracy.Keys.Max();
+        return (accuracy[last], RunPlots.Read(metrics, "test_loss")[last], RunPlots.Read(metrics, "grad_l1")[last]);
+    }
+
+    static string Summary(string root, IReadOnlyList<GridRun> runs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("| cell | runs | final test accuracy | final test loss | final ‖∇f‖₁ |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var cell in runs.GroupBy(r => r.Cell))
+        {
+            var finals = cell.Select(r => Final(Path.Combine(root, "runs", r.Name))).Where(f => f is not null).Select(f => f!.Value).ToArray();
+            string MeanStd(Func<(double Accuracy, double Loss, double GradientL1), double> pick, double scale, string format)
+            {
+                if (finals.Length == 0) return "—";
+                var v = finals.Select(pick).Select(x => x * scale).ToArray();
+                double mean = v.Average(), std = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
+                return $"{mean.ToString(format, c)} ± {std.ToString(format, c)}";
+            }
+            text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {MeanStd(f => f.Accuracy, 100, "F2")} % | {MeanStd(f => f.Loss, 1, "F3")} | {MeanStd(f => f.GradientL1, 1, "F1")} |");
+        }
+        return text.ToString();
+    }
+
+    static IReadOnlyList<PlotSeries> Series(string root, IReadOnlyList<GridRun> runs) =>
+        runs.GroupBy(r => r.Cell)
+            .Select(g => new PlotSeries(g.Key, g.Select(r => Path.Combine(root, "runs", r.Name, RunDirectory.MetricsFile)).Where(File.Exists).ToArray()))
+            .Where(s => s.MetricsFiles.Count > 0).ToArray();
+
+    /// <summary>`signactors plot DIR`: the four plots of an experiment folder (grouped by its runs.csv), or of every run folder under DIR.</summary>
+    public static int Plot(string directory, TextWriter stdout)
+    {
+        if (!Directory.Exists(directory)) throw new ConfigurationException($"{directory}: no such folder");
+        IReadOnlyList<PlotSeries> series;
+        string index = Path.Combine(directory, "runs.csv");
+        if (File.Exists(index))
+            series = File.ReadAllLines(index).Skip(1).Select(l => l.Split(',', 2)).GroupBy(p => p[1])
+                .Select(g => new PlotSeries(g.Key, g.Select(p => Path.Combine(directory, "runs", p[0], RunDirectory.MetricsFile)).Where(File.Exists).ToArray()))
+                .Where(s => s.MetricsFiles.Count > 0).ToArray();
+        else
+            series = Directory.GetFiles(directory, RunDirectory.MetricsFile, SearchOption.AllDirectories).Order()
+                .Select(f => new PlotSeries(Path.GetFileName(Path.GetDirectoryName(f))!, new[] { f })).ToArray();
+        if (series.Count == 0) throw new ConfigurationException($"{directory}: no finished runs (no {RunDirectory.MetricsFile}) found");
+        var plots = RunPlots.Write(series, directory);
+        stdout.WriteLine($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {directory} ({series.Count} lines)");
+        return 0;
+    }
+}
