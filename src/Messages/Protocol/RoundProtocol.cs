@@ -62,6 +62,19 @@ public sealed record OptimizerSnapshot(long Steps, float[][] Buffers)
 }
 
 /// <summary>
+/// An estimator's state between rounds (checkpoints): whether it has taken its first step, and
+/// its buffers (momentum v, STORM's v, error feedback's e, Lion's m).
+/// </summary>
+public sealed record EstimatorSnapshot(bool Started, float[][] Buffers)
+{
+    public bool Equals(EstimatorSnapshot? other) =>
+        other is not null && Started == other.Started && Buffers.Length == other.Buffers.Length
+        && Buffers.Zip(other.Buffers).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+
+    public override int GetHashCode() => HashCode.Combine(Started, Buffers.Length);
+}
+
+/// <summary>
 /// Node → server (verify-replicas): SHA-256 of the node's parameters after applying round
 /// <paramref name="Round"/>; the server compares it with its own global model's.
 /// </summary>

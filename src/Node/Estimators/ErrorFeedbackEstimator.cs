@@ -1,3 +1,4 @@
+using SignActors.Messages.Protocol;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Vectors;
 
@@ -36,4 +37,12 @@ public sealed class ErrorFeedbackEstimator(int dimension) : IGradientEstimator
     }
 
     public void Reset() { Array.Clear(_e); Scale = 0; }
+
+    public EstimatorSnapshot Export() => new(false, new[] { (float[])_e.Clone() });
+
+    public void Import(EstimatorSnapshot state)
+    {
+        Estimator.CheckState(state, 1, _e.Length, Kind);
+        state.Buffers[0].CopyTo(_e, 0);
+    }
 }

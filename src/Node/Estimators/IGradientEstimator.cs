@@ -1,3 +1,4 @@
+using SignActors.Messages.Protocol;
 using SignActors.Training.Algorithms;
 
 namespace SignActors.Node.Estimators;
@@ -31,6 +32,12 @@ public interface IGradientEstimator
     ReadOnlySpan<float> Update(in EstimatorInput input);
 
     void Reset();
+
+    /// <summary>A copy of the state the next <see cref="Update"/> depends on (checkpoints).</summary>
+    EstimatorSnapshot Export();
+
+    /// <summary>Takes over <paramref name="state"/>; a wrong shape is refused before anything changes.</summary>
+    void Import(EstimatorSnapshot state);
 }
 
 public static class Estimator
@@ -44,6 +51,13 @@ public static class Estimator
         EstimatorKind.Lion => new LionEstimator(dimension, (float)spec.Beta1, (float)spec.Beta2),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), $"unknown estimator {spec.Kind}"),
     };
+
+    /// <summary>Checks a snapshot has <paramref name="buffers"/> buffers of d coordinates.</summary>
+    internal static void CheckState(EstimatorSnapshot state, int buffers, int dimension, EstimatorKind kind)
+    {
+        if (state.Buffers.Length != buffers || state.Buffers.Any(b => b.Length != dimension))
+            throw new ArgumentException($"{Names.Of(kind)} state needs {buffers} buffer(s) of d={dimension}, got {state.Buffers.Length} of {string.Join("/", state.Buffers.Select(b => b.Length))}", nameof(state));
+    }
 
     internal static void CheckLength(ReadOnlySpan<float> g, int dimension, string what)
     {

@@ -1,3 +1,4 @@
+using SignActors.Messages.Protocol;
 using SignActors.Training.Algorithms;
 
 namespace SignActors.Node.Estimators;
@@ -41,4 +42,12 @@ public sealed class LionEstimator : IGradientEstimator
     }
 
     public void Reset() => Array.Clear(_m);
+
+    public EstimatorSnapshot Export() => new(false, new[] { (float[])_m.Clone() });
+
+    public void Import(EstimatorSnapshot state)
+    {
+        Estimator.CheckState(state, 1, _m.Length, Kind);
+        state.Buffers[0].CopyTo(_m, 0);
+    }
 }

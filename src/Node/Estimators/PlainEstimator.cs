@@ -1,3 +1,4 @@
+using SignActors.Messages.Protocol;
 using SignActors.Training.Algorithms;
 
 namespace SignActors.Node.Estimators;
@@ -17,4 +18,8 @@ public sealed class PlainEstimator(int dimension) : IGradientEstimator
     }
 
     public void Reset() { }
+
+    public EstimatorSnapshot Export() => new(false, Array.Empty<float[]>());
+
+    public void Import(EstimatorSnapshot state) => Estimator.CheckState(state, 0, _v.Length, Kind);
 }

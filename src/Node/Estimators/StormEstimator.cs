@@ -1,3 +1,4 @@
+using SignActors.Messages.Protocol;
 using SignActors.Training.Algorithms;
 
 namespace SignActors.Node.Estimators;
@@ -41,4 +42,13 @@ public sealed class StormEstimator : IGradientEstimator
     }
 
     public void Reset() { _started = false; Array.Clear(_v); }
+
+    public EstimatorSnapshot Export() => new(_started, new[] { (float[])_v.Clone() });
+
+    public void Import(EstimatorSnapshot state)
+    {
+        Estimator.CheckState(state, 1, _v.Length, Kind);
+        state.Buffers[0].CopyTo(_v, 0);
+        _started = state.Started;
+    }
 }
