@@ -79,6 +79,11 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         Receive<StartRound>(OnStartRound);
         Receive<Aggregate>(OnAggregate);
         Receive<ModelSnapshot>(s => { if (s.Round > Replica.LastAppliedRound) Restore(s); });
+        Receive<StateRequest>(r =>
+        {
+            // Only a state at exactly the asked round can go into that round's checkpoint.
+            if (r.Round == Replica.LastAppliedRound) _setup.Server.Tell(new NodeState(r.Round, Id, Replica.ExportEstimator()));
+        });
         Receive<NodeRegistered>(_ => { });
         Common();
     }

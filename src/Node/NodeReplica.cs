@@ -146,6 +146,12 @@ public sealed class NodeReplica : IDisposable
         LastAppliedRound = snapshot.Round;
     }
 
+    /// <summary>The estimator's state (for a checkpoint).</summary>
+    public EstimatorSnapshot ExportEstimator() => _estimator.Export();
+
+    /// <summary>Takes over an estimator state (a resumed checkpoint).</summary>
+    public void ImportEstimator(EstimatorSnapshot state) => _estimator.Import(state);
+
     /// <summary>A crash (SPEC §7): estimator and optimizer state are lost; parameters come back by snapshot.</summary>
     public void LoseState()
     {

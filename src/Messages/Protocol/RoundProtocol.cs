@@ -80,6 +80,12 @@ public sealed record EstimatorSnapshot(bool Started, float[][] Buffers)
 /// </summary>
 public sealed record ReplicaHash(long Round, int NodeId, string Sha256) : IRoundProtocol;
 
+/// <summary>Server → node (checkpoints): send me your state after applying round <paramref name="Round"/>.</summary>
+public sealed record StateRequest(long Round) : IRoundProtocol;
+
+/// <summary>Node → server: node <paramref name="NodeId"/>'s estimator state after applying round <paramref name="Round"/>.</summary>
+public sealed record NodeState(long Round, int NodeId, EstimatorSnapshot Estimator) : IRoundProtocol;
+
 /// <summary>Server → node: the run is over; stop.</summary>
 public sealed record RunFinished(long Rounds, string Reason) : IRoundProtocol;
 

@@ -32,7 +32,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         """;
 
     const string RegisterManifest = "R", RegisteredManifest = "RA", StartManifest = "S", VoteManifest = "V", AggregateManifest = "A",
-        SnapshotRequestManifest = "QS", SnapshotManifest = "M", HashManifest = "H", FailedManifest = "F", FinishedManifest = "X";
+        SnapshotRequestManifest = "QS", SnapshotManifest = "M", HashManifest = "H", FailedManifest = "F", FinishedManifest = "X",
+        StateRequestManifest = "QN", StateManifest = "N";
 
     public override int Identifier => Id;
 
@@ -48,6 +49,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         ReplicaHash => HashManifest,
         NodeFailed => FailedManifest,
         RunFinished => FinishedManifest,
+        StateRequest => StateRequestManifest,
+        NodeState => StateManifest,
         _ => throw new ArgumentException($"{o.GetType().Name} is not a round-protocol message", nameof(o)),
     };
 
@@ -81,6 +84,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             case ReplicaHash m: w.Long(m.Round); w.Int(m.NodeId); w.String(m.Sha256); break;
             case NodeFailed m: w.Int(m.NodeId); w.Long(m.Round); w.String(m.Reason); break;
             case RunFinished m: w.Long(m.Rounds); w.String(m.Reason); break;
+            case StateRequest m: w.Long(m.Round); break;
+            case NodeState m:
+                w.Long(m.Round); w.Int(m.NodeId); w.Byte(m.Estimator.Started ? (byte)1 : (byte)0); w.Int(m.Estimator.Buffers.Length);
+                foreach (var b in m.Estimator.Buffers) w.Floats(b);
+                break;
             default: throw new ArgumentException($"{obj.GetType().Name} is not a round-protocol message", nameof(obj));
         }
         return w.ToArray();
@@ -103,6 +111,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             HashManifest => new ReplicaHash(r.Long(), r.Int(), r.String()),
             FailedManifest => new NodeFailed(r.Int(), r.Long(), r.String()),
             FinishedManifest => new RunFinished(r.Long(), r.String()),
+            StateRequestManifest => new StateRequest(r.Long()),
+            StateManifest => ReadState(ref r),
             _ => throw new SerializationException($"unknown round-protocol manifest \"{manifest}\""),
         };
         r.End();
@@ -146,6 +156,19 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         var buffers = new float[count][];
         for (int i = 0; i < count; i++) buffers[i] = r.Floats();
         return new ModelSnapshot(round, parameters, new OptimizerSnapshot(steps, buffers));
+    }
+
+    static NodeState ReadState(ref Reader r)
+    {
+        long round = r.Long();
+        int node = r.Int();
+        byte started = r.Byte();
+        if (started > 1) throw new SerializationException($"{r.Manifest}: started flag {started}");
+        int count = r.Int();
+        if (count is < 0 or > 8) throw new SerializationException($"{r.Manifest}: {count} estimator buffers");
+        var buffers = new float[count][];
+        for (int i = 0; i < count; i++) buffers[i] = r.Floats();
+        return new NodeState(round, node, new EstimatorSnapshot(started == 1, buffers));
     }
 
     enum PayloadKind : byte { Sign = 1, ScaledSign = 2, Counts = 3, Dense = 4 }

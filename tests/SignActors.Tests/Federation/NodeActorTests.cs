@@ -127,4 +127,26 @@ public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
         reference.Apply(AggregateOf(1, 11));
         Assert.Equal(reference.ComputeVote(new StartRound(2, 0.001f, null, 0)).Payload, second.Payload); // momentum advanced once per round
     }
+
+    [Fact]
+    public void A_state_request_for_the_last_applied_round_is_answered_with_the_estimator_state()
+    {
+        var spec = TinyFederation.Spec("signum", nodes: 2);
+        var server = CreateTestProbe();
+        var node = StartNode(server, spec, node: 1);
+        server.Send(node, new StartRound(1, 0.001f, null, 0));
+        server.ExpectMsg<Vote>(TimeSpan.FromSeconds(20));
+        server.Send(node, new StateRequest(1)); // not applied yet: no state for round 1
+        server.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        server.Send(node, AggregateOf(1, 12));
+        server.ExpectMsg<ReplicaHash>();
+        server.Send(node, new StateRequest(1));
+        var state = server.ExpectMsg<NodeState>();
+        Assert.Equal((1L, 1), (state.Round, state.NodeId));
+
+        using var reference = new NodeReplica(1, spec, TinyFederation.Train, TinyFederation.Shards(spec)[1].Records);
+        reference.ComputeVote(new StartRound(1, 0.001f, null, 0));
+        Assert.Equal(reference.ExportEstimator(), state.Estimator);
+        Assert.True(state.Estimator.Started);
+    }
 }

@@ -48,6 +48,9 @@ public class ProtocolSerializerTests() : TestKit(ProtocolSerializer.Hocon)
         new ReplicaHash(5, 1, new string('a', 64)),
         new NodeFailed(1, 2, "the minibatch loss is NaN — ünïcode survives"),
         new RunFinished(300, "300 rounds completed"),
+        new StateRequest(12),
+        new NodeState(12, 3, new EstimatorSnapshot(true, new[] { TestVectors.Uniform(D, 10) })),
+        new NodeState(12, 4, new EstimatorSnapshot(false, Array.Empty<float[]>())),
     }.Select(m => new object[] { m });
 
     Serializer For(object message) => Sys.Serialization.FindSerializerFor(message);
