@@ -20,8 +20,9 @@ public static class Program
         var root = new RootCommand("SignActors: sign-based distributed training on Akka.NET actors and TorchSharp.");
 
         var configArgument = new Argument<string?>("config") { Description = "HOCON file; the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
-        var run = new Command("run", "Train a federation in one process (the main job).") { configArgument };
-        run.SetAction(parse => Guarded(stderr, () => Federation.RunCommand.Execute(parse.GetValue(configArgument), stdout)));
+        var resume = new Option<string?>("--resume") { Description = "continue from a checkpoint.bin written by the same config" };
+        var run = new Command("run", "Train a federation in one process (the main job).") { configArgument, resume };
+        run.SetAction(parse => Guarded(stderr, () => Federation.RunCommand.Execute(parse.GetValue(configArgument), stdout, parse.GetValue(resume))));
         root.Subcommands.Add(run);
 
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
@@ -139,7 +140,7 @@ public static class Program
     static int Guarded(TextWriter stderr, Func<int> body)
     {
         try { return body(); }
-        catch (Exception e) when (e is ConfigurationException or DataFileException)
+        catch (Exception e) when (e is ConfigurationException or DataFileException or SignActors.Training.Runs.CheckpointException)
         {
             stderr.WriteLine($"signactors: {e.Message}");
             return 2;

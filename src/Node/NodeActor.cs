@@ -53,6 +53,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
     {
         var device = ReplicaDevice.Resolve(_setup.Spec.Device, Id, line => _log.Info(line));
         _replica = new NodeReplica(Id, _setup.Spec, _setup.Train, _setup.Shard, device);
+        if (_setup.Spec.ResumeFrom is { } checkpoint) _replica.Resume(checkpoint);
         Register();
         Timers.StartPeriodicTimer("register", RegisterTick.Instance, RetryEvery);
     }

@@ -10,6 +10,7 @@ using SignActors.Training.Randomness;
 using SignActors.Training.Runs;
 using SignActors.Training.Updates;
 using SignActors.Training.Vectors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SignActors.Node;
@@ -144,6 +145,31 @@ public sealed class NodeReplica : IDisposable
             using (no_grad()) _previous.copy_(_model.Parameters);
         }
         LastAppliedRound = snapshot.Round;
+    }
+
+    /// <summary>
+    /// Continues from a checkpoint taken after round t: x_{t+1}, the optimizer state, this node's
+    /// estimator state (fresh if it had none), STORM's x_t and the last broadcast.
+    /// </summary>
+    public void Resume(Checkpoint checkpoint)
+    {
+        var global = checkpoint.Global;
+        if (global.Parameters.Length != Dimension) throw new ArgumentException($"checkpoint has {global.Parameters.Length} parameters, the model d={Dimension}", nameof(checkpoint));
+        if (checkpoint.Nodes.TryGetValue(NodeId, out var state)) _estimator.Import(state);
+        else _estimator.Reset();
+        _update.ImportState(global.Optimizer, Dimension);
+        _model.LoadParameters(global.Parameters);
+        if (_previous is not null)
+        {
+            if (checkpoint.Previous is { } previous)
+            {
+                using var host = torch.tensor(previous, ScalarType.Float32);
+                _previous.copy_(host);
+            }
+            else { _estimator.Reset(); _previous.copy_(_model.Parameters); }
+        }
+        _lastBroadcast = checkpoint.LastBroadcast?.Payload;
+        LastAppliedRound = checkpoint.Round;
     }
 
     /// <summary>The estimator's state (for a checkpoint).</summary>

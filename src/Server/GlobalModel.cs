@@ -43,6 +43,15 @@ public sealed class GlobalModel : IDisposable
         LastAppliedRound = aggregate.Round;
     }
 
+    /// <summary>Continues from a checkpoint: x_{t+1} and the optimizer state after round t.</summary>
+    public void Resume(Checkpoint checkpoint)
+    {
+        if (checkpoint.Global.Parameters.Length != Dimension) throw new ArgumentException($"checkpoint has {checkpoint.Global.Parameters.Length} parameters, the model d={Dimension}", nameof(checkpoint));
+        _update.ImportState(checkpoint.Global.Optimizer, Dimension);
+        _model.LoadParameters(checkpoint.Global.Parameters);
+        LastAppliedRound = checkpoint.Round;
+    }
+
     public ModelSnapshot Snapshot() => new(LastAppliedRound, _model.CopyParameters(), _update.ExportState());
 
     public float[] CopyParameters() => _model.CopyParameters();

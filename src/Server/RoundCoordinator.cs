@@ -64,7 +64,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     int _late, _rejected, _extensions;
     const string DeadlineTimer = "deadline";
     const long HashWindow = 64;
-    const string ResendTimer = "resend";
+    const string ResendTimer = "resend", CheckpointTimer = "checkpoint";
+    static readonly TimeSpan CheckpointWait = TimeSpan.FromSeconds(30);
+    float[]? _checkpointPrevious;
     static readonly TimeSpan ResendEvery = TimeSpan.FromSeconds(5);
 
     public RoundCoordinator(CoordinatorSetup setup)
@@ -87,6 +89,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         _aggregator = Aggregator.Create(_spec.Algorithm, _spec.Seed);
         _global = new GlobalModel(_spec, _setup.Train, _setup.Test);
+        if (_spec.ResumeFrom is { } checkpoint)
+        {
+            _global.Resume(checkpoint);
+            _lastClosed = checkpoint.Round;
+            _radius = checkpoint.Radius;
+            _log.Info("server: resuming after round {0} from a checkpoint", checkpoint.Round);
+        }
         _log.Info("server: d = {0:N0}, waiting for {1} nodes", _global.Dimension, _spec.Nodes);
     }
 
@@ -278,6 +287,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         var votes = _votes.Values.ToArray(); // node-id order: float sums are the same on every run
         var payloads = votes.Select(v => v.Payload).ToArray();
         var aggregate = new Aggregate(t, _aggregator.Aggregate(payloads, t), start.LearningRate);
+        bool checkpoint = _spec.CheckpointsAfter(t);
+        _checkpointPrevious = checkpoint && _spec.Algorithm.Estimator.Kind == EstimatorKind.Storm ? _global.CopyParameters() : null; // x_t
         _global.Apply(aggregate);
         if (_spec.VerifyReplicas)
         {
@@ -302,13 +313,66 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             evaluation?.Item1, evaluation?.Item2);
         _setup.Observer.RoundClosed(metrics);
 
-        if (t < _spec.Rounds) StartNextRound();
+        if (t < _spec.Rounds)
+        {
+            if (checkpoint) BeginCheckpoint(aggregate);
+            else StartNextRound();
+        }
         else if (_spec.VerifyReplicas)
         {
             Timers.StartSingleTimer("final-hash", FinalHashTimeout.Instance, FinalHashWait);
             Become(Finishing);
         }
         else Complete();
+    }
+
+    /// <summary>Asks every live node for its estimator state after round t; writes the checkpoint when all have answered.</summary>
+    void BeginCheckpoint(Aggregate last)
+    {
+        long t = last.Round;
+        var states = new Dictionary<int, EstimatorSnapshot>();
+        var radius = _radius;
+        foreach (var node in _nodes.Values) node.Tell(new StateRequest(t));
+        Timers.StartSingleTimer(CheckpointTimer, new CheckpointTimeout(t), CheckpointWait);
+
+        void Write()
+        {
+            Timers.Cancel(CheckpointTimer);
+            try
+            {
+                new Checkpoint(_spec.Fingerprint, t, radius, _global.Snapshot(), _checkpointPrevious, last, states).Write(_spec.CheckpointPath!);
+                _log.Info("server: checkpoint after round {0} written to {1} ({2} node states)", t, _spec.CheckpointPath, states.Count);
+            }
+            catch (IOException e) { _log.Error("server: checkpoint after round {0} not written: {1}", t, e.Message); }
+            _checkpointPrevious = null;
+            StartNextRound();
+        }
+
+        Become(() =>
+        {
+            Receive<NodeState>(s =>
+            {
+                if (s.Round != t || !(_nodes.TryGetValue(s.NodeId, out var known) && known.Equals(Sender))) return;
+                states[s.NodeId] = s.Estimator;
+                if (_nodes.Keys.All(states.ContainsKey)) Write();
+            });
+            Receive<CheckpointTimeout>(c =>
+            {
+                if (c.Round != t) return;
+                _log.Warning("server: checkpoint after round {0}: nodes {1} did not send their state; they will start fresh on resume", t, string.Join(", ", _nodes.Keys.Except(states.Keys)));
+                Write();
+            });
+            Receive<Terminated>(x =>
+            {
+                OnNodeGone(x);
+                if (_nodes.Keys.All(states.ContainsKey)) Write();
+            });
+            Receive<RegisterNode>(r => Register(r));
+            Receive<ReplicaHash>(OnReplicaHash);
+            Receive<SnapshotRequest>(OnSnapshotRequest);
+            Receive<Vote>(v => Drop(v, VoteVerdict.Late));
+            Common();
+        });
     }
 
     void OnSnapshotRequest(SnapshotRequest request)
@@ -366,6 +430,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     sealed record RoundDeadline(long Round) : INoSerializationVerificationNeeded;
 
     sealed record ResendStart(long Round) : INoSerializationVerificationNeeded;
+
+    sealed record CheckpointTimeout(long Round) : INoSerializationVerificationNeeded;
 
     sealed class FinalHashTimeout : INoSerializationVerificationNeeded
     {

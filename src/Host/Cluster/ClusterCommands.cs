@@ -16,7 +16,7 @@ public static class ClusterCommands
         var port = new Option<int?>("--port") { Description = "overrides signactors.cluster.port" };
         var command = new Command("server", "Run the round coordinator as a cluster member with role server; it waits for every node to register.") { config, port };
         command.SetAction(parse => guarded(() =>
-            RunCommand.Execute(parse.GetValue(config), stdout, "server", (prepared, recorder) =>
+            RunCommand.Execute(parse.GetValue(config), stdout, "server", null, (prepared, recorder) =>
             {
                 var cluster = ClusterSettings.Read(prepared.Config, parse.GetValue(port));
                 var s = prepared.Settings;

@@ -32,7 +32,8 @@ public sealed record RunSettings(FederationSpec Federation, DataSettings Data, M
             EvalBatchSize: evaluation.Int("batch-size", 1, 65536),
             Faults: faults,
             Policy: policy,
-            Expected: c.IntOrAuto("expected-nodes", nodes, 1, nodes));
+            Expected: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
+            CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
         var output = new SettingsReader(root, "signactors.output");
         int threads = new SettingsReader(root, "signactors.compute").IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
         string level = c.String("log-level");

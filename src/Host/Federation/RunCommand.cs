@@ -7,6 +7,7 @@ using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
 using SignActors.Training.Faults;
 using SignActors.Training.Models;
+using SignActors.Training.Runs;
 
 namespace SignActors.Host.Federation;
 
@@ -14,8 +15,8 @@ namespace SignActors.Host.Federation;
 public static class RunCommand
 {
     /// <returns>0 when every round ran; 1 when the run was stopped (divergence, a failed node).</returns>
-    public static int Execute(string? path, TextWriter stdout) =>
-        Execute(path, stdout, "run", (prepared, recorder) => InProcessFederation.Run(prepared.Settings.Federation, prepared.Train, prepared.Test, prepared.Shards,
+    public static int Execute(string? path, TextWriter stdout, string? resume = null) =>
+        Execute(path, stdout, "run", resume, (prepared, recorder) => InProcessFederation.Run(prepared.Settings.Federation, prepared.Train, prepared.Test, prepared.Shards,
             recorder, prepared.Settings.ComputeThreads, prepared.Settings.Model.TorchThreads, prepared.Settings.LogLevel, prepared.Config));
 
     /// <summary>A resolved config with its data and shards, checked before anything is written.</summary>
@@ -34,18 +35,32 @@ public static class RunCommand
     }
 
     /// <summary>The server side of a run (in one process, or the cluster's server host): run directory, progress, outcome.</summary>
-    public static int Execute(string? path, TextWriter stdout, string command, Func<PreparedRun, RunRecorder, RunOutcome> train)
+    public static int Execute(string? path, TextWriter stdout, string command, string? resume, Func<PreparedRun, RunRecorder, RunOutcome> train)
     {
         // Everything that can be refused is checked before the run directory exists.
         var prepared = Prepare(path, stdout);
         var (config, settings) = (prepared.Config, prepared.Settings);
+        string fingerprint = RunFingerprint.Of(settings);
+        Checkpoint? checkpoint = null;
+        if (resume is not null)
+        {
+            checkpoint = Checkpoint.Read(resume);
+            if (checkpoint.Fingerprint != fingerprint)
+                throw new CheckpointException($"{resume}: written by a different run (its seed, nodes, rounds, algorithm, model, data or faults differ from this config's)");
+        }
+        var directory = RunDirectory.Create(settings.Output, settings.Federation.Algorithm.Name);
+        settings = settings with
+        {
+            Federation = settings.Federation with { Fingerprint = fingerprint, ResumeFrom = checkpoint, CheckpointPath = directory[RunDirectory.CheckpointFile] },
+        };
+        prepared = prepared with { Settings = settings };
         var spec = settings.Federation;
-        var directory = RunDirectory.Create(settings.Output, spec.Algorithm.Name);
         LogSetup.ForRun(directory[RunDirectory.LogFile], settings.LogLevel);
         try
         {
             directory.WriteConfig(config);
             stdout.WriteLine($"signactors {command}: {path ?? "embedded reference.conf"} → {directory.Path}");
+            if (checkpoint is not null) stdout.WriteLine($"resuming after round {checkpoint.Round} from {resume}");
             Describe(settings, stdout);
             stdout.WriteLine($"data: {prepared.Train.Count:N0} train records ({prepared.Train.Source}), {prepared.Test.Count:N0} test records");
             stdout.WriteLine($"partition {settings.Data.Partition}:");

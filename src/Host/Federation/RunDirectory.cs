@@ -11,7 +11,7 @@ namespace SignActors.Host.Federation;
 /// </summary>
 public sealed class RunDirectory
 {
-    public const string ConfigFile = "config.conf", MetricsFile = "metrics.csv", LogFile = "run.log", ParametersFile = "final-parameters.bin";
+    public const string ConfigFile = "config.conf", MetricsFile = "metrics.csv", LogFile = "run.log", ParametersFile = "final-parameters.bin", CheckpointFile = "checkpoint.bin";
 
     RunDirectory(string path) => Path = path;
 

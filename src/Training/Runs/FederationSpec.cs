@@ -27,8 +27,15 @@ public sealed record FederationSpec(
     int EvalBatchSize = 250,
     FaultPlan? Faults = null,
     RoundPolicy? Policy = null,
-    int? Expected = null)
+    int? Expected = null,
+    int CheckpointEvery = 0,
+    string? CheckpointPath = null,
+    Checkpoint? ResumeFrom = null,
+    string Fingerprint = "")
 {
+    /// <summary>Whether a checkpoint is written after round <paramref name="round"/> (not after the last: the run is complete).</summary>
+    public bool CheckpointsAfter(long round) => CheckpointEvery > 0 && CheckpointPath is not null && round % CheckpointEvery == 0 && round < Rounds;
+
     /// <summary>Registrations the server waits for before round 1 (SPEC §12); the rest join later through a snapshot.</summary>
     public int ExpectedNodes => Expected ?? Nodes;
 

@@ -130,4 +130,48 @@ public class FederationRunTests
         // Two of five attack: where the three honest nodes agree, the majority still follows them.
         Assert.All(rows, r => Assert.True(r.Agreement > 0.5, $"agreement {r.Agreement}"));
     }
+
+    [Theory]
+    [InlineData("mvsm-v1")]   // momentum, S_R with the automatic radius
+    [InlineData("ssvr-mv")]   // STORM keeps x_t
+    [InlineData("adamw")]     // optimizer state on every replica
+    [InlineData("ef-signsgd")] // error-feedback residual
+    [InlineData("lion-mv")]
+    public void A_run_resumed_from_its_checkpoint_ends_with_the_uninterrupted_runs_hash(string preset)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"signactors-checkpoint-{Guid.NewGuid():N}.bin");
+        var spec = TinyFederation.Spec(preset, nodes: 3, rounds: 7) with
+        {
+            CheckpointEvery = 4, CheckpointPath = path, Fingerprint = "tiny",
+            Faults = Plan((1, new NodeFaults(Attack: ByzantineAttack.Colluding))), // the last broadcast is state too
+        };
+        var uninterrupted = Run(spec);
+        Assert.True(uninterrupted.Outcome.Completed, uninterrupted.Outcome.Message);
+
+        var checkpoint = Checkpoint.Read(path);
+        Assert.Equal(4, checkpoint.Round);
+        Assert.Equal(new[] { 0, 1, 2 }, checkpoint.Nodes.Keys.Order());
+        var resumed = Run(spec with { ResumeFrom = checkpoint, CheckpointPath = path + ".2" });
+        Assert.True(resumed.Outcome.Completed, resumed.Outcome.Message);
+        Assert.Equal(new long[] { 5, 6, 7 }, resumed.Rows.Select(r => r.Round));
+        Assert.Equal(uninterrupted.Outcome.FinalHash, resumed.Outcome.FinalHash);
+        Assert.Equal(uninterrupted.Rows.Skip(4).Select(Deterministic), resumed.Rows.Select(Deterministic));
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void A_damaged_checkpoint_is_a_clear_error_naming_the_file()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"signactors-checkpoint-{Guid.NewGuid():N}.bin");
+        var spec = TinyFederation.Spec("signum", nodes: 2, rounds: 3) with { CheckpointEvery = 2, CheckpointPath = path, Fingerprint = "tiny" };
+        Assert.True(Run(spec).Outcome.Completed);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        Assert.StartsWith($"{path}: damaged checkpoint", e.Message);
+        File.WriteAllBytes(path, new byte[] { 1, 2, 3, 4, 5 });
+        Assert.Equal($"{path}: not a SignActors checkpoint", Assert.Throws<CheckpointException>(() => Checkpoint.Read(path)).Message);
+        File.Delete(path);
+        Assert.Equal($"{path}: checkpoint not found", Assert.Throws<CheckpointException>(() => Checkpoint.Read(path)).Message);
+    }
 }

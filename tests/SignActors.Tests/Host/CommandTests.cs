@@ -67,6 +67,23 @@ public class CommandTests
     }
 
     [Fact]
+    public void Resume_refuses_a_checkpoint_of_another_run()
+    {
+        string runs = TemporaryDirectory();
+        var (code, output, error) = Run("run", WriteConfig(Output(runs) + "signactors { nodes = 2, rounds = 3, checkpoint.every = 2, model.name = mlp }"));
+        Assert.True(code == 0, output + error);
+        string checkpoint = Path.Combine(Assert.Single(Directory.GetDirectories(runs)), "checkpoint.bin");
+        Assert.True(File.Exists(checkpoint));
+        (code, _, error) = Run("run", WriteConfig(Output(runs) + "signactors { nodes = 2, rounds = 3, seed = 9, model.name = mlp }"), "--resume", checkpoint);
+        Assert.Equal(2, code);
+        Assert.Equal($"signactors: {checkpoint}: written by a different run (its seed, nodes, rounds, algorithm, model, data or faults differ from this config's)", error.Trim());
+        (code, output, _) = Run("run", WriteConfig(Output(runs) + "signactors { nodes = 2, rounds = 3, model.name = mlp, output.name = resumed }"), "--resume", checkpoint);
+        Assert.Equal(0, code);
+        Assert.Contains("resuming after round 2", output);
+        Directory.Delete(runs, recursive: true);
+    }
+
+    [Fact]
     public void A_user_file_overrides_over_the_reference()
     {
         string runs = TemporaryDirectory();

@@ -1,0 +1,29 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SignActors.Host.Configuration;
+
+/// <summary>
+/// What makes two runs the same run, for checkpoints: seed, nodes, rounds, algorithm, schedule,
+/// model, batch, torch threads, data, partition, faults and round policy — not output, logging,
+/// evaluation or thread-pool settings, which never change the parameters.
+/// </summary>
+public static class RunFingerprint
+{
+    public static string Of(RunSettings settings)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // records format their doubles with the current culture
+        try
+        {
+            var s = settings.Federation;
+            var faults = string.Join(";", s.FaultPlan.Nodes.OrderBy(n => n.Key).Select(n => $"{n.Key}:{n.Value}"));
+            string text = string.Join("|", s.Seed, s.Nodes, s.Rounds, s.ExpectedNodes, s.Algorithm, s.Schedule, s.Model, s.Device, s.BatchSize,
+                settings.Model.TorchThreads, settings.Data.Source, settings.Data.Directory, settings.Data.Synthetic, settings.Data.Partition,
+                s.RoundPolicy, faults, s.FaultPlan.OmniscientSample);
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        }
+        finally { CultureInfo.CurrentCulture = culture; }
+    }
+}
