@@ -325,7 +325,9 @@ public class ShippedConfigTests
     [MemberData(nameof(Files))]
     public void Every_ready_config_in_hocon_loads_and_validates(string file)
     {
-        var settings = SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(file));
+        var config = SignActors.Host.Configuration.RunConfig.Load(file, SignActors.Host.Experiments.GridExperiment.Section);
+        var settings = SignActors.Host.Configuration.RunSettings.Read(config);
         Assert.Null(settings.Federation.Algorithm.Validate(settings.Federation.Nodes));
+        if (config.HasPath("experiment.grid")) Assert.NotEmpty(SignActors.Host.Experiments.GridExperiment.Runs(config)); // an experiment file: its grid resolves
     }
 }
