@@ -275,7 +275,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         _drops[verdict] = _drops.GetValueOrDefault(verdict) + 1;
         if (verdict == VoteVerdict.Late) _late++;
         else _rejected++;
-        _log.Warning("server: dropped vote of node {0} for round {1} from {2}: {3}", vote.NodeId, vote.Round, Sender, verdict);
+        // Late votes are what the deadline policy expects from stragglers: the log file, not the console.
+        if (verdict == VoteVerdict.Late) _log.Info("server: dropped vote of node {0} for round {1} from {2}: {3}", vote.NodeId, vote.Round, Sender, verdict);
+        else _log.Warning("server: dropped vote of node {0} for round {1} from {2}: {3}", vote.NodeId, vote.Round, Sender, verdict);
     }
 
     void CloseRound()
