@@ -27,6 +27,20 @@ public interface IRunObserver
 /// <summary>What the coordinator is built from.</summary>
 public sealed record CoordinatorSetup(FederationSpec Spec, Cifar100Set Train, Cifar100Set Test, IRunObserver Observer);
 
+/// <summary>
+/// Host → server after the outcome: answer <see cref="NodesGone"/> once every node has stopped (so
+/// a cluster server leaves only after its RunFinished has been acted on).
+/// </summary>
+public sealed class AwaitNodesGone : INoSerializationVerificationNeeded
+{
+    public static readonly AwaitNodesGone Instance = new();
+}
+
+public sealed class NodesGone : INoSerializationVerificationNeeded
+{
+    public static readonly NodesGone Instance = new();
+}
+
 /// <summary>Published on the event stream when round <paramref name="Round"/> opens (crashed nodes due back rejoin then).</summary>
 public sealed record RoundOpened(long Round) : INoSerializationVerificationNeeded;
 
@@ -170,7 +184,20 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void Finished()
     {
+        var waiting = new List<IActorRef>();
         Receive<Vote>(v => Drop(v, VoteVerdict.Late));
+        Receive<Terminated>(t =>
+        {
+            OnNodeGone(t);
+            if (_nodes.Count > 0) return;
+            foreach (var w in waiting) w.Tell(NodesGone.Instance);
+            waiting.Clear();
+        });
+        Receive<AwaitNodesGone>(_ =>
+        {
+            if (_nodes.Count == 0) Sender.Tell(NodesGone.Instance);
+            else waiting.Add(Sender);
+        });
         ReceiveAny(_ => { });
     }
 

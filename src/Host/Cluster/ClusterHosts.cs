@@ -25,9 +25,11 @@ public static class ClusterHosts
         torch.set_num_threads(torchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("server", dimension, computeThreads, logLevel, user));
-        system.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, new Completing(observer, outcome)), NodeParent.ServerDispatcher), "server");
+        var server = system.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, new CompletingObserver(observer, outcome)), NodeParent.ServerDispatcher), "server");
         var result = outcome.Task.GetAwaiter().GetResult();
-        Thread.Sleep(500); // let RunFinished reach the workers before the server leaves
+        // Leave the cluster only once every node has acted on RunFinished (their actors stopped).
+        try { server.Ask<NodesGone>(AwaitNodesGone.Instance, TimeSpan.FromSeconds(20)).GetAwaiter().GetResult(); }
+        catch (AskTimeoutException) { }
         CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
         return result;
     }
@@ -58,7 +60,7 @@ public static class ClusterHosts
             catch (ActorNotFoundException) when (DateTime.UtcNow < deadline)
             {
                 log.WriteLine($"waiting for the server at {path} …");
-                Thread.Sleep(1000);
+                Thread.Sleep(1000); // back-off between tries on the host's main thread (no actor blocks): a refused association fails at once
             }
             catch (ActorNotFoundException)
             {
@@ -88,16 +90,5 @@ public static class ClusterHosts
         }
 
         protected override void AllNodesStopped() => _done.TrySetResult("every node finished its run");
-    }
-
-    sealed class Completing(IRunObserver inner, TaskCompletionSource<RunOutcome> outcome) : IRunObserver
-    {
-        public void RoundClosed(Server.Metrics.RoundMetrics metrics) => inner.RoundClosed(metrics);
-
-        public void Finished(RunOutcome result)
-        {
-            inner.Finished(result);
-            outcome.TrySetResult(result);
-        }
     }
 }

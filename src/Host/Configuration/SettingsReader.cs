@@ -13,9 +13,12 @@ public readonly struct SettingsReader(Config root, string section, string? displ
 {
     public string Path(string key) => $"{display ?? section}.{key}";
 
-    public string String(string key) => root.GetString(section.Length == 0 ? key : $"{section}.{key}") ?? throw Missing(key);
+    public string String(string key) => root.GetString(Key(key)) ?? throw Missing(key);
 
-    public bool Has(string key) => root.HasPath(section.Length == 0 ? key : $"{section}.{key}");
+    public bool Has(string key) => root.HasPath(Key(key));
+
+    /// <summary>The key's path in <paramref name="root"/> (an array element's reader has no section).</summary>
+    string Key(string key) => section.Length == 0 ? key : $"{section}.{key}";
 
     public int Int(string key, int min = int.MinValue, int max = int.MaxValue) => (int)Long(key, min, max);
 
@@ -40,7 +43,7 @@ public readonly struct SettingsReader(Config root, string section, string? displ
     /// <summary>A list of whole numbers, <c>[0, 3]</c>.</summary>
     public int[] IntList(string key)
     {
-        var value = root.GetValue(section.Length == 0 ? key : $"{section}.{key}");
+        var value = root.GetValue(Key(key));
         string path = Path(key);
         if (value is null || !value.IsArray()) throw new ConfigurationException($"{path} must be a list of node ids, like [0, 3]");
         return value.GetArray().Select(v => int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int x)

@@ -64,8 +64,7 @@ public sealed class ByzantineExperiment(TextWriter output)
 
     ByzantineCell RunOne(FederationSpec spec, ContenderSpec contender, ByzantineAttack? attack, int f, Cifar100Set train, Cifar100Set test, Shard[] shards, int computeThreads, int torchThreads)
     {
-        var rows = new List<RoundMetrics>();
-        var observer = new RunRecorder(null, TextWriter.Null, spec.Rounds, _ => { });
+        var observer = new RunRecorder(null, TextWriter.Null, spec.Rounds);
         var outcome = InProcessFederation.Run(spec, train, test, shards, observer, computeThreads, torchThreads, "error");
         var last = observer.Rows.LastOrDefault(r => r.Evaluation is not null);
         var cell = new ByzantineCell(contender.Label, attack, f,

@@ -120,10 +120,10 @@ public static class GridExperiment
     {
         string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
         if (!File.Exists(metrics)) return null;
-        var accuracy = RunPlots.Read(metrics, "test_accuracy");
-        if (accuracy.Count == 0) return null;
-        long last = accuracy.Keys.Max();
-        return (accuracy[last], RunPlots.Read(metrics, "test_loss")[last], RunPlots.Read(metrics, "grad_l1")[last]);
+        var columns = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1" });
+        if (columns[0].Count == 0) return null;
+        long last = columns[0].Keys.Max();
+        return (columns[0][last], columns[1][last], columns[2][last]);
     }
 
     static string Summary(string root, IReadOnlyList<GridRun> runs)

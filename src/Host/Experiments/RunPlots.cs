@@ -71,18 +71,23 @@ public static class RunPlots
     }
 
     /// <summary>round → value of <paramref name="column"/> in one metrics.csv (rows where it is empty are skipped).</summary>
-    public static Dictionary<long, double> Read(string metricsFile, string column)
+    public static Dictionary<long, double> Read(string metricsFile, string column) => Read(metricsFile, new[] { column })[0];
+
+    /// <summary>Several columns of one metrics.csv, reading the file once.</summary>
+    public static Dictionary<long, double>[] Read(string metricsFile, string[] columns)
     {
         var lines = File.ReadAllLines(metricsFile);
         if (lines.Length == 0) throw new InvalidDataException($"{metricsFile} is empty");
-        int index = Array.IndexOf(lines[0].Split(','), column);
-        if (index < 0) throw new InvalidDataException($"{metricsFile} has no column {column}");
-        var values = new Dictionary<long, double>();
+        var header = lines[0].Split(',');
+        var indices = columns.Select(c => Array.IndexOf(header, c) is var i and >= 0 ? i : throw new InvalidDataException($"{metricsFile} has no column {c}")).ToArray();
+        var values = columns.Select(_ => new Dictionary<long, double>()).ToArray();
         foreach (var line in lines.Skip(1))
         {
             var cells = line.Split(',');
-            if (cells.Length <= index || cells[index].Length == 0) continue;
-            values[long.Parse(cells[0], CultureInfo.InvariantCulture)] = double.Parse(cells[index], CultureInfo.InvariantCulture);
+            long round = long.Parse(cells[0], CultureInfo.InvariantCulture);
+            for (int c = 0; c < indices.Length; c++)
+                if (cells.Length > indices[c] && cells[indices[c]].Length > 0)
+                    values[c][round] = double.Parse(cells[indices[c]], CultureInfo.InvariantCulture);
         }
         return values;
     }

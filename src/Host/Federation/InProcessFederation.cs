@@ -23,7 +23,7 @@ public static class InProcessFederation
         // Process-wide and read by every thread that runs a torch op: the per-gradient thread count of SPEC §10.
         torch.set_num_threads(torchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var finishing = new FinishingObserver(observer, outcome);
+        var finishing = new CompletingObserver(observer, outcome);
         using var system = ActorSystem.Create("signactors", AkkaConfig(computeThreads, logLevel, userAkka, serializeMessages));
         system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, shards, finishing, reason =>
             outcome.TrySetResult(new RunOutcome(false, 0, reason, "", Array.Empty<float>(), new Dictionary<Server.Rounds.VoteVerdict, long>())))), "federation");
@@ -59,16 +59,16 @@ public static class InProcessFederation
             """).WithFallback(ConfigurationFactory.ParseString(Messages.Serialization.ProtocolSerializer.Hocon));
         return userAkka is null ? ours : userAkka.WithFallback(ours);
     }
+}
 
-    /// <summary>Completes the host's wait when the coordinator reports the outcome.</summary>
-    sealed class FinishingObserver(IRunObserver inner, TaskCompletionSource<RunOutcome> outcome) : IRunObserver
+/// <summary>Passes a run's reports on, and completes the host's wait when the coordinator reports the outcome.</summary>
+public sealed class CompletingObserver(IRunObserver inner, TaskCompletionSource<RunOutcome> outcome) : IRunObserver
+{
+    public void RoundClosed(Server.Metrics.RoundMetrics metrics) => inner.RoundClosed(metrics);
+
+    public void Finished(RunOutcome result)
     {
-        public void RoundClosed(Server.Metrics.RoundMetrics metrics) => inner.RoundClosed(metrics);
-
-        public void Finished(RunOutcome result)
-        {
-            inner.Finished(result);
-            outcome.TrySetResult(result);
-        }
+        inner.Finished(result);
+        outcome.TrySetResult(result);
     }
 }

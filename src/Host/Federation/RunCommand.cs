@@ -69,7 +69,7 @@ public static class RunCommand
             stdout.WriteLine();
 
             using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile]);
-            var recorder = new RunRecorder(csv, stdout, spec.Rounds, _ => { });
+            var recorder = new RunRecorder(csv, stdout, spec.Rounds);
             var outcome = train(prepared, recorder);
             if (outcome.FinalParameters.Length > 0) directory.WriteParameters(outcome.FinalParameters);
 
@@ -92,8 +92,7 @@ public static class RunCommand
         stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {Names.Of(a.Estimator.Kind)}, uplink {Names.Of(a.Uplink.Kind)}"
             + (a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.Radius?.ToString() ?? "auto"})" : "")
             + $", aggregator {Names.Of(a.Aggregator.Kind)}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
-        int d;
-        using (var module = ModelZoo.Create(spec.Model)) d = new ParameterLayout(module).Length;
+        int d = ModelZoo.Dimension(spec.Model);
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(spec.Model)} (d = {d:N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{settings.Model.TorchThreads} torch thread(s) per gradient, {settings.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
         var policy = spec.RoundPolicy;

@@ -42,7 +42,7 @@ public sealed class RunDirectory
     public void WriteParameters(ReadOnlySpan<float> parameters)
     {
         string temporary = this[ParametersFile] + ".tmp";
-        File.WriteAllBytes(temporary, MemoryMarshal.AsBytes(parameters).ToArray());
+        using (var file = File.Create(temporary)) file.Write(MemoryMarshal.AsBytes(parameters));
         File.Move(temporary, this[ParametersFile], overwrite: true);
     }
 }

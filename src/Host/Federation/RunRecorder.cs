@@ -10,7 +10,7 @@ namespace SignActors.Host.Federation;
 /// and then (round/T, loss, accuracy when evaluated, speed, ETA), and the run's outcome.
 /// Called on the coordinator's thread, one call at a time.
 /// </summary>
-public sealed class RunRecorder(MetricsCsv? csv, TextWriter progress, long rounds, Action<RunOutcome> finished) : IRunObserver
+public sealed class RunRecorder(MetricsCsv? csv, TextWriter progress, long rounds) : IRunObserver
 {
     static readonly Logger Log = LogManager.GetLogger("run");
     readonly long _every = Math.Max(1, rounds / 20);
@@ -33,7 +33,7 @@ public sealed class RunRecorder(MetricsCsv? csv, TextWriter progress, long round
         Log.Info(line);
     }
 
-    public void Finished(RunOutcome outcome) => finished(outcome);
+    public void Finished(RunOutcome outcome) => Log.Info(outcome.Message);
 
     static string Eta(double seconds) =>
         seconds >= 3600 ? $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):D2}m"

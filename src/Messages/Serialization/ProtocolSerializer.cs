@@ -31,13 +31,23 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         }
         """;
 
+    public override int Identifier => Id;
+    public override string Manifest(object o) => ProtocolCodec.Manifest(o);
+    public override byte[] ToBinary(object obj) => ProtocolCodec.Encode(obj);
+    public override object FromBinary(byte[] bytes, string manifest) => ProtocolCodec.Decode(bytes, manifest);
+}
+
+/// <summary>
+/// The encoding itself, with no actor system: the serializer above uses it on the wire, checkpoints
+/// use it on disk.
+/// </summary>
+public static class ProtocolCodec
+{
     const string RegisterManifest = "R", RegisteredManifest = "RA", StartManifest = "S", VoteManifest = "V", AggregateManifest = "A",
         SnapshotRequestManifest = "QS", SnapshotManifest = "M", HashManifest = "H", FailedManifest = "F", FinishedManifest = "X",
         StateRequestManifest = "QN", StateManifest = "N";
 
-    public override int Identifier => Id;
-
-    public override string Manifest(object o) => o switch
+    public static string Manifest(object o) => o switch
     {
         RegisterNode => RegisterManifest,
         NodeRegistered => RegisteredManifest,
@@ -54,10 +64,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         _ => throw new ArgumentException($"{o.GetType().Name} is not a round-protocol message", nameof(o)),
     };
 
-    public override byte[] ToBinary(object obj)
+    public static byte[] Encode(object obj)
     {
         var w = new Writer();
-        w.Byte(Version);
+        w.Byte(ProtocolSerializer.Version);
         switch (obj)
         {
             case RegisterNode m: w.Int(m.NodeId); break;
@@ -94,11 +104,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         return w.ToArray();
     }
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    public static object Decode(byte[] bytes, string manifest)
     {
         var r = new Reader(bytes, manifest);
         byte version = r.Byte();
-        if (version != Version) throw new SerializationException($"{manifest}: wire format version {version}, this build reads {Version}");
+        if (version != ProtocolSerializer.Version) throw new SerializationException($"{manifest}: wire format version {version}, this build reads {ProtocolSerializer.Version}");
         object message = manifest switch
         {
             RegisterManifest => new RegisterNode(r.Int()),

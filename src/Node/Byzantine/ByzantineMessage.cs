@@ -37,7 +37,7 @@ public static class ByzantineMessage
     {
         SignPayload s => new SignPayload(s.Signs.Negated()),
         ScaledSignPayload s => s with { Signs = s.Signs.Negated() },
-        DensePayload d => new DensePayload(d.Values.Select(v => -v).ToArray()),
+        DensePayload d => new DensePayload(Negated(d.Values)),
         _ => throw new ArgumentException($"a node does not send {p.GetType().Name}", nameof(p)),
     };
 
@@ -60,7 +60,21 @@ public static class ByzantineMessage
     {
         SignPayload => new SignPayload(signs),
         ScaledSignPayload s => s with { Signs = signs },
-        DensePayload => new DensePayload(Enumerable.Range(0, signs.Length).Select(k => (float)signs.Sign(k)).ToArray()),
+        DensePayload => new DensePayload(PlusMinusOne(signs)),
         _ => throw new ArgumentException($"a node does not send {honest.GetType().Name}", nameof(honest)),
     };
+
+    static float[] Negated(float[] values)
+    {
+        var result = new float[values.Length];
+        for (int k = 0; k < result.Length; k++) result[k] = -values[k];
+        return result;
+    }
+
+    static float[] PlusMinusOne(PackedSigns signs)
+    {
+        var result = new float[signs.Length];
+        for (int k = 0; k < result.Length; k++) result[k] = signs.Sign(k);
+        return result;
+    }
 }

@@ -37,6 +37,13 @@ public static class ModelZoo
 
     public static string Name(ModelKind kind) => Names[(int)kind];
 
+    /// <summary>d, the number of parameters of <paramref name="kind"/> (builds the module once, without initialising it).</summary>
+    public static int Dimension(ModelKind kind)
+    {
+        using var module = Create(kind);
+        return new ParameterLayout(module).Length;
+    }
+
     public static Module<Tensor, Tensor> Create(ModelKind kind) => kind switch
     {
         ModelKind.Mlp => Sequential(

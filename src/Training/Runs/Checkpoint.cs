@@ -79,12 +79,10 @@ public sealed record Checkpoint(string Fingerprint, long Round, float? Radius, M
         }
     }
 
-    static readonly ProtocolSerializer Serializer = new(null!); // writing and reading bytes needs no actor system
-
     static void Message(BinaryWriter w, object message)
     {
-        w.Write(Serializer.Manifest(message));
-        var bytes = Serializer.ToBinary(message);
+        w.Write(ProtocolCodec.Manifest(message));
+        var bytes = ProtocolCodec.Encode(message);
         w.Write(bytes.Length);
         w.Write(bytes);
     }
@@ -94,7 +92,7 @@ public sealed record Checkpoint(string Fingerprint, long Round, float? Radius, M
         string manifest = r.ReadString();
         int length = r.ReadInt32();
         if (length < 0 || length > r.BaseStream.Length - r.BaseStream.Position) throw new CheckpointException($"{path}: damaged checkpoint (a record of {length} bytes runs past the end of the file)");
-        var message = Serializer.FromBinary(r.ReadBytes(length), manifest);
+        var message = ProtocolCodec.Decode(r.ReadBytes(length), manifest);
         return message is T t ? t : throw new CheckpointException($"{path}: damaged checkpoint (expected {typeof(T).Name}, found {message.GetType().Name})");
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
 using SignActors.Host.Cluster;
@@ -18,15 +16,6 @@ public class LargeSnapshotTests
 {
     const int ResNet50 = 23_705_252;
 
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     static ActorSystem System(int port) =>
         ActorSystem.Create(ClusterSettings.SystemName, ConfigurationFactory.ParseString("akka.actor.provider = remote")
             .WithFallback(new ClusterSettings("127.0.0.1", port, new[] { $"akka.tcp://signactors@127.0.0.1:{port}" }, 2000)
@@ -35,7 +24,7 @@ public class LargeSnapshotTests
     [Fact]
     public async Task A_resnet50_snapshot_crosses_the_remote_transport_whole()
     {
-        int a = FreePort(), b = FreePort();
+        int a = Loopback.FreePort(), b = Loopback.FreePort();
         using var sender = System(a);
         using var receiver = System(b);
         var received = new TaskCompletionSource<ModelSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);

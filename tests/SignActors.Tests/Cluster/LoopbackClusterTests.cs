@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Xunit;
 
 namespace SignActors.Tests.Cluster;
@@ -13,15 +11,6 @@ namespace SignActors.Tests.Cluster;
 public class LoopbackClusterTests
 {
     static readonly string Host = Path.Combine(AppContext.BaseDirectory, "signactors.dll");
-
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     static string Config(string output, int port, string extra = "", int rounds = 5) => $$"""
         signactors {
@@ -67,7 +56,7 @@ public class LoopbackClusterTests
         string root = Path.Combine(Path.GetTempPath(), $"signactors-cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         string config = Path.Combine(root, "cluster.conf");
-        File.WriteAllText(config, Config(Path.Combine(root, "runs"), FreePort()));
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), Loopback.FreePort()));
 
         var server = Start("server", "--config", config);
         var workers = new[] { Start("worker", "--config", config, "--nodes", "0-1"), Start("worker", "--config", config, "--nodes", "2,3") };
@@ -91,7 +80,7 @@ public class LoopbackClusterTests
         Directory.CreateDirectory(root);
         string config = Path.Combine(root, "cluster.conf");
         // Every vote leaves 150 ms late, so rounds take long enough to kill and restart a host mid-run.
-        File.WriteAllText(config, Config(Path.Combine(root, "runs"), FreePort(), rounds: 120, extra: """
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), Loopback.FreePort(), rounds: 120, extra: """
             round-policy = deadline
             deadline { round-ms = 800, min-quorum = 2, max-extensions = 20 }
             faults.stragglers = [ { first = 4, distribution = fixed, mean-ms = 150 } ]
@@ -107,6 +96,7 @@ public class LoopbackClusterTests
         void WaitFor(long round)
         {
             var until = DateTime.UtcNow.AddMinutes(2);
+            // Polls the server's progress lines (a wait-until, not a timing assertion).
             while (Round() < round && !server.HasExited && DateTime.UtcNow < until) Thread.Sleep(100);
         }
 

@@ -5,7 +5,7 @@ namespace SignActors.Tests.Host;
 
 public class CommandTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -235,13 +235,7 @@ public class FaultConfigTests
 
 public class ExperimentTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.BuildCommand(stdout, stderr).Parse(args).Invoke();
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CommandTests.Run(args);
 
     static string Grid(string root, string grid) => $$"""
         signactors {
