@@ -57,20 +57,24 @@ public static class Program
         var baselineConfig = new Argument<string?>("config") { Description = "HOCON file (data and model sections); the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd or signsgd", DefaultValueFactory = _ => "sgd" };
         var epochs = new Option<int>("--epochs") { Description = "passes over the training set", DefaultValueFactory = _ => 10 };
+        var steps = new Option<int>("--steps") { Description = "stop after this many steps (0: after --epochs passes)", DefaultValueFactory = _ => 0 };
         var eta = new Option<double>("--lr") { Description = "learning rate η", DefaultValueFactory = _ => 0.05 };
-        var baseline = new Command("baseline", "Train one model centrally (SGD or signSGD) on the configured data: the reference for a federation.") { baselineConfig, optimizer, epochs, eta };
+        var baseline = new Command("baseline", "Train one model centrally (SGD or signSGD) on the configured data: the reference for a federation.") { baselineConfig, optimizer, epochs, steps, eta };
         baseline.SetAction(parse => Guarded(stderr, () =>
         {
             var config = RunConfig.Load(parse.GetValue(baselineConfig));
-            var data = DataSettings.Read(config, 1);
+            var data = DataSettings.Read(config);
             var model = ModelSettings.Read(config);
             ulong seed = (ulong)new SettingsReader(config, ConfigKeys.Root).Long("seed", 0);
             torch.set_num_threads(model.TorchThreads);
             var (train, test) = data.Load(line => stdout.WriteLine(line));
             try
             {
-                Baselines.CentralisedTraining.Run(train, test, model.Kind, parse.GetValue(optimizer)!, parse.GetValue(epochs), parse.GetValue(eta),
-                    model.BatchSize, seed, stdout);
+                var split = ValidationSplit.Hold(train.Labels(), data.Validation, seed);
+                int passes = parse.GetValue(epochs), limit = parse.GetValue(steps);
+                if (passes < 1 && limit < 1) throw new ConfigurationException("--epochs or --steps: at least one step");
+                Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train), parse.GetValue(optimizer)!,
+                    limit > 0 ? limit : passes * (split.Training.Length / model.BatchSize), parse.GetValue(eta), model.BatchSize, seed, stdout);
             }
             catch (ArgumentException e) { throw RunConfig.Invalid("", e); }
             return 0;
@@ -123,7 +127,7 @@ public static class Program
             }
             var spec = settings.Federation with { Rounds = r, Faults = new FaultPlan(new Dictionary<int, NodeFaults>(), parse.GetValue(sample)) };
             var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
-            var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, settings.Data.Partition, spec.Seed);
+            var shards = settings.Data.Deal(train, spec.Nodes, spec.Seed);
             string directory = parse.GetValue(outputDir) ?? Path.Combine(settings.Output.Directory, $"byzantine-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             Logging.LogSetup.ForRun(Path.Combine(Directory.CreateDirectory(directory).FullName, "experiment.log"), settings.LogLevel);
             try

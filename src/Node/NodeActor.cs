@@ -13,7 +13,7 @@ public sealed record NodeCrashed(int NodeId, long RejoinRound) : INoSerializatio
 
 /// <summary>What a node actor is built from.</summary>
 /// <param name="Server">The round coordinator.</param>
-public sealed record NodeSetup(int NodeId, FederationSpec Spec, Cifar100Set Train, int[] Shard, IActorRef Server);
+public sealed record NodeSetup(int NodeId, FederationSpec Spec, ImageSet Train, int[] Shard, IActorRef Server);
 
 /// <summary>
 /// Worker node j (SPEC §6): registers with the server, answers each <see cref="StartRound"/> with a

@@ -25,7 +25,7 @@ namespace SignActors.Node;
 public sealed class NodeReplica : IDisposable
 {
     readonly FederationSpec _spec;
-    readonly Cifar100Set _train;
+    readonly ImageSet _train;
     readonly FlatModel _model;
     readonly MinibatchBuilder _batches;
     readonly MinibatchSchedule _schedule;
@@ -40,15 +40,15 @@ public sealed class NodeReplica : IDisposable
     MinibatchBuilder? _sampleBatches;
     Messages.Payload? _lastBroadcast; // a_{t−1}, for the colluding attack
 
-    public NodeReplica(int nodeId, FederationSpec spec, Cifar100Set train, int[] shardRecords, Device? device = null)
+    public NodeReplica(int nodeId, FederationSpec spec, ImageSet train, int[] shardRecords, Device? device = null)
     {
         if (nodeId < 0 || nodeId >= spec.Nodes) throw new ArgumentOutOfRangeException(nameof(nodeId), $"node id {nodeId} outside [0, {spec.Nodes})");
         NodeId = nodeId;
         _spec = spec;
         _train = train;
         _schedule = new MinibatchSchedule(shardRecords, spec.BatchSize, spec.Seed, nodeId);
-        _model = new FlatModel(spec.Model, spec.Seed, device);
-        _batches = new MinibatchBuilder(spec.BatchSize);
+        _model = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed, device);
+        _batches = new MinibatchBuilder(spec.BatchSize, train);
         _estimator = Estimator.Create(spec.Algorithm.Estimator, _model.Dimension);
         _compressor = Compressor.Create(spec.Algorithm);
         _update = new DownlinkUpdate(spec.Algorithm);
@@ -111,7 +111,7 @@ public sealed class NodeReplica : IDisposable
     {
         var noise = StreamKey.ForNode(_spec.Seed, NodeId, round, StreamPurpose.ByzantineNoise);
         if (attack != ByzantineAttack.Omniscient) return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast);
-        _sampleBatches ??= new MinibatchBuilder(_spec.EvalBatchSize);
+        _sampleBatches ??= new MinibatchBuilder(_spec.EvalBatchSize, _train);
         _model.FullGradientNorms(_train, _omniscientSample, _sampleBatches); // ∇f(x_t) over the sample, into the flat gradient
         return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast, _model.HostGradient(_hostGradient));
     }

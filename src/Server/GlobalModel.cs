@@ -9,27 +9,33 @@ namespace SignActors.Server;
 
 /// <summary>
 /// The server's copy of the model (SPEC §6.5): it applies every aggregate with the same update
-/// rule as the nodes, answers snapshots, and evaluates — test loss and accuracy on the whole test
-/// set, ‖∇f‖₁ and ‖∇f‖₂ of the full gradient over a fixed, seeded probe set of training records.
+/// rule as the nodes, answers snapshots, and evaluates — loss and accuracy on the validation
+/// records (when the run holds some out) and on the whole test set, ‖∇f‖₁ and ‖∇f‖₂ of the full
+/// gradient over a fixed, seeded probe set of the records nodes train on.
 /// </summary>
 public sealed class GlobalModel : IDisposable
 {
     readonly FlatModel _model;
     readonly DownlinkUpdate _update;
     readonly MinibatchBuilder _batches;
-    readonly Cifar100Set _train, _test;
-    readonly int[] _testRecords, _probe;
+    readonly ImageSet _train, _test;
+    readonly int[] _testRecords, _validation, _probe;
 
-    public GlobalModel(FederationSpec spec, Cifar100Set train, Cifar100Set test)
+    public GlobalModel(FederationSpec spec, ImageSet train, ImageSet test)
     {
-        _model = new FlatModel(spec.Model, spec.Seed);
+        _model = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed);
         _update = new DownlinkUpdate(spec.Algorithm);
-        _batches = new MinibatchBuilder(spec.EvalBatchSize);
+        _batches = new MinibatchBuilder(spec.EvalBatchSize, train);
         _train = train;
         _test = test;
         _testRecords = Enumerable.Range(0, test.Count).ToArray();
-        _probe = RecordSample.Draw(train.Count, spec.ProbeRecords, StreamKey.ForRun(spec.Seed, StreamPurpose.Probe));
+        var split = ValidationSplit.Hold(train.Labels(), spec.Validation, spec.Seed);
+        _validation = split.Validation;
+        _probe = RecordSample.Draw(split.Training.Length, spec.ProbeRecords, StreamKey.ForRun(spec.Seed, StreamPurpose.Probe)).Select(i => split.Training[i]).ToArray();
     }
+
+    /// <summary>The model's parameter tensors (per-tensor S_R radii are one per slot).</summary>
+    public ParameterLayout Layout => _model.Layout;
 
     public int Dimension => _model.Dimension;
 
@@ -58,8 +64,10 @@ public sealed class GlobalModel : IDisposable
 
     public ParameterHash Hash() => _model.Hash();
 
-    public (Evaluation Test, GradientNorms Gradient) Evaluate() =>
-        (_model.Evaluate(_test, _testRecords, _batches), _model.FullGradientNorms(_train, _probe, _batches));
+    public (Evaluation Test, Evaluation? Validation, GradientNorms Gradient) Evaluate() =>
+        (_model.Evaluate(_test, _testRecords, _batches),
+         _validation.Length > 0 ? _model.Evaluate(_train, _validation, _batches) : null,
+         _model.FullGradientNorms(_train, _probe, _batches));
 
     public void Dispose()
     {

@@ -25,7 +25,7 @@ public interface IRunObserver
 }
 
 /// <summary>What the coordinator is built from.</summary>
-public sealed record CoordinatorSetup(FederationSpec Spec, Cifar100Set Train, Cifar100Set Test, IRunObserver Observer);
+public sealed record CoordinatorSetup(FederationSpec Spec, ImageSet Train, ImageSet Test, IRunObserver Observer);
 
 /// <summary>
 /// Host → server after the outcome: answer <see cref="NodesGone"/> once every node has stopped (so
@@ -331,7 +331,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         double wallMs = _roundClock.Elapsed.TotalMilliseconds;
 
         var honest = votes.Where(v => !_byzantine.Contains(v.NodeId)).Select(v => v.Payload).ToArray();
-        var evaluation = _spec.EvaluatesAfter(t) ? _global.Evaluate() : ((Training.Models.Evaluation, Training.Models.GradientNorms)?)null;
+        var evaluation = _spec.EvaluatesAfter(t) ? _global.Evaluate() : ((Training.Models.Evaluation, Training.Models.Evaluation?, Training.Models.GradientNorms)?)null;
         var metrics = new RoundMetrics(
             t, wallMs, _runClock.Elapsed.TotalSeconds, start.LearningRate,
             votes.Sum(v => (double)v.Scalars.Loss) / votes.Length,
@@ -339,7 +339,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             votes.Sum(WireSize.Of) * 8, WireSize.Of(aggregate) * 8 * _nodes.Count,
             votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
             Agreement.Fraction(honest, aggregate.Payload), _omniscientRecords,
-            evaluation?.Item1, evaluation?.Item2);
+            evaluation?.Item1, evaluation?.Item3, evaluation?.Item2);
         _setup.Observer.RoundClosed(metrics);
 
         if (t < _spec.Rounds)

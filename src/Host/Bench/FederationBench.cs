@@ -21,8 +21,8 @@ public sealed class FederationBench(TextWriter output, int computeThreads)
 {
     public void Run(int rounds, IReadOnlyList<int> scalingNodes, int scalingRounds)
     {
-        var train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(2025, 100, 20), 1), "synthetic");
-        var test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(2025, 100, 2), 2), "synthetic");
+        var train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(2025, 100, 20), 1), "synthetic").Images();
+        var test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(2025, 100, 2), 2), "synthetic").Images();
         long baseline = Process.GetCurrentProcess().WorkingSet64;
 
         output.WriteLine($"# federation — n = 8, cnn-small, mvsm-v1, batch 32, {rounds} rounds, {computeThreads} compute threads, 1 torch thread per gradient");
@@ -66,10 +66,10 @@ public sealed class FederationBench(TextWriter output, int computeThreads)
     FederationSpec Spec(int nodes, int rounds, ModelKind model, string preset = "mvsm-v1") =>
         new(1, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(0.001), model, "cpu", 32, VerifyReplicas: false, EvalEvery: 0, ProbeRecords: 100, EvalBatchSize: 250);
 
-    (IReadOnlyList<RoundMetrics> Rows, IReadOnlyList<long> Memory, long Peak) Measure(FederationSpec spec, Cifar100Set train, Cifar100Set test)
+    (IReadOnlyList<RoundMetrics> Rows, IReadOnlyList<long> Memory, long Peak) Measure(FederationSpec spec, ImageSet train, ImageSet test)
     {
         var observer = new MemoryObserver();
-        var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, PartitionSpec.LabelSkew((99 + spec.Nodes) / spec.Nodes), spec.Seed);
+        var shards = Partitioner.Assign(train.Labels(), spec.Nodes, PartitionSpec.LabelSkew(0), spec.Seed);
         var outcome = InProcessFederation.Run(spec, train, test, shards, observer, computeThreads, 1, "warning");
         if (!outcome.Completed) throw new InvalidOperationException($"bench run stopped: {outcome.Message}");
         return (observer.Rows, observer.Memory, Process.GetCurrentProcess().PeakWorkingSet64);

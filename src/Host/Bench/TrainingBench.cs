@@ -15,17 +15,17 @@ public sealed class TrainingBench(TextWriter output, double minMsPerCase)
 
     public void Run(IReadOnlyList<string> models, IReadOnlyList<int> batches, IReadOnlyList<int> threads)
     {
-        var set = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(1, 3, 1), 1), "synthetic (bench)");
+        var set = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(1, 3, 1), 1), "synthetic (bench)").Images();
         int before = torch.get_num_threads();
         output.WriteLine($"# training step — forward + backward, median of ≥3 steps after a warm-up, ≥{minMsPerCase} ms per case");
         var rows = new List<string>();
         foreach (var name in models)
         {
             var kind = ModelZoo.Parse(name);
-            using var model = new FlatModel(kind, 1);
+            using var model = new FlatModel(ModelSpec.For(kind, set), 1);
             foreach (int batch in batches)
             {
-                using var builder = new MinibatchBuilder(batch);
+                using var builder = new MinibatchBuilder(batch, set);
                 var (images, labels) = builder.Build(set, Enumerable.Range(0, batch).Select(i => i % set.Count).ToArray());
                 double single = 0;
                 foreach (int t in threads)

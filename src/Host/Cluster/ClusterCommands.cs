@@ -21,7 +21,7 @@ public static class ClusterCommands
                 var cluster = ClusterSettings.Read(prepared.Config, parse.GetValue(port));
                 var s = prepared.Settings;
                 stdout.WriteLine($"server listening on {cluster.Hostname}:{cluster.Port}; waiting for {s.Federation.Nodes} node registrations");
-                return ClusterHosts.RunServer(s.Federation, prepared.Train, prepared.Test, recorder, cluster, ModelZoo.Dimension(s.Model.Kind), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config);
+                return ClusterHosts.RunServer(s.Federation, prepared.Train, prepared.Test, recorder, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config);
             })));
         return command;
     }
@@ -43,7 +43,7 @@ public static class ClusterCommands
             try
             {
                 stdout.WriteLine($"worker: nodes {string.Join(", ", ids)} → server {cluster.SeedNodes[0]}; log {log}");
-                string result = ClusterHosts.RunWorker(s.Federation, prepared.Train, prepared.Shards, ids, cluster, ModelZoo.Dimension(s.Model.Kind), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config, stdout);
+                string result = ClusterHosts.RunWorker(s.Federation, prepared.Train, prepared.Shards, ids, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config, stdout);
                 stdout.WriteLine($"worker: {result}");
                 return 0;
             }

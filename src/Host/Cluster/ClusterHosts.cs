@@ -19,7 +19,7 @@ namespace SignActors.Host.Cluster;
 /// </summary>
 public static class ClusterHosts
 {
-    public static RunOutcome RunServer(FederationSpec spec, Cifar100Set train, Cifar100Set test, IRunObserver observer, ClusterSettings cluster,
+    public static RunOutcome RunServer(FederationSpec spec, ImageSet train, ImageSet test, IRunObserver observer, ClusterSettings cluster,
         int dimension, int computeThreads, int torchThreads, string logLevel, Config user)
     {
         torch.set_num_threads(torchThreads);
@@ -35,7 +35,7 @@ public static class ClusterHosts
     }
 
     /// <returns>A line saying how this worker's part ended.</returns>
-    public static string RunWorker(FederationSpec spec, Cifar100Set train, Shard[] shards, IReadOnlyList<int> nodeIds, ClusterSettings cluster,
+    public static string RunWorker(FederationSpec spec, ImageSet train, Shard[] shards, IReadOnlyList<int> nodeIds, ClusterSettings cluster,
         int dimension, int computeThreads, int torchThreads, string logLevel, Config user, TextWriter log)
     {
         torch.set_num_threads(torchThreads);

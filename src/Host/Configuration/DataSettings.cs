@@ -5,38 +5,73 @@ using SignActors.Training.Models;
 namespace SignActors.Host.Configuration;
 
 /// <summary>`signactors.data`, read and validated once.</summary>
-public sealed record DataSettings(string Source, string Directory, string CacheDirectory, SyntheticSpec Synthetic, PartitionSpec Partition)
+/// <param name="Validation">Fraction of the training records held out for validation (0 = none).</param>
+public sealed record DataSettings(string Source, string Directory, string CacheDirectory, SyntheticSpec Synthetic, CifarLabels Labels, PartitionSpec Partition, double Validation)
 {
-    public static DataSettings Read(Config root, int nodes)
+    public static IReadOnlyList<string> Sources { get; } = new[] { "synthetic", "cifar100", "idx" };
+
+    public static DataSettings Read(Config root)
     {
         var c = new SettingsReader(root, "signactors.data");
         string source = c.String("source");
-        if (source is not ("synthetic" or "cifar100"))
-            throw new ConfigurationException($"signactors.data.source: '{source}' is not one of synthetic, cifar100");
+        if (!Sources.Contains(source))
+            throw new ConfigurationException($"signactors.data.source: '{source}' is not one of {string.Join(", ", Sources)}");
         string directory = ExpandHome(c.String("directory"));
-        if (source == "cifar100" && directory.Length == 0)
-            throw new ConfigurationException("signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)");
+        if (source != "synthetic" && directory.Length == 0)
+            throw new ConfigurationException(source == "cifar100"
+                ? "signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)"
+                : $"signactors.data.directory: set it to the folder holding the IDX files, e.g. /usr/share/datasets/fashion-mnist (source = idx)");
         var synthetic = new SyntheticSpec((ulong)c.Long("synthetic.seed", 0), c.Int("synthetic.train-per-class"), c.Int("synthetic.test-per-class"));
         try { synthetic.Validate(); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.synthetic", e); }
+        var labels = c.String("labels") switch
+        {
+            "fine" => CifarLabels.Fine,
+            "coarse" => CifarLabels.Coarse,
+            var l => throw new ConfigurationException($"signactors.data.labels = \"{l}\" is not one of: fine, coarse"),
+        };
+        if (labels == CifarLabels.Coarse && source == "idx")
+            throw new ConfigurationException("signactors.data.labels = coarse: only CIFAR-100 files (source = cifar100 or synthetic) have coarse labels");
 
         string kind = c.String("partition.kind");
         PartitionSpec partition = kind switch
         {
             "iid" => PartitionSpec.Iid,
-            "label-skew" => PartitionSpec.LabelSkew(c.IntOrAuto("partition.classes-per-node", (Cifar100Set.FineClasses + nodes - 1) / nodes, int.MinValue)),
+            "label-skew" => PartitionSpec.LabelSkew(c.IntOrAuto("partition.classes-per-node", 0, 1)),
+            "shards" => PartitionSpec.Shards(c.Int("partition.shards-per-node", 1, 1_000_000)),
             "dirichlet" => PartitionSpec.Dirichlet(c.Double("partition.alpha")),
             _ => throw new ConfigurationException($"signactors.data.partition.kind: '{kind}' is not one of {string.Join(", ", PartitionSpec.Names)}"),
         };
-        try { Partitioner.Validate(partition, Cifar100Set.FineClasses, nodes); }
+        try { Partitioner.ValidateShape(partition); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
-        return new DataSettings(source, directory, ExpandHome(c.String("cache-directory")), synthetic, partition);
+        double validation = c.Double("validation", 0, 0.9);
+        return new DataSettings(source, directory, ExpandHome(c.String("cache-directory")), synthetic, labels, partition, validation);
     }
 
-    /// <summary>The train and test sets: the real files, or the cached synthetic set.</summary>
-    public (Cifar100Set Train, Cifar100Set Test) Load(Action<string> log) => Source == "cifar100"
-        ? Cifar100File.ReadDirectory(Directory)
-        : SyntheticCifar100.LoadOrCreate(Synthetic, CacheDirectory, log);
+    /// <summary>The train and test sets: real CIFAR-100 or IDX files, or the cached synthetic set.</summary>
+    public (ImageSet Train, ImageSet Test) Load(Action<string> log)
+    {
+        if (Source == "idx") return IdxFile.ReadDirectory(Directory);
+        var (train, test) = Source == "cifar100" ? Cifar100File.ReadDirectory(Directory) : SyntheticCifar100.LoadOrCreate(Synthetic, CacheDirectory, log);
+        var sets = (train.Images(Labels), test.Images(Labels));
+        sets.Item1.CheckCompatible(sets.Item2);
+        return sets;
+    }
+
+    /// <summary>
+    /// Holds the validation records out of <paramref name="train"/>, then deals the rest to the nodes;
+    /// a partition the data cannot satisfy (classes, records) is one line naming the setting.
+    /// </summary>
+    public Shard[] Deal(ImageSet train, int nodes, ulong seed)
+    {
+        var labels = train.Labels();
+        Shard[] shards;
+        try { shards = Partitioner.Assign(labels, nodes, Partition, seed, ValidationSplit.Hold(labels, Validation, seed).Training); }
+        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
+        if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
+            throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
+        return shards;
+    }
 
     public static string ExpandHome(string path) =>
         path == "~" || path.StartsWith("~/", StringComparison.Ordinal)

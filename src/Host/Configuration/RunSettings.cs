@@ -20,7 +20,7 @@ public sealed record RunSettings(FederationSpec Federation, DataSettings Data, M
         long rounds = c.Long("rounds", 1, uint.MaxValue);
         var algorithm = AlgorithmSettings.Read(root, nodes);
         var schedule = AlgorithmSettings.ReadSchedule(root, rounds);
-        var data = DataSettings.Read(root, nodes);
+        var data = DataSettings.Read(root);
         var model = ModelSettings.Read(root);
         var policy = FaultSettings.ReadPolicy(root, nodes);
         var faults = FaultSettings.Read(root, nodes, rounds);
@@ -33,7 +33,8 @@ public sealed record RunSettings(FederationSpec Federation, DataSettings Data, M
             Faults: faults,
             Policy: policy,
             Expected: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
-            CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
+            CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0),
+            Validation: data.Validation);
         var output = new SettingsReader(root, "signactors.output");
         int threads = new SettingsReader(root, "signactors.compute").IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
         string level = c.String("log-level");

@@ -26,7 +26,7 @@ public sealed class ByzantineExperiment(TextWriter output)
 {
     public static readonly ByzantineAttack[] Attacks = { ByzantineAttack.SignFlip, ByzantineAttack.Random, ByzantineAttack.Colluding, ByzantineAttack.Omniscient };
 
-    public IReadOnlyList<ByzantineCell> Run(FederationSpec template, Cifar100Set train, Cifar100Set test, Shard[] shards,
+    public IReadOnlyList<ByzantineCell> Run(FederationSpec template, ImageSet train, ImageSet test, Shard[] shards,
         IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, int computeThreads, int torchThreads, string directory)
     {
         int n = template.Nodes, fMax = (n + 1) / 2;
@@ -62,7 +62,7 @@ public sealed class ByzantineExperiment(TextWriter output)
         return cells;
     }
 
-    ByzantineCell RunOne(FederationSpec spec, ContenderSpec contender, ByzantineAttack? attack, int f, Cifar100Set train, Cifar100Set test, Shard[] shards, int computeThreads, int torchThreads)
+    ByzantineCell RunOne(FederationSpec spec, ContenderSpec contender, ByzantineAttack? attack, int f, ImageSet train, ImageSet test, Shard[] shards, int computeThreads, int torchThreads)
     {
         var observer = new RunRecorder(null, TextWriter.Null, spec.Rounds);
         var outcome = InProcessFederation.Run(spec, train, test, shards, observer, computeThreads, torchThreads, "error");

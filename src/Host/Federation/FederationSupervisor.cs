@@ -71,11 +71,11 @@ public class NodeParent : ReceiveActor
 /// <summary>The whole federation in one ActorSystem: the server and every node.</summary>
 public sealed class FederationSupervisor : NodeParent
 {
-    public FederationSupervisor(FederationSpec spec, Cifar100Set train, Cifar100Set test, Shard[] shards, IRunObserver observer, Action<string> abort)
+    public FederationSupervisor(FederationSpec spec, ImageSet train, ImageSet test, Shard[] shards, IRunObserver observer, Action<string> abort)
         : base(Nodes(spec, train, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer), ServerDispatcher), "server")), abort)
     {
     }
 
-    static IEnumerable<NodeSetup> Nodes(FederationSpec spec, Cifar100Set train, Shard[] shards, IActorRef server) =>
+    static IEnumerable<NodeSetup> Nodes(FederationSpec spec, ImageSet train, Shard[] shards, IActorRef server) =>
         Enumerable.Range(0, spec.Nodes).Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
 }

@@ -16,7 +16,7 @@ namespace SignActors.Host.Federation;
 /// </summary>
 public static class InProcessFederation
 {
-    public static RunOutcome Run(FederationSpec spec, Cifar100Set train, Cifar100Set test, Shard[] shards, IRunObserver observer,
+    public static RunOutcome Run(FederationSpec spec, ImageSet train, ImageSet test, Shard[] shards, IRunObserver observer,
         int computeThreads, int torchThreads, string logLevel, Config? userAkka = null, bool serializeMessages = false)
     {
         if (shards.Length != spec.Nodes) throw new ArgumentException($"{shards.Length} shards for {spec.Nodes} nodes", nameof(shards));

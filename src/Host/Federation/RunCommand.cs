@@ -20,7 +20,7 @@ public static class RunCommand
             recorder, prepared.Settings.ComputeThreads, prepared.Settings.Model.TorchThreads, prepared.Settings.LogLevel, prepared.Config));
 
     /// <summary>A resolved config with its data and shards, checked before anything is written.</summary>
-    public sealed record PreparedRun(Config Config, RunSettings Settings, Cifar100Set Train, Cifar100Set Test, Shard[] Shards);
+    public sealed record PreparedRun(Config Config, RunSettings Settings, ImageSet Train, ImageSet Test, Shard[] Shards);
 
     public static PreparedRun Prepare(string? path, TextWriter stdout)
     {
@@ -28,9 +28,7 @@ public static class RunCommand
         var settings = RunSettings.Read(config);
         var spec = settings.Federation;
         var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
-        var shards = Partitioner.Assign(train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, settings.Data.Partition, spec.Seed);
-        if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
-            throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
+        var shards = settings.Data.Deal(train, spec.Nodes, spec.Seed);
         return new PreparedRun(config, settings, train, test, shards);
     }
 
@@ -61,9 +59,13 @@ public static class RunCommand
             directory.WriteConfig(config);
             stdout.WriteLine($"signactors {command}: {path ?? "embedded reference.conf"} → {directory.Path}");
             if (checkpoint is not null) stdout.WriteLine($"resuming after round {checkpoint.Round} from {resume}");
-            Describe(settings, stdout);
-            stdout.WriteLine($"data: {prepared.Train.Count:N0} train records ({prepared.Train.Source}), {prepared.Test.Count:N0} test records");
-            stdout.WriteLine($"partition {settings.Data.Partition}:");
+            Describe(settings, ModelSpec.For(settings.Federation.Model, prepared.Train), stdout);
+            var images = prepared.Train;
+            int held = images.Count - prepared.Shards.Sum(s => s.Records.Length);
+            stdout.WriteLine($"data: {images.Count:N0} train records ({images.Source}), {images.Shape} images, {images.Classes} classes, {prepared.Test.Count:N0} test records"
+                + (settings.Data.Validation > 0 ? $"; {held:N0} train records held out for validation" : ""));
+            int present = Partitioner.ClassesPresent(images.Labels(), prepared.Shards.SelectMany(s => s.Records).ToArray()).Length;
+            stdout.WriteLine($"partition {settings.Data.Partition.Resolve(present, spec.Nodes)} over {present} classes:");
             foreach (var shard in prepared.Shards.Take(16)) stdout.WriteLine($"  {shard}");
             if (prepared.Shards.Length > 16) stdout.WriteLine($"  … {prepared.Shards.Length - 16} more nodes");
             stdout.WriteLine();
@@ -85,15 +87,14 @@ public static class RunCommand
         finally { LogSetup.Shutdown(); }
     }
 
-    static void Describe(RunSettings settings, TextWriter stdout)
+    static void Describe(RunSettings settings, ModelSpec model, TextWriter stdout)
     {
         var spec = settings.Federation;
         var a = spec.Algorithm;
         stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {Names.Of(a.Estimator.Kind)}, uplink {Names.Of(a.Uplink.Kind)}"
             + (a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.Radius?.ToString() ?? "auto"})" : "")
             + $", aggregator {Names.Of(a.Aggregator.Kind)}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
-        int d = ModelZoo.Dimension(spec.Model);
-        stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(spec.Model)} (d = {d:N0}) on {spec.Device}, batch {spec.BatchSize}, "
+        stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{settings.Model.TorchThreads} torch thread(s) per gradient, {settings.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
         var policy = spec.RoundPolicy;
         stdout.WriteLine(policy.Kind == RoundPolicyKind.WaitAll ? "rounds close when every live node has voted (wait-all)"

@@ -10,8 +10,9 @@ namespace SignActors.Server.Metrics;
 /// open (late: for an earlier round). Compute times are the nodes' own measurements of their
 /// vote (gradient, estimator, compression); the slowest bounds the round from below.
 /// <see cref="OmniscientRecords"/> states how many training records an omniscient attacker's
-/// "full" gradient covers (the whole set, or the configured fixed sample; empty without one). <see cref="Evaluation"/> and <see cref="Gradient"/> are set on
-/// evaluation rounds only.
+/// "full" gradient covers (the whole set, or the configured fixed sample; empty without one).
+/// <see cref="Evaluation"/> (test set), <see cref="Validation"/> (the held-out validation records,
+/// when the run has some) and <see cref="Gradient"/> are set on evaluation rounds only.
 /// </summary>
 public sealed record RoundMetrics(
     long Round,
@@ -30,12 +31,14 @@ public sealed record RoundMetrics(
     double Agreement,
     int OmniscientRecords,
     Evaluation? Evaluation,
-    GradientNorms? Gradient)
+    GradientNorms? Gradient,
+    Evaluation? Validation = null)
 {
     public static readonly string[] Columns =
     {
         "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
         "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "omniscient_records", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
+        "val_loss", "val_accuracy",
     };
 
     /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
@@ -50,7 +53,8 @@ public sealed record RoundMetrics(
             Accepted.ToString(c), Late.ToString(c), Rejected.ToString(c), Byzantine.ToString(c), BitsUp.ToString(c), BitsDown.ToString(c),
             SlowestComputeMs.ToString("F3", c), TotalComputeMs.ToString("F3", c), R(Agreement), OmniscientRecords > 0 ? OmniscientRecords.ToString(c) : "",
             Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
-            Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "");
+            Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "",
+            Validation is { } v ? R(v.Loss) : "", Validation is { } w ? R(w.Accuracy) : "");
     }
 }
 

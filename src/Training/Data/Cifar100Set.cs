@@ -59,13 +59,10 @@ public sealed class Cifar100Set
     /// <summary>3,072 pixel bytes: the R, G and B planes of record i.</summary>
     public ReadOnlySpan<byte> Pixels(int i) => _records.AsSpan(Offset(i) + 2, ImageBytes);
 
-    /// <summary>Fine labels of all records, in order.</summary>
-    public int[] FineLabels()
-    {
-        var labels = new int[Count];
-        for (int i = 0; i < Count; i++) labels[i] = _records[i * RecordBytes + 1];
-        return labels;
-    }
+    /// <summary>The records as labelled 3×32×32 images (no copy), with fine (100) or coarse (20) labels.</summary>
+    public ImageSet Images(CifarLabels labels = CifarLabels.Fine) =>
+        new(labels == CifarLabels.Fine ? Source : $"{Source} (coarse labels)", ImageShape.Cifar, Count,
+            _records, 2, RecordBytes, _records, labels == CifarLabels.Fine ? 1 : 0, RecordBytes);
 
     int Offset(int i)
     {
@@ -73,6 +70,9 @@ public sealed class Cifar100Set
         return i * RecordBytes;
     }
 }
+
+/// <summary>Which of a CIFAR-100 record's two labels a run trains on.</summary>
+public enum CifarLabels { Fine, Coarse }
 
 /// <summary>A data file or directory that cannot be used; the message is one line naming it and what is wrong.</summary>
 public sealed class DataFileException(string message, Exception? inner = null) : Exception(message, inner);

@@ -2,20 +2,30 @@ using SignActors.Training.Randomness;
 
 namespace SignActors.Training.Data;
 
-public enum PartitionKind { Iid, LabelSkew, Dirichlet }
+public enum PartitionKind { Iid, LabelSkew, Shards, Dirichlet }
 
 /// <summary>How training records are dealt to nodes (SPEC §8).</summary>
-public sealed record PartitionSpec(PartitionKind Kind, int ClassesPerNode = 0, double Alpha = 0)
+/// <param name="ClassesPerNode">label-skew's k; 0 = auto, ⌈C/n⌉ for the C classes present.</param>
+/// <param name="ShardsPerNode">shards' s.</param>
+public sealed record PartitionSpec(PartitionKind Kind, int ClassesPerNode = 0, double Alpha = 0, int ShardsPerNode = 0)
 {
     public static PartitionSpec Iid { get; } = new(PartitionKind.Iid);
     public static PartitionSpec LabelSkew(int classesPerNode) => new(PartitionKind.LabelSkew, ClassesPerNode: classesPerNode);
+    public static PartitionSpec Shards(int shardsPerNode) => new(PartitionKind.Shards, ShardsPerNode: shardsPerNode);
     public static PartitionSpec Dirichlet(double alpha) => new(PartitionKind.Dirichlet, Alpha: alpha);
 
-    public static IReadOnlyList<string> Names { get; } = new[] { "iid", "label-skew", "dirichlet" };
+    public static IReadOnlyList<string> Names { get; } = new[] { "iid", "label-skew", "shards", "dirichlet" };
+
+    /// <summary>label-skew's k for <paramref name="classes"/> classes present and <paramref name="nodes"/> nodes.</summary>
+    public int ClassesPerNodeFor(int classes, int nodes) => ClassesPerNode > 0 ? ClassesPerNode : (classes + nodes - 1) / nodes;
+
+    /// <summary>This spec with `auto` replaced by its value for <paramref name="classes"/> classes present and <paramref name="nodes"/> nodes.</summary>
+    public PartitionSpec Resolve(int classes, int nodes) => Kind == PartitionKind.LabelSkew ? this with { ClassesPerNode = ClassesPerNodeFor(classes, nodes) } : this;
 
     public override string ToString() => Kind switch
     {
-        PartitionKind.LabelSkew => $"label-skew({ClassesPerNode} classes per node)",
+        PartitionKind.LabelSkew => ClassesPerNode > 0 ? $"label-skew({ClassesPerNode} classes per node)" : "label-skew(auto classes per node)",
+        PartitionKind.Shards => $"shards({ShardsPerNode} per node)",
         PartitionKind.Dirichlet => $"dirichlet(α={Alpha})",
         _ => "iid",
     };
@@ -28,13 +38,17 @@ public sealed record Shard(int Node, int[] Records, int[] Classes)
 }
 
 /// <summary>
-/// Deals every training record to exactly one node, from the run seed's Partition stream only.
+/// Deals every training record (every one of <c>eligible</c>, when a validation split holds some
+/// back) to exactly one node, from the run seed's Partition stream only. Partitions work on the C
+/// classes present among those records, whatever their label values.
 /// <list type="bullet">
 /// <item><c>iid</c>: a seeded shuffle cut into n nearly equal parts.</item>
-/// <item><c>label-skew(k)</c>: the classes in a seeded order π; node i holds classes
+/// <item><c>label-skew(k)</c>: the present classes in a seeded order π; node i holds classes
 ///   π[(i·k + j) mod C], j &lt; k — exactly k distinct classes each, every class held by at least
-///   one node when n·k ≥ C (required) — and each class's records, shuffled, are cut evenly among
-///   the nodes that hold it.</item>
+///   one node (n·k ≥ C and k ≤ C are required) — and each class's records, shuffled, are cut evenly
+///   among the nodes that hold it.</item>
+/// <item><c>shards(s)</c> (McMahan et al. 2017): the records sorted by label (seeded order within a
+///   class), cut into n·s equal shards; node i takes the shards a seeded permutation gives it, s each.</item>
 /// <item><c>dirichlet(α)</c>: per class, proportions q ~ Dir(α, …, α) over the nodes; the class's
 ///   shuffled records are cut at the rounded cumulative proportions. Small α concentrates each
 ///   class on few nodes; large α approaches iid.</item>
@@ -42,37 +56,52 @@ public sealed record Shard(int Node, int[] Records, int[] Classes)
 /// </summary>
 public static class Partitioner
 {
-    public static Shard[] Assign(IReadOnlyList<int> labels, int classes, int nodes, PartitionSpec spec, ulong seed)
+    /// <param name="labels">Labels of every training record.</param>
+    /// <param name="eligible">The records to deal (ascending); null = all of them.</param>
+    public static Shard[] Assign(IReadOnlyList<int> labels, int nodes, PartitionSpec spec, ulong seed, int[]? eligible = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
-        Validate(spec, classes, nodes);
+        var records = eligible ?? Enumerable.Range(0, labels.Count).ToArray();
+        var classes = ClassesPresent(labels, records);
+        Validate(spec, classes.Length, records.Length, nodes);
         var s = new RandomStream(StreamKey.ForRun(seed, StreamPurpose.Partition));
         var byNode = Enumerable.Range(0, nodes).Select(_ => new List<int>()).ToArray();
         switch (spec.Kind)
         {
             case PartitionKind.Iid:
             {
-                var all = Enumerable.Range(0, labels.Count).ToArray();
+                var all = (int[])records.Clone();
                 Shuffle(all, ref s);
-                Cut(all, nodes, (part, records) => byNode[part].AddRange(records));
+                Cut(all, nodes, (part, chunk) => byNode[part].AddRange(chunk));
                 break;
             }
             case PartitionKind.LabelSkew:
             {
-                var order = Enumerable.Range(0, classes).ToArray();
+                int k = spec.ClassesPerNodeFor(classes.Length, nodes);
+                var order = Enumerable.Range(0, classes.Length).ToArray(); // positions in `classes`
                 Shuffle(order, ref s);
-                var holders = Enumerable.Range(0, classes).Select(_ => new List<int>()).ToArray();
+                var holders = Enumerable.Range(0, classes.Length).Select(_ => new List<int>()).ToArray();
                 for (int i = 0; i < nodes; i++)
-                    for (int j = 0; j < spec.ClassesPerNode; j++)
-                        holders[order[(i * spec.ClassesPerNode + j) % classes]].Add(i);
-                foreach (var (c, records) in RecordsByClass(labels, classes, ref s))
-                    Cut(records, holders[c].Count, (part, chunk) => byNode[holders[c][part]].AddRange(chunk));
+                    for (int j = 0; j < k; j++)
+                        holders[order[(i * k + j) % classes.Length]].Add(i);
+                foreach (var (c, members) in RecordsByClass(labels, records, classes, ref s))
+                    Cut(members, holders[c].Count, (part, chunk) => byNode[holders[c][part]].AddRange(chunk));
+                break;
+            }
+            case PartitionKind.Shards:
+            {
+                var sorted = RecordsByClass(labels, records, classes, ref s).SelectMany(x => x.Records).ToArray();
+                var shards = new List<ArraySegment<int>>();
+                Cut(sorted, nodes * spec.ShardsPerNode, (_, chunk) => shards.Add(chunk));
+                var permutation = Enumerable.Range(0, shards.Count).ToArray();
+                Shuffle(permutation, ref s);
+                for (int p = 0; p < permutation.Length; p++) byNode[p / spec.ShardsPerNode].AddRange(shards[permutation[p]]);
                 break;
             }
             case PartitionKind.Dirichlet:
             {
                 var weights = new double[nodes];
-                foreach (var (_, records) in RecordsByClass(labels, classes, ref s))
+                foreach (var (_, members) in RecordsByClass(labels, records, classes, ref s))
                 {
                     double total = 0;
                     for (int i = 0; i < nodes; i++) total += weights[i] = s.NextGamma(spec.Alpha);
@@ -81,52 +110,76 @@ public static class Partitioner
                     for (int i = 0; i < nodes; i++)
                     {
                         cumulative += weights[i];
-                        int end = i == nodes - 1 ? records.Length : (int)Math.Round(records.Length * (cumulative / total));
-                        byNode[i].AddRange(records[start..Math.Max(start, end)]);
+                        int end = i == nodes - 1 ? members.Length : (int)Math.Round(members.Length * (cumulative / total));
+                        byNode[i].AddRange(members[start..Math.Max(start, end)]);
                         start = Math.Max(start, end);
                     }
                 }
                 break;
             }
         }
-        return byNode.Select((records, i) =>
+        return byNode.Select((assigned, i) =>
         {
-            var sorted = records.ToArray();
-            Array.Sort(sorted);
-            var distinct = sorted.Select(r => labels[r]).Distinct().Order().ToArray();
-            return new Shard(i, sorted, distinct);
+            var sortedRecords = assigned.ToArray();
+            Array.Sort(sortedRecords);
+            var distinct = sortedRecords.Select(r => labels[r]).Distinct().Order().ToArray();
+            return new Shard(i, sortedRecords, distinct);
         }).ToArray();
     }
 
-    public static void Validate(PartitionSpec spec, int classes, int nodes)
+    /// <summary>The distinct labels among <paramref name="records"/>, ascending.</summary>
+    public static int[] ClassesPresent(IReadOnlyList<int> labels, IReadOnlyList<int> records)
+    {
+        var seen = new SortedSet<int>();
+        foreach (int r in records) seen.Add(labels[r]);
+        return seen.ToArray();
+    }
+
+    /// <summary>Checks <paramref name="spec"/> against the data: <paramref name="classes"/> classes present in <paramref name="records"/> records.</summary>
+    public static void Validate(PartitionSpec spec, int classes, int records, int nodes)
+    {
+        ValidateShape(spec);
+        switch (spec.Kind)
+        {
+            case PartitionKind.LabelSkew when spec.ClassesPerNode > classes:
+                throw new ArgumentOutOfRangeException(nameof(spec), $"label-skew: classes-per-node = {spec.ClassesPerNode}, but the training data has only {classes} classes");
+            case PartitionKind.LabelSkew when (long)nodes * spec.ClassesPerNodeFor(classes, nodes) < classes:
+                throw new ArgumentOutOfRangeException(nameof(spec),
+                    $"label-skew: {nodes} nodes × {spec.ClassesPerNode} classes-per-node = {nodes * spec.ClassesPerNode} < {classes} classes present, so some records would belong to no node; raise classes-per-node to ≥ {(classes + nodes - 1) / nodes}");
+            case PartitionKind.Shards when (long)nodes * spec.ShardsPerNode > records:
+                throw new ArgumentOutOfRangeException(nameof(spec), $"shards: {nodes} nodes × {spec.ShardsPerNode} shards-per-node = {(long)nodes * spec.ShardsPerNode} shards of {records} training records; use fewer shards");
+            case PartitionKind.Iid when nodes > records:
+                throw new ArgumentOutOfRangeException(nameof(spec), $"iid: {nodes} nodes for {records} training records");
+        }
+    }
+
+    /// <summary>The checks that need no data (config time).</summary>
+    public static void ValidateShape(PartitionSpec spec)
     {
         switch (spec.Kind)
         {
-            case PartitionKind.LabelSkew when spec.ClassesPerNode < 1 || spec.ClassesPerNode > classes:
-                throw new ArgumentOutOfRangeException(nameof(spec), $"label-skew: classes-per-node must be in 1..{classes}, got {spec.ClassesPerNode}");
-            case PartitionKind.LabelSkew when (long)nodes * spec.ClassesPerNode < classes:
-                throw new ArgumentOutOfRangeException(nameof(spec),
-                    $"label-skew: {nodes} nodes × {spec.ClassesPerNode} classes-per-node = {nodes * spec.ClassesPerNode} < {classes} classes, so some records would belong to no node; raise classes-per-node to ≥ {(classes + nodes - 1) / nodes}");
+            case PartitionKind.LabelSkew when spec.ClassesPerNode < 0:
+                throw new ArgumentOutOfRangeException(nameof(spec), $"label-skew: classes-per-node must be ≥ 1 or auto, got {spec.ClassesPerNode}");
+            case PartitionKind.Shards when spec.ShardsPerNode < 1:
+                throw new ArgumentOutOfRangeException(nameof(spec), $"shards: shards-per-node must be ≥ 1, got {spec.ShardsPerNode}");
             case PartitionKind.Dirichlet when !(spec.Alpha > 0) || double.IsInfinity(spec.Alpha):
                 throw new ArgumentOutOfRangeException(nameof(spec), $"dirichlet: alpha must be positive and finite, got {spec.Alpha}");
         }
     }
 
-    /// <summary>Each class's records in a seeded order, classes ascending.</summary>
-    static IEnumerable<(int Class, int[] Records)> RecordsByClass(IReadOnlyList<int> labels, int classes, ref RandomStream s)
+    /// <summary>Each present class's records (index into <paramref name="classes"/>) in a seeded order, classes ascending.</summary>
+    static (int Class, int[] Records)[] RecordsByClass(IReadOnlyList<int> labels, int[] records, int[] classes, ref RandomStream s)
     {
-        var lists = Enumerable.Range(0, classes).Select(_ => new List<int>()).ToArray();
-        for (int r = 0; r < labels.Count; r++)
+        var position = new Dictionary<int, int>();
+        for (int c = 0; c < classes.Length; c++) position[classes[c]] = c;
+        var lists = classes.Select(_ => new List<int>()).ToArray();
+        foreach (int r in records) lists[position[labels[r]]].Add(r);
+        var result = new (int, int[])[classes.Length];
+        for (int c = 0; c < classes.Length; c++)
         {
-            if ((uint)labels[r] >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), $"record {r} has label {labels[r]} outside [0, {classes})");
-            lists[labels[r]].Add(r);
-        }
-        var result = new (int, int[])[classes];
-        for (int c = 0; c < classes; c++)
-        {
-            var records = lists[c].ToArray();
-            Shuffle(records, ref s);
-            result[c] = (c, records);
+            var members = lists[c].ToArray();
+            Shuffle(members, ref s);
+            result[c] = (c, members);
         }
         return result;
     }

@@ -25,11 +25,11 @@ public sealed class FlatModel : IDisposable
     readonly nn.Module<Tensor, Tensor> _module;
     readonly Tensor _swap; // holds x_t while a gradient is taken at another point
 
-    public FlatModel(ModelKind kind, ulong seed, Device? device = null)
+    public FlatModel(ModelSpec spec, ulong seed, Device? device = null)
     {
-        Kind = kind;
+        Spec = spec;
         Device = device ?? CPU;
-        _module = ModelZoo.Create(kind);
+        _module = ModelZoo.Create(spec);
         Layout = new ParameterLayout(_module);
         var initial = ParameterInit.Values(_module, Layout, seed);
         _module.to(Device);
@@ -50,7 +50,7 @@ public sealed class FlatModel : IDisposable
         }
     }
 
-    public ModelKind Kind { get; }
+    public ModelSpec Spec { get; }
     public Device Device { get; }
     public ParameterLayout Layout { get; }
 
@@ -151,7 +151,7 @@ public sealed class FlatModel : IDisposable
     }
 
     /// <summary>Mean cross-entropy and accuracy over <paramref name="records"/> of <paramref name="set"/>, in batches, without gradients.</summary>
-    public Evaluation Evaluate(Cifar100Set set, IReadOnlyList<int> records, MinibatchBuilder batches)
+    public Evaluation Evaluate(ImageSet set, IReadOnlyList<int> records, MinibatchBuilder batches)
     {
         double lossSum = 0;
         long correct = 0;
@@ -171,7 +171,7 @@ public sealed class FlatModel : IDisposable
     /// The full gradient of the mean loss over the probe records (backward accumulates the batches
     /// into <see cref="Gradient"/>), and its ℓ1 and ℓ2 norms in the canonical summation order.
     /// </summary>
-    public GradientNorms FullGradientNorms(Cifar100Set set, IReadOnlyList<int> probe, MinibatchBuilder batches)
+    public GradientNorms FullGradientNorms(ImageSet set, IReadOnlyList<int> probe, MinibatchBuilder batches)
     {
         Gradient.zero_();
         ForEachBatch(set, probe, batches, (images, labels) =>
@@ -183,7 +183,7 @@ public sealed class FlatModel : IDisposable
     }
 
     /// <summary>Runs <paramref name="body"/> on consecutive batches of the records, each inside its own dispose scope.</summary>
-    void ForEachBatch(Cifar100Set set, IReadOnlyList<int> records, MinibatchBuilder batches, Action<Tensor, Tensor> body)
+    void ForEachBatch(ImageSet set, IReadOnlyList<int> records, MinibatchBuilder batches, Action<Tensor, Tensor> body)
     {
         var indices = new int[batches.Capacity];
         for (int start = 0; start < records.Count; start += batches.Capacity)

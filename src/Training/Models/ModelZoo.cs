@@ -1,3 +1,4 @@
+using SignActors.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -7,13 +8,30 @@ namespace SignActors.Training.Models;
 public enum ModelKind { Mlp, CnnSmall, ResNet18, ResNet50 }
 
 /// <summary>
+/// A model of the zoo for one data set: its kind, the input image shape and the number of classes
+/// (the output layer's width). Every replica derives it from the same training set.
+/// </summary>
+public sealed record ModelSpec(ModelKind Kind, ImageShape Input, int Classes)
+{
+    /// <summary>The model for <paramref name="training"/>: its image shape, and its largest label + 1 classes.</summary>
+    public static ModelSpec For(ModelKind kind, ImageSet training) => new(kind, training.Shape, training.Classes);
+
+    /// <summary>The model for CIFAR-100's fine labels (3×32×32, 100 classes).</summary>
+    public static ModelSpec Cifar100(ModelKind kind) => new(kind, ImageShape.Cifar, 100);
+
+    public override string ToString() => $"{ModelZoo.Name(Kind)} ({Input} → {Classes} classes)";
+}
+
+/// <summary>
 /// The models every replica builds identically (SPEC §11). Normalisation is GroupNorm only — no
 /// running statistics to drift apart between replicas — and every parameter is set explicitly by
 /// <see cref="ParameterInit"/>, never left to a module default.
+/// Input channels and the output width come from the data (<see cref="ModelSpec"/>); the counts
+/// below are for CIFAR-100's 3×32×32 images and 100 classes.
 /// <list type="bullet">
-/// <item><c>mlp</c>: 3072 → 128 → 128 → 100, ReLU (0.42 M parameters).</item>
+/// <item><c>mlp</c>: C·H·W → 128 → 128 → classes, ReLU (0.42 M parameters).</item>
 /// <item><c>cnn-small</c> (CPU default): four 3×3 conv + GroupNorm(8) + ReLU layers of 32, 64, 128,
-///   128 channels (stride 1, 2, 2, 2), global average pool, linear to 100 (0.25 M).</item>
+///   128 channels (stride 1, 2, 2, 2), global average pool, linear to the classes (0.25 M).</item>
 /// <item><c>resnet18</c>: the CIFAR ResNet-18 (3×3 stem, no max-pool, stages 64–512 of two basic
 ///   blocks), GroupNorm(32) (11.2 M).</item>
 /// <item><c>resnet50</c>: the CIFAR ResNet-50 (bottlenecks 3-4-6-3, width 64–512, expansion 4),
@@ -22,8 +40,6 @@ public enum ModelKind { Mlp, CnnSmall, ResNet18, ResNet50 }
 /// </summary>
 public static class ModelZoo
 {
-    public const int Classes = 100;
-
     public static IReadOnlyList<string> Names { get; } = new[] { "mlp", "cnn-small", "resnet18", "resnet50" };
 
     public static ModelKind Parse(string name) => name switch
@@ -37,31 +53,36 @@ public static class ModelZoo
 
     public static string Name(ModelKind kind) => Names[(int)kind];
 
-    /// <summary>d, the number of parameters of <paramref name="kind"/> (builds the module once, without initialising it).</summary>
-    public static int Dimension(ModelKind kind)
+    /// <summary>d, the number of parameters of <paramref name="spec"/> (builds the module once, without initialising it).</summary>
+    public static int Dimension(ModelSpec spec)
     {
-        using var module = Create(kind);
+        using var module = Create(spec);
         return new ParameterLayout(module).Length;
     }
 
-    public static Module<Tensor, Tensor> Create(ModelKind kind) => kind switch
+    public static Module<Tensor, Tensor> Create(ModelSpec spec)
     {
-        ModelKind.Mlp => Sequential(
-            ("flatten", Flatten()),
-            ("fc1", Linear(3 * 32 * 32, 128)), ("relu1", ReLU()),
-            ("fc2", Linear(128, 128)), ("relu2", ReLU()),
-            ("fc3", Linear(128, Classes))),
-        ModelKind.CnnSmall => Sequential(
-            ("conv1", Conv2d(3, 32, 3, stride: 1, padding: 1, bias: false)), ("norm1", GroupNorm(8, 32)), ("relu1", ReLU()),
-            ("conv2", Conv2d(32, 64, 3, stride: 2, padding: 1, bias: false)), ("norm2", GroupNorm(8, 64)), ("relu2", ReLU()),
-            ("conv3", Conv2d(64, 128, 3, stride: 2, padding: 1, bias: false)), ("norm3", GroupNorm(8, 128)), ("relu3", ReLU()),
-            ("conv4", Conv2d(128, 128, 3, stride: 2, padding: 1, bias: false)), ("norm4", GroupNorm(8, 128)), ("relu4", ReLU()),
-            ("pool", AdaptiveAvgPool2d(1)), ("flatten", Flatten()),
-            ("fc", Linear(128, Classes))),
-        ModelKind.ResNet18 => new ResNet("resnet18", bottleneck: false, new[] { 2, 2, 2, 2 }),
-        ModelKind.ResNet50 => new ResNet("resnet50", bottleneck: true, new[] { 3, 4, 6, 3 }),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+        if (spec.Classes < 2) throw new ArgumentOutOfRangeException(nameof(spec), $"a classifier needs at least 2 classes, the data has {spec.Classes}");
+        int channels = spec.Input.Channels, classes = spec.Classes;
+        return spec.Kind switch
+        {
+            ModelKind.Mlp => Sequential(
+                ("flatten", Flatten()),
+                ("fc1", Linear(spec.Input.Bytes, 128)), ("relu1", ReLU()),
+                ("fc2", Linear(128, 128)), ("relu2", ReLU()),
+                ("fc3", Linear(128, classes))),
+            ModelKind.CnnSmall => Sequential(
+                ("conv1", Conv2d(channels, 32, 3, stride: 1, padding: 1, bias: false)), ("norm1", GroupNorm(8, 32)), ("relu1", ReLU()),
+                ("conv2", Conv2d(32, 64, 3, stride: 2, padding: 1, bias: false)), ("norm2", GroupNorm(8, 64)), ("relu2", ReLU()),
+                ("conv3", Conv2d(64, 128, 3, stride: 2, padding: 1, bias: false)), ("norm3", GroupNorm(8, 128)), ("relu3", ReLU()),
+                ("conv4", Conv2d(128, 128, 3, stride: 2, padding: 1, bias: false)), ("norm4", GroupNorm(8, 128)), ("relu4", ReLU()),
+                ("pool", AdaptiveAvgPool2d(1)), ("flatten", Flatten()),
+                ("fc", Linear(128, classes))),
+            ModelKind.ResNet18 => new ResNet("resnet18", bottleneck: false, new[] { 2, 2, 2, 2 }, channels, classes),
+            ModelKind.ResNet50 => new ResNet("resnet50", bottleneck: true, new[] { 3, 4, 6, 3 }, channels, classes),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), $"unknown model kind {spec.Kind}"),
+        };
+    }
 
     internal static Module<Tensor, Tensor> Norm(long channels) => GroupNorm(Math.Min(32, channels), channels);
 
@@ -106,9 +127,9 @@ internal sealed class ResNet : Module<Tensor, Tensor>
 {
     readonly Module<Tensor, Tensor> stem, stemNorm, stages, fc;
 
-    public ResNet(string name, bool bottleneck, int[] blocks) : base(name)
+    public ResNet(string name, bool bottleneck, int[] blocks, int inputChannels, int classes) : base(name)
     {
-        stem = Conv2d(3, 64, 3, stride: 1, padding: 1, bias: false);
+        stem = Conv2d(inputChannels, 64, 3, stride: 1, padding: 1, bias: false);
         stemNorm = ModelZoo.Norm(64);
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         long channels = 64;
@@ -126,7 +147,7 @@ internal sealed class ResNet : Module<Tensor, Tensor>
             }
         }
         stages = Sequential(layers);
-        fc = Linear(channels, ModelZoo.Classes);
+        fc = Linear(channels, classes);
         RegisterComponents();
     }
 

@@ -18,6 +18,8 @@ public enum StreamPurpose : byte
     Crash = 10,
     /// <summary>The probe set of training records for ‖∇f‖ (server).</summary>
     Probe = 11,
+    /// <summary>The validation split held out of the training records.</summary>
+    Validation = 12,
 }
 
 /// <summary>

@@ -12,6 +12,7 @@ namespace SignActors.Training.Runs;
 /// <param name="VerifyReplicas">Nodes report their parameter hash after every round and the server stops the run on any divergence.</param>
 /// <param name="EvalEvery">Evaluate the global model every this many rounds (and after the last); 0 = only after the last.</param>
 /// <param name="ProbeRecords">Training records (a seeded sample) over which ‖∇f‖₁ and ‖∇f‖₂ are taken.</param>
+/// <param name="Validation">Fraction of the training records held out for validation (<see cref="Data.ValidationSplit"/>); 0 = none.</param>
 public sealed record FederationSpec(
     ulong Seed,
     int Nodes,
@@ -31,7 +32,8 @@ public sealed record FederationSpec(
     int CheckpointEvery = 0,
     string? CheckpointPath = null,
     Checkpoint? ResumeFrom = null,
-    string Fingerprint = "")
+    string Fingerprint = "",
+    double Validation = 0)
 {
     /// <summary>Whether a checkpoint is written after round <paramref name="round"/> (not after the last: the run is complete).</summary>
     public bool CheckpointsAfter(long round) => CheckpointEvery > 0 && CheckpointPath is not null && round % CheckpointEvery == 0 && round < Rounds;

@@ -93,7 +93,7 @@ public class PartitionTests
     [Fact]
     public void Iid_deals_every_record_once_in_nearly_equal_shards()
     {
-        var shards = Partitioner.Assign(Labels, 100, 8, PartitionSpec.Iid, 1);
+        var shards = Partitioner.Assign(Labels, 8, PartitionSpec.Iid, 1);
         AssertEveryRecordExactlyOnce(shards);
         Assert.All(shards, s => Assert.InRange(s.Records.Length, 625, 625));
         Assert.All(shards, s => Assert.True(s.Classes.Length > 90));
@@ -103,7 +103,7 @@ public class PartitionTests
     [InlineData(8, 13)] [InlineData(10, 10)] [InlineData(4, 40)] [InlineData(3, 100)]
     public void Label_skew_gives_each_node_exactly_k_classes_and_every_record_to_one_node(int nodes, int k)
     {
-        var shards = Partitioner.Assign(Labels, 100, nodes, PartitionSpec.LabelSkew(k), 2);
+        var shards = Partitioner.Assign(Labels, nodes, PartitionSpec.LabelSkew(k), 2);
         AssertEveryRecordExactlyOnce(shards);
         Assert.All(shards, s => Assert.Equal(k, s.Classes.Length));
         Assert.All(shards, s => Assert.All(s.Records, r => Assert.Contains(Labels[r], s.Classes)));
@@ -112,8 +112,8 @@ public class PartitionTests
     [Fact]
     public void Label_skew_that_cannot_cover_every_class_is_a_clear_error()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Partitioner.Assign(Labels, 100, 8, PartitionSpec.LabelSkew(10), 1));
-        Assert.Contains("8 nodes × 10 classes-per-node = 80 < 100 classes", e.Message);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Partitioner.Assign(Labels, 8, PartitionSpec.LabelSkew(10), 1));
+        Assert.Contains("8 nodes × 10 classes-per-node = 80 < 100 classes present", e.Message);
         Assert.Contains("≥ 13", e.Message);
     }
 
@@ -123,8 +123,8 @@ public class PartitionTests
         // Skew statistic: mean over nodes of the largest class's share of the node's records.
         static double Skew(Shard[] shards) => shards.Where(s => s.Records.Length > 0)
             .Average(s => s.Records.GroupBy(r => Labels[r]).Max(g => g.Count()) / (double)s.Records.Length);
-        var small = Partitioner.Assign(Labels, 100, 8, PartitionSpec.Dirichlet(0.1), 3);
-        var large = Partitioner.Assign(Labels, 100, 8, PartitionSpec.Dirichlet(100), 3);
+        var small = Partitioner.Assign(Labels, 8, PartitionSpec.Dirichlet(0.1), 3);
+        var large = Partitioner.Assign(Labels, 8, PartitionSpec.Dirichlet(100), 3);
         AssertEveryRecordExactlyOnce(small);
         AssertEveryRecordExactlyOnce(large);
         Assert.True(Skew(small) > 3 * Skew(large), $"skew α=0.1: {Skew(small):F3}, α=100: {Skew(large):F3}");
@@ -136,11 +136,73 @@ public class PartitionTests
     {
         foreach (var spec in new[] { PartitionSpec.Iid, PartitionSpec.LabelSkew(20), PartitionSpec.Dirichlet(0.5) })
         {
-            var a = Partitioner.Assign(Labels, 100, 6, spec, 11);
-            var b = Partitioner.Assign(Labels, 100, 6, spec, 11);
-            var c = Partitioner.Assign(Labels, 100, 6, spec, 12);
+            var a = Partitioner.Assign(Labels, 6, spec, 11);
+            var b = Partitioner.Assign(Labels, 6, spec, 11);
+            var c = Partitioner.Assign(Labels, 6, spec, 12);
             Assert.Equal(a.Select(s => s.Records), b.Select(s => s.Records));
             Assert.NotEqual(a.Select(s => s.Records), c.Select(s => s.Records));
         }
+    }
+}
+
+/// <summary>Partitions over the classes actually present (a 10-class set, labels that skip values), shards, and the validation split.</summary>
+public class PresentClassesPartitionTests
+{
+    /// <summary>A 10-class set of 2,000 records, as Fashion-MNIST's labels are.</summary>
+    static readonly int[] Ten = Enumerable.Range(0, 2000).Select(i => i * 7 % 10).ToArray();
+
+    [Fact]
+    public void Label_skew_with_two_classes_per_node_works_on_a_ten_class_set()
+    {
+        var shards = Partitioner.Assign(Ten, 8, PartitionSpec.LabelSkew(2), 1);
+        Assert.Equal(Enumerable.Range(0, 2000), shards.SelectMany(s => s.Records).Order());
+        Assert.All(shards, s => Assert.Equal(2, s.Classes.Length));
+        Assert.All(shards, s => Assert.All(s.Records, r => Assert.Contains(Ten[r], s.Classes)));
+        // auto = ceil(10 / 8) = 2
+        Assert.All(Partitioner.Assign(Ten, 8, PartitionSpec.LabelSkew(0), 1), s => Assert.Equal(2, s.Classes.Length));
+    }
+
+    [Fact]
+    public void Label_skew_asking_for_more_classes_than_present_is_a_clear_error()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Partitioner.Assign(Ten, 8, PartitionSpec.LabelSkew(13), 1));
+        Assert.StartsWith("label-skew: classes-per-node = 13, but the training data has only 10 classes", e.Message);
+    }
+
+    [Fact]
+    public void Labels_that_skip_values_count_only_the_classes_present()
+    {
+        var sparse = Enumerable.Range(0, 300).Select(i => new[] { 3, 40, 97 }[i % 3]).ToArray();
+        var shards = Partitioner.Assign(sparse, 3, PartitionSpec.LabelSkew(1), 5);
+        Assert.Equal(new[] { 3, 40, 97 }, shards.SelectMany(s => s.Classes).Order());
+        Assert.All(shards, s => Assert.Equal(100, s.Records.Length));
+    }
+
+    [Fact]
+    public void Shards_sort_by_label_and_give_each_node_s_equal_shards()
+    {
+        var shards = Partitioner.Assign(Ten, 8, PartitionSpec.Shards(2), 3);
+        Assert.Equal(Enumerable.Range(0, 2000), shards.SelectMany(s => s.Records).Order());
+        Assert.All(shards, s => Assert.Equal(250, s.Records.Length)); // 16 shards of 125
+        // 200 records per class and shards of 125 records: a shard spans at most 2 classes, so a node at most 4.
+        Assert.All(shards, s => Assert.InRange(s.Classes.Length, 1, 4));
+        Assert.True(shards.Average(s => s.Classes.Length) < 4);
+        Assert.Equal(shards.Select(s => s.Records), Partitioner.Assign(Ten, 8, PartitionSpec.Shards(2), 3).Select(s => s.Records));
+    }
+
+    [Fact]
+    public void The_validation_split_is_stratified_disjoint_seeded_and_never_dealt_to_a_node()
+    {
+        var split = ValidationSplit.Hold(Ten, 0.1, 7);
+        Assert.Equal(200, split.Validation.Length);
+        Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(20, split.Validation.Count(r => Ten[r] == c)));
+        Assert.Empty(split.Training.Intersect(split.Validation));
+        Assert.Equal(Enumerable.Range(0, 2000), split.Training.Concat(split.Validation).Order());
+        Assert.Equal(split.Validation, ValidationSplit.Hold(Ten, 0.1, 7).Validation);
+        Assert.NotEqual(split.Validation, ValidationSplit.Hold(Ten, 0.1, 8).Validation);
+
+        var shards = Partitioner.Assign(Ten, 4, PartitionSpec.Dirichlet(0.3), 7, split.Training);
+        Assert.Equal(split.Training, shards.SelectMany(s => s.Records).Order());
+        Assert.Empty(ValidationSplit.Hold(Ten, 0, 7).Validation);
     }
 }

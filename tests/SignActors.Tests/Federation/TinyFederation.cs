@@ -14,15 +14,15 @@ public static class TinyFederation
     /// <summary>Every message between actors goes through the binary wire format, as over Akka.Remote.</summary>
     public static readonly string WireConfig = "akka.actor.serialize-messages = on\n" + SignActors.Messages.Serialization.ProtocolSerializer.Hocon;
 
-    public static readonly Cifar100Set Train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 1), "synthetic");
-    public static readonly Cifar100Set Test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 2), "synthetic");
+    public static readonly ImageSet Train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 1), "synthetic").Images();
+    public static readonly ImageSet Test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 2), "synthetic").Images();
 
     public static FederationSpec Spec(string preset = "signsgd", int nodes = 3, long rounds = 3, bool verify = true, double eta = 0.001, int evalEvery = 0) =>
         new(Seed: 11, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(eta), ModelKind.Mlp, "cpu", BatchSize: 8,
             VerifyReplicas: verify, EvalEvery: evalEvery, ProbeRecords: 40, EvalBatchSize: 50);
 
     public static Shard[] Shards(FederationSpec spec) =>
-        Partitioner.Assign(Train.FineLabels(), Cifar100Set.FineClasses, spec.Nodes, PartitionSpec.LabelSkew((100 + spec.Nodes - 1) / spec.Nodes), spec.Seed);
+        Partitioner.Assign(Train.Labels(), spec.Nodes, PartitionSpec.LabelSkew(0), spec.Seed);
 }
 
 /// <summary>Keeps what a coordinator reports.</summary>

@@ -40,7 +40,7 @@ public class CommandTests
         Assert.Contains("algorithm \"mvsm-v1\" for n = 8", output);
         Assert.Contains("stochastic-sign (R = auto)", output);
         Assert.Contains("data: 300 train records", output);
-        Assert.Contains("partition label-skew(13 classes per node):", output);
+        Assert.Contains("partition label-skew(13 classes per node) over 100 classes:", output);
         Assert.Equal(8, output.Split('\n').Count(l => l.Contains(" classes") && l.TrimStart().StartsWith("node ")));
         Assert.Contains("model cnn-small (d = 254,084) on cpu", output);
         Assert.Contains("round     2/2", output);
@@ -116,10 +116,13 @@ public class CommandTests
     [InlineData("signactors.faults.crashes = [ { at-round = 2, for-rounds = 1 } ]", "signactors.faults.crashes[0]: choose its nodes with exactly one of nodes = [ids], first = k, fraction = f")]
     [InlineData("signactors.faults.stragglers = [ { first = 1, probability = 2, distribution = fixed, mean-ms = 5 } ]", "signactors.faults.stragglers[0].probability = 2 is out of range: 0..1")]
     [InlineData("signactors.algorithm.beta = fast", "signactors.algorithm.beta = \"fast\" is not a finite number")]
-    [InlineData("signactors.data.source = imagenet", "signactors.data.source: 'imagenet' is not one of synthetic, cifar100")]
+    [InlineData("signactors.data.source = imagenet", "signactors.data.source: 'imagenet' is not one of synthetic, cifar100, idx")]
     [InlineData("signactors.data.source = cifar100", "signactors.data.directory: set it to the folder holding train.bin and test.bin")]
-    [InlineData("signactors.data.partition.kind = shards", "signactors.data.partition.kind: 'shards' is not one of iid, label-skew, dirichlet")]
-    [InlineData("signactors.data.partition.classes-per-node = 5", "8 nodes × 5 classes-per-node = 40 < 100 classes")]
+    [InlineData("signactors.data.partition.kind = stripes", "signactors.data.partition.kind: 'stripes' is not one of iid, label-skew, shards, dirichlet")]
+    [InlineData("signactors.data { partition.kind = shards, partition.shards-per-node = 0 }", "signactors.data.partition.shards-per-node = 0 is out of range: 1..1000000")]
+    [InlineData("signactors.data.validation = 1", "signactors.data.validation = 1 is out of range: 0..0.9")]
+    [InlineData("signactors.data.labels = medium", "signactors.data.labels = \"medium\" is not one of: fine, coarse")]
+    [InlineData("signactors.data.source = idx", "signactors.data.directory: set it to the folder holding the IDX files")]
     [InlineData("signactors.data { partition.kind = dirichlet, partition.alpha = 0 }", "dirichlet: alpha must be positive")]
     [InlineData("signactors.data.synthetic.train-per-class = 0", "synthetic train-per-class must be ≥ 1")]
     [InlineData("signactors.model.name = vgg", "signactors.model.name: unknown model 'vgg'; one of: mlp, cnn-small, resnet18, resnet50")]
@@ -132,6 +135,18 @@ public class CommandTests
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.Equal("", output);
+    }
+
+    /// <summary>Partition limits depend on the classes present, so they are checked once the data is loaded.</summary>
+    [Theory]
+    [InlineData("signactors.data.partition.classes-per-node = 5", "signactors.data.partition: label-skew: 8 nodes × 5 classes-per-node = 40 < 100 classes present")]
+    [InlineData("signactors.data.partition.classes-per-node = 101", "signactors.data.partition: label-skew: classes-per-node = 101, but the training data has only 100 classes")]
+    public void A_partition_the_data_cannot_satisfy_is_a_one_line_error(string hocon, string expected)
+    {
+        var (code, _, error) = Run("run", WriteConfig(hocon));
+        Assert.Equal(2, code);
+        Assert.StartsWith($"signactors: {expected}", error.Trim());
+        Assert.Single(error.Trim().Split('\n'));
     }
 
     [Fact]

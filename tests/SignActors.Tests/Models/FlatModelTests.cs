@@ -12,13 +12,13 @@ namespace SignActors.Tests.Models;
 /// <summary>Shared small synthetic data for model tests (generated in memory once).</summary>
 public sealed class SmallData
 {
-    public Cifar100Set Train { get; } = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(5, 2, 1), 1), "synthetic");
+    public ImageSet Train { get; } = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(5, 2, 1), 1), "synthetic").Images();
 }
 
 [Collection("torch")]
 public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
 {
-    static (Tensor, Tensor) Batch(Cifar100Set set, MinibatchBuilder builder, int start, int count) =>
+    static (Tensor, Tensor) Batch(ImageSet set, MinibatchBuilder builder, int start, int count) =>
         builder.Build(set, Enumerable.Range(start, count).ToArray());
 
     [Fact]
@@ -26,7 +26,7 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     {
         foreach (var (kind, expected) in new[] { (ModelKind.Mlp, 422_756), (ModelKind.CnnSmall, -1), (ModelKind.ResNet18, -1), (ModelKind.ResNet50, -1) })
         {
-            using var module = ModelZoo.Create(kind);
+            using var module = ModelZoo.Create(ModelSpec.Cifar100(kind));
             var layout = new ParameterLayout(module);
             long offset = 0;
             foreach (var slot in layout.Slots)
@@ -49,7 +49,7 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [InlineData(ModelKind.Mlp)] [InlineData(ModelKind.CnnSmall)] [InlineData(ModelKind.ResNet18)] [InlineData(ModelKind.ResNet50)]
     public void Every_parameter_is_finite_and_initialised_as_documented(ModelKind kind)
     {
-        using var module = ModelZoo.Create(kind);
+        using var module = ModelZoo.Create(ModelSpec.Cifar100(kind));
         var layout = new ParameterLayout(module);
         var values = ParameterInit.Values(module, layout, 42);
         Assert.All(values, v => Assert.True(float.IsFinite(v)));
@@ -85,8 +85,8 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [InlineData(ModelKind.Mlp)] [InlineData(ModelKind.CnnSmall)] [InlineData(ModelKind.ResNet18)] [InlineData(ModelKind.ResNet50)]
     public void Outputs_are_batch_by_100_and_finite(ModelKind kind)
     {
-        using var model = new FlatModel(kind, 1);
-        using var builder = new MinibatchBuilder(4);
+        using var model = new FlatModel(ModelSpec.Cifar100(kind), 1);
+        using var builder = new MinibatchBuilder(4, data.Train);
         var (images, _) = Batch(data.Train, builder, 0, 3);
         using var output = model.Forward(images);
         Assert.Equal(new long[] { 3, 100 }, output.shape);
@@ -101,8 +101,8 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [InlineData(ModelKind.Mlp)] [InlineData(ModelKind.CnnSmall)] [InlineData(ModelKind.ResNet18)] [InlineData(ModelKind.ResNet50)]
     public void Every_model_takes_a_finite_gradient_step(ModelKind kind)
     {
-        using var model = new FlatModel(kind, 1);
-        using var builder = new MinibatchBuilder(2);
+        using var model = new FlatModel(ModelSpec.Cifar100(kind), 1);
+        using var builder = new MinibatchBuilder(2, data.Train);
         var (images, labels) = Batch(data.Train, builder, 0, 2);
         float loss = model.Step(images, labels);
         Assert.True(float.IsFinite(loss) && loss > 0);
@@ -136,8 +136,8 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [Fact]
     public void Parameters_are_views_of_the_flat_vector_and_backward_fills_the_flat_gradient()
     {
-        using var model = new FlatModel(ModelKind.CnnSmall, 3);
-        using var builder = new MinibatchBuilder(8);
+        using var model = new FlatModel(ModelSpec.Cifar100(ModelKind.CnnSmall), 3);
+        using var builder = new MinibatchBuilder(8, data.Train);
         var (images, labels) = Batch(data.Train, builder, 0, 8);
         using var before = model.Forward(images);
         var fcBias = model.Layout["fc.bias"];
@@ -161,8 +161,8 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [Fact]
     public void Mlp_gradient_matches_central_finite_differences()
     {
-        using var model = new FlatModel(ModelKind.Mlp, 4);
-        using var builder = new MinibatchBuilder(16);
+        using var model = new FlatModel(ModelSpec.Cifar100(ModelKind.Mlp), 4);
+        using var builder = new MinibatchBuilder(16, data.Train);
         var (images, labels) = Batch(data.Train, builder, 10, 16);
         model.Step(images, labels);
         var gradient = model.GradientSpan.ToArray();
@@ -192,10 +192,10 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [Fact]
     public void The_same_seed_gives_the_same_parameters_and_gradient_bits()
     {
-        using var builder = new MinibatchBuilder(8);
+        using var builder = new MinibatchBuilder(8, data.Train);
         float[] Gradient(ulong seed, out ParameterHash hash)
         {
-            using var model = new FlatModel(ModelKind.CnnSmall, seed);
+            using var model = new FlatModel(ModelSpec.Cifar100(ModelKind.CnnSmall), seed);
             hash = model.Hash();
             var (images, labels) = Batch(data.Train, builder, 0, 8);
             model.Step(images, labels);
@@ -214,10 +214,10 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [Fact]
     public void StepAt_takes_the_gradient_at_the_other_point_and_leaves_the_parameters_bit_identical()
     {
-        using var builder = new MinibatchBuilder(8);
+        using var builder = new MinibatchBuilder(8, data.Train);
         var (images, labels) = Batch(data.Train, builder, 20, 8);
-        using var model = new FlatModel(ModelKind.CnnSmall, 5);
-        using var other = new FlatModel(ModelKind.CnnSmall, 6);
+        using var model = new FlatModel(ModelSpec.Cifar100(ModelKind.CnnSmall), 5);
+        using var other = new FlatModel(ModelSpec.Cifar100(ModelKind.CnnSmall), 6);
         var hash = model.Hash();
         model.StepAt(other.Parameters, images, labels);
         Assert.Equal(hash, model.Hash());
@@ -229,10 +229,10 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
     [Fact]
     public void Evaluation_and_full_gradient_norms_do_not_depend_on_the_batch_size()
     {
-        using var model = new FlatModel(ModelKind.Mlp, 7);
+        using var model = new FlatModel(ModelSpec.Cifar100(ModelKind.Mlp), 7);
         var records = Enumerable.Range(0, 60).ToList();
-        using var small = new MinibatchBuilder(7);
-        using var large = new MinibatchBuilder(64);
+        using var small = new MinibatchBuilder(7, data.Train);
+        using var large = new MinibatchBuilder(64, data.Train);
         var a = model.Evaluate(data.Train, records, small);
         var b = model.Evaluate(data.Train, records, large);
         Assert.Equal(a.Accuracy, b.Accuracy);
@@ -305,8 +305,8 @@ public class NativeMemoryTests(SmallData data) : IClassFixture<SmallData>
     [Fact]
     public void Native_memory_stays_flat_over_500_steps()
     {
-        using var model = new FlatModel(ModelKind.Mlp, 8);
-        using var builder = new MinibatchBuilder(32);
+        using var model = new FlatModel(ModelSpec.Cifar100(ModelKind.Mlp), 8);
+        using var builder = new MinibatchBuilder(32, data.Train);
         var indices = Enumerable.Range(0, 32).ToArray();
         for (int i = 0; i < 50; i++) Run(i);
         long warm = Resident();
