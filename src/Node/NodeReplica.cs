@@ -50,7 +50,7 @@ public sealed class NodeReplica : IDisposable
         _model = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed, device);
         _batches = new MinibatchBuilder(spec.BatchSize, train);
         _estimator = Estimator.Create(spec.Algorithm.Estimator, _model.Dimension);
-        _compressor = Compressor.Create(spec.Algorithm);
+        _compressor = Compressor.Create(spec.Algorithm, _model.Layout.Ends);
         _update = new DownlinkUpdate(spec.Algorithm);
         _indices = new int[spec.BatchSize];
         _hostGradient = _model.OnCpu ? Array.Empty<float>() : new float[_model.Dimension];
@@ -100,10 +100,11 @@ public sealed class NodeReplica : IDisposable
         var g = _model.HostGradient(_hostGradient);
         var v = _estimator.Update(new EstimatorInput(g, gradientAtPrevious, start.LearningRate));
         var coins = StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.StochasticSign);
-        var payload = _compressor.Compress(v, new CompressionContext(coins, start.Radius));
+        var tensorNorms = _spec.Algorithm.Uplink.PerTensorNorms ? StochasticSign.SegmentLInf(v, _model.Layout.Ends) : null;
+        var payload = _compressor.Compress(v, new CompressionContext(coins, start.Radius, tensorNorms));
         var scalars = new Messages.VoteScalars(loss, (float)Norms.L1(g), (float)Norms.L2(g), Norms.LInf(v));
         if (_faults.Attack is { } attack) payload = Forge(attack, payload, start.Round);
-        return new Vote(start.Round, NodeId, payload, scalars, (float)clock.Elapsed.TotalMilliseconds);
+        return new Vote(start.Round, NodeId, payload, scalars, (float)clock.Elapsed.TotalMilliseconds, tensorNorms);
     }
 
     /// <summary>The attack's message in place of the honest one; the scalars stay honest (the format is followed).</summary>

@@ -74,7 +74,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     GlobalModel _global = null!;
     StartRound? _open;
     long _lastClosed;
-    float? _radius;
+    float[]? _radius;
     int _late, _rejected, _extensions;
     const string DeadlineTimer = "deadline";
     const long HashWindow = 64;
@@ -228,8 +228,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void StartNextRound()
     {
         long t = _lastClosed + 1;
-        bool autoRadius = _spec.Algorithm.Uplink is { Kind: UplinkKind.StochasticSign, Radius: null };
-        _open = new StartRound(t, _spec.LearningRate(t), autoRadius ? _radius : null, 0);
+        _open = new StartRound(t, _spec.LearningRate(t), _radius, 0);
         _votes.Clear();
         _late = _rejected = 0;
         _extensions = 0;
@@ -287,7 +286,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void OnVote(Vote vote)
     {
         bool registered = _nodes.TryGetValue(vote.NodeId, out var known) && known.Equals(Sender);
-        var verdict = VoteAdmission.Check(vote, _open?.Round ?? 0, _lastClosed, registered, _votes.ContainsKey(vote.NodeId), _global.Dimension, _spec.Algorithm.Uplink.Kind);
+        var verdict = VoteAdmission.Check(vote, _open?.Round ?? 0, _lastClosed, registered, _votes.ContainsKey(vote.NodeId), _global.Dimension, _spec.Algorithm.Uplink.Kind,
+            _spec.Algorithm.Uplink.PerTensorNorms ? _global.Layout.Slots.Count : 0);
         if (verdict != VoteVerdict.Accepted)
         {
             Drop(vote, verdict);
@@ -325,7 +325,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             _expectedHashes.Remove(t - HashWindow); // a node that joined later never reports the rounds before it
         }
         foreach (var node in _nodes.Values) node.Tell(aggregate);
-        _radius = AutoRadius.Next(votes.Select(v => v.Scalars));
+        _radius = RadiusBroadcast.Next(_spec.Algorithm.Uplink, votes);
         _lastClosed = t;
         _open = null;
         double wallMs = _roundClock.Elapsed.TotalMilliseconds;
@@ -336,7 +336,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             t, wallMs, _runClock.Elapsed.TotalSeconds, start.LearningRate,
             votes.Sum(v => (double)v.Scalars.Loss) / votes.Length,
             votes.Length, _late, _rejected, votes.Count(v => _byzantine.Contains(v.NodeId)),
-            votes.Sum(WireSize.Of) * 8, WireSize.Of(aggregate) * 8 * _nodes.Count,
+            votes.Sum(WireSize.Of) * 8, (WireSize.Of(start) + WireSize.Of(aggregate)) * 8 * _nodes.Count,
             votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
             Agreement.Fraction(honest, aggregate.Payload), _omniscientRecords,
             evaluation?.Item1, evaluation?.Item3, evaluation?.Item2);

@@ -77,12 +77,13 @@ public static class AlgorithmSettings
         catch (FormatException e) { throw new ConfigurationException(e.Message); }
     }
 
-    static double? Radius(SettingsReader c)
+    static RadiusRule Radius(SettingsReader c)
     {
         string text = c.String("radius");
-        if (text == "auto") return null;
+        if (text == "auto") return RadiusRule.Auto;
+        if (text == "per-tensor") return RadiusRule.PerTensor;
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0 && double.IsFinite(r))
-            return r;
-        throw new ConfigurationException($"signactors.algorithm.radius = \"{text}\" must be a positive number or auto");
+            return RadiusRule.Fixed(r);
+        throw new ConfigurationException($"signactors.algorithm.radius = \"{text}\" must be a positive number, auto or per-tensor");
     }
 }

@@ -20,6 +20,10 @@ public sealed record RunSettings(FederationSpec Federation, DataSettings Data, M
         long rounds = c.Long("rounds", 1, uint.MaxValue);
         var algorithm = AlgorithmSettings.Read(root, nodes);
         var schedule = AlgorithmSettings.ReadSchedule(root, rounds);
+        // Error feedback scales the gradient by γ = η_t (p_t = γ g_t + e_t): a round at η = 0 would send nothing and stop the run.
+        // Every schedule is non-increasing, so the last round has the smallest η.
+        if (algorithm.Estimator.Kind == Training.Algorithms.EstimatorKind.ErrorFeedback && !((float)schedule.At(rounds) > 0))
+            throw new ConfigurationException($"signactors.learning-rate: error feedback needs η_t > 0 in every round, but this schedule gives η = {(float)schedule.At(rounds)} in round {rounds}; raise learning-rate.minimum or the initial rate");
         var data = DataSettings.Read(root);
         var model = ModelSettings.Read(root);
         var policy = FaultSettings.ReadPolicy(root, nodes);

@@ -18,17 +18,38 @@ public sealed record NodeRegistered(int NodeId, long LastAppliedRound) : IRoundP
 
 /// <summary>
 /// Server → node: compute round <paramref name="Round"/>'s vote at learning rate η_t.
-/// <paramref name="Radius"/> is S_R's broadcast R_t (auto radius; null in round 1 or when unused);
-/// <paramref name="DeadlineMs"/> is how long the round stays open, 0 under wait-all.
+/// <paramref name="Radius"/> is S_R's broadcast R_t: one value under radius = auto, one per
+/// parameter tensor (layout order) under per-tensor; null in round 1 and when the algorithm uses
+/// none. <paramref name="DeadlineMs"/> is how long the round stays open, 0 under wait-all.
 /// </summary>
-public sealed record StartRound(long Round, float LearningRate, float? Radius, int DeadlineMs) : IRoundProtocol;
+public sealed record StartRound(long Round, float LearningRate, float[]? Radius, int DeadlineMs) : IRoundProtocol
+{
+    public bool Equals(StartRound? other) =>
+        other is not null && Round == other.Round && LearningRate.Equals(other.LearningRate) && DeadlineMs == other.DeadlineMs && Floats.Same(Radius, other.Radius);
+
+    public override int GetHashCode() => HashCode.Combine(Round, LearningRate, DeadlineMs, Radius?.Length);
+}
 
 /// <summary>
 /// Node → server: round <paramref name="Round"/>'s message of node <paramref name="NodeId"/> and its
 /// scalars (SPEC §2). <paramref name="ComputeMs"/> is how long the node computed (metrics only:
-/// never an input to the math).
+/// never an input to the math). <paramref name="TensorLInf"/> is ‖v_τ‖_∞ per parameter tensor τ
+/// (layout order) when S_R's radius is per-tensor, else null.
 /// </summary>
-public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs) : IRoundProtocol;
+public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs, float[]? TensorLInf = null) : IRoundProtocol
+{
+    public bool Equals(Vote? other) =>
+        other is not null && Round == other.Round && NodeId == other.NodeId && Equals(Payload, other.Payload) && Scalars.Equals(other.Scalars)
+        && ComputeMs.Equals(other.ComputeMs) && Floats.Same(TensorLInf, other.TensorLInf);
+
+    public override int GetHashCode() => HashCode.Combine(Round, NodeId, Payload, Scalars);
+}
+
+/// <summary>Element-wise equality of optional float arrays (record members that are arrays).</summary>
+internal static class Floats
+{
+    public static bool Same(float[]? a, float[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+}
 
 /// <summary>
 /// Server → every node: the round's downlink a_t and the η_t it is applied with (SPEC §6.5).

@@ -20,7 +20,7 @@ namespace SignActors.Messages.Serialization;
 public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 4711;
-    public const byte Version = 1;
+    public const byte Version = 2; // 2: per-tensor radii in StartRound and per-tensor norms in Vote
 
     /// <summary>The HOCON that binds the protocol to this serializer.</summary>
     public static readonly string Hocon = $$"""
@@ -73,11 +73,12 @@ public static class ProtocolCodec
             case RegisterNode m: w.Int(m.NodeId); break;
             case NodeRegistered m: w.Int(m.NodeId); w.Long(m.LastAppliedRound); break;
             case StartRound m:
-                w.Long(m.Round); w.Float(m.LearningRate); w.Byte(m.Radius is null ? (byte)0 : (byte)1); w.Float(m.Radius ?? 0); w.Int(m.DeadlineMs);
+                w.Long(m.Round); w.Float(m.LearningRate); w.ShortFloats(m.Radius); w.Int(m.DeadlineMs);
                 break;
             case Vote m:
                 w.Long(m.Round); w.Int(m.NodeId); w.Float(m.ComputeMs);
                 w.Float(m.Scalars.Loss); w.Float(m.Scalars.GradientL1); w.Float(m.Scalars.GradientL2); w.Float(m.Scalars.EstimateLInf);
+                w.ShortFloats(m.TensorLInf);
                 w.Payload(m.Payload);
                 break;
             case Aggregate m: w.Long(m.Round); w.Float(m.LearningRate); w.Payload(m.Payload); break;
@@ -114,7 +115,7 @@ public static class ProtocolCodec
             RegisterManifest => new RegisterNode(r.Int()),
             RegisteredManifest => new NodeRegistered(r.Int(), r.Long()),
             StartManifest => ReadStart(ref r),
-            VoteManifest => new Vote(r.Long(), r.Int(), ComputeAndPayload(ref r, out var scalars), scalars.Scalars, scalars.ComputeMs),
+            VoteManifest => ReadVote(ref r),
             AggregateManifest => ReadAggregate(ref r),
             SnapshotRequestManifest => new SnapshotRequest(r.Int(), r.Long()),
             SnapshotManifest => ReadSnapshot(ref r),
@@ -133,17 +134,18 @@ public static class ProtocolCodec
     {
         long round = r.Long();
         float eta = r.Float();
-        byte hasRadius = r.Byte();
-        float radius = r.Float();
-        if (hasRadius > 1) throw new SerializationException($"{r.Manifest}: radius flag {hasRadius}");
-        return new StartRound(round, eta, hasRadius == 1 ? radius : null, r.Int());
+        var radius = r.ShortFloats();
+        return new StartRound(round, eta, radius, r.Int());
     }
 
-    static Payload ComputeAndPayload(ref Reader r, out (VoteScalars Scalars, float ComputeMs) extra)
+    static Vote ReadVote(ref Reader r)
     {
+        long round = r.Long();
+        int node = r.Int();
         float compute = r.Float();
-        extra = (new VoteScalars(r.Float(), r.Float(), r.Float(), r.Float()), compute);
-        return r.Payload();
+        var scalars = new VoteScalars(r.Float(), r.Float(), r.Float(), r.Float());
+        var norms = r.ShortFloats();
+        return new Vote(round, node, r.Payload(), scalars, compute, norms);
     }
 
     static Aggregate ReadAggregate(ref Reader r)
@@ -209,6 +211,15 @@ public static class ProtocolCodec
             Bytes(MemoryMarshal.AsBytes(v.AsSpan())); // little-endian hosts (x64, arm64)
         }
 
+        /// <summary>An optional short float list: a 16-bit count (0 = none), then the floats.</summary>
+        public void ShortFloats(float[]? v)
+        {
+            int n = v?.Length ?? 0;
+            if (n > WireSize.MaxTensors) throw new ArgumentException($"{n} floats in a list of at most {WireSize.MaxTensors}");
+            Bytes(stackalloc byte[] { (byte)n, (byte)(n >> 8) });
+            if (n > 0) Bytes(MemoryMarshal.AsBytes(v.AsSpan()));
+        }
+
         public void String(string s)
         {
             var bytes = Encoding.UTF8.GetBytes(s);
@@ -259,6 +270,13 @@ public static class ProtocolCodec
             int n = Int();
             if (n < 0 || n > (_bytes.Length - _at) / 4) throw new SerializationException($"{Manifest}: {n} floats announced, {(_bytes.Length - _at) / 4} present");
             return MemoryMarshal.Cast<byte, float>(Take(4 * n)).ToArray();
+        }
+
+        /// <summary>The optional short float list <see cref="Writer.ShortFloats"/> writes; null when its count is 0.</summary>
+        public float[]? ShortFloats()
+        {
+            int n = BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+            return n == 0 ? null : MemoryMarshal.Cast<byte, float>(Take(4 * n)).ToArray();
         }
 
         public string String()

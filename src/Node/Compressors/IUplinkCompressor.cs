@@ -5,8 +5,9 @@ using SignActors.Training.Randomness;
 namespace SignActors.Node.Compressors;
 
 /// <param name="Coins">This node's stream for this round's compression coins (purpose StochasticSign).</param>
-/// <param name="BroadcastRadius">R_t = max_j ‖v_{t−1}^j‖_∞ from the server; null in round 1.</param>
-public readonly record struct CompressionContext(StreamKey Coins, float? BroadcastRadius = null);
+/// <param name="BroadcastRadius">S_R's R_t from the server (one, or one per tensor); null in round 1.</param>
+/// <param name="TensorLInf">‖v_τ‖_∞ per parameter tensor, when the node has computed them for its vote.</param>
+public readonly record struct CompressionContext(StreamKey Coins, float[]? BroadcastRadius = null, float[]? TensorLInf = null);
 
 /// <summary>Turns the estimator's v_t into what goes on the wire (SPEC §2, uplink compressors).</summary>
 public interface IUplinkCompressor
@@ -17,10 +18,11 @@ public interface IUplinkCompressor
 
 public static class Compressor
 {
-    public static IUplinkCompressor Create(AlgorithmSpec spec) => spec.Uplink.Kind switch
+    /// <param name="tensorEnds">Where each parameter tensor ends in the flat vector (per-tensor S_R radii).</param>
+    public static IUplinkCompressor Create(AlgorithmSpec spec, int[] tensorEnds) => spec.Uplink.Kind switch
     {
         UplinkKind.Sign => new SignCompressor(),
-        UplinkKind.StochasticSign => new StochasticSignCompressor(spec.Uplink.Radius),
+        UplinkKind.StochasticSign => new StochasticSignCompressor(spec.Uplink.RadiusRule, tensorEnds),
         UplinkKind.ScaledSign => new ScaledSignCompressor(spec.Scale),
         UplinkKind.Float32 => new Float32Compressor(),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), $"unknown uplink {spec.Uplink.Kind}"),

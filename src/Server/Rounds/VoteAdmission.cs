@@ -18,7 +18,7 @@ public enum VoteVerdict
     Duplicate,
     /// <summary>d does not match the model's.</summary>
     WrongLength,
-    /// <summary>A payload the algorithm's uplink cannot produce, or a non-finite scalar.</summary>
+    /// <summary>A payload the algorithm's uplink cannot produce, a non-finite scalar, or per-tensor norms that do not fit.</summary>
     Malformed,
 }
 
@@ -29,14 +29,15 @@ public static class VoteAdmission
     /// <param name="lastClosedRound">The last round that closed.</param>
     /// <param name="fromRegisteredSender">The vote comes from the actor registered under its node id.</param>
     /// <param name="alreadyVoted">That node's vote for the open round was already accepted.</param>
-    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, bool alreadyVoted, int dimension, UplinkKind uplink)
+    /// <param name="tensors">Per-tensor ‖v_τ‖_∞ the vote must carry (S_R with per-tensor radius: one per parameter tensor); 0 = none.</param>
+    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, bool alreadyVoted, int dimension, UplinkKind uplink, int tensors = 0)
     {
         if (vote.Round <= lastClosedRound) return VoteVerdict.Late;
         if (vote.Round != openRound) return VoteVerdict.FutureRound;
         if (!fromRegisteredSender) return VoteVerdict.UnknownSender;
         if (alreadyVoted) return VoteVerdict.Duplicate;
         if (vote.Payload is null || vote.Payload.Length != dimension) return VoteVerdict.WrongLength;
-        if (!Fits(vote.Payload, uplink) || !Finite(vote.Scalars)) return VoteVerdict.Malformed;
+        if (!Fits(vote.Payload, uplink) || !Finite(vote.Scalars) || !NormsFit(vote.TensorLInf, tensors)) return VoteVerdict.Malformed;
         return VoteVerdict.Accepted;
     }
 
@@ -48,6 +49,9 @@ public static class VoteAdmission
         (UplinkKind.Float32, DensePayload d) => d.Values.All(float.IsFinite),
         _ => false,
     };
+
+    static bool NormsFit(float[]? norms, int tensors) =>
+        tensors == 0 ? norms is null : norms is not null && norms.Length == tensors && norms.All(n => float.IsFinite(n) && n >= 0);
 
     static bool Finite(VoteScalars s) =>
         float.IsFinite(s.Loss) && float.IsFinite(s.GradientL1) && float.IsFinite(s.GradientL2) && float.IsFinite(s.EstimateLInf) && s.EstimateLInf >= 0;

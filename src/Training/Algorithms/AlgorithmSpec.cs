@@ -40,8 +40,50 @@ public enum ScaleKind
 /// <param name="Beta">momentum / storm β: the weight of the NEW gradient.</param>
 public sealed record EstimatorSpec(EstimatorKind Kind, double Beta = 0.1, double Beta1 = 0.9, double Beta2 = 0.99);
 
-/// <param name="Radius">S_R's R: a positive number, or null for `auto` (R_t = max_j ‖v_{t−1}^j‖_∞).</param>
-public sealed record UplinkSpec(UplinkKind Kind, double? Radius = null);
+/// <summary>How S_R's radius R is chosen (SPEC §2).</summary>
+public enum RadiusKind
+{
+    /// <summary>A fixed positive R.</summary>
+    Fixed,
+    /// <summary>R_t = max_j ‖v_{t−1}^j‖_∞ over the previous round's voters (the theory's assumption; one R for all d coordinates).</summary>
+    Auto,
+    /// <summary>The same rule per parameter tensor: R_{t,τ} = max_j ‖v_{t−1,τ}^j‖_∞, one R per tensor τ.</summary>
+    PerTensor,
+}
+
+/// <summary>S_R's radius rule; <see cref="Value"/> is R for <see cref="RadiusKind.Fixed"/>.</summary>
+public sealed record RadiusRule(RadiusKind Kind, double Value = 0)
+{
+    public static RadiusRule Auto { get; } = new(RadiusKind.Auto);
+    public static RadiusRule PerTensor { get; } = new(RadiusKind.PerTensor);
+    public static RadiusRule Fixed(double radius) => new(RadiusKind.Fixed, radius);
+
+    /// <summary>The default: per-tensor (measured best on validation data; see the README).</summary>
+    public static RadiusRule Default => PerTensor;
+
+    /// <summary>Whether the server broadcasts radii from the previous round's votes.</summary>
+    public bool Broadcast => Kind != RadiusKind.Fixed;
+
+    public override string ToString() => Kind switch
+    {
+        RadiusKind.Auto => "auto",
+        RadiusKind.PerTensor => "per-tensor",
+        _ => Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+/// <param name="Radius">S_R's radius rule (stochastic-sign only); null = <see cref="RadiusRule.Default"/>.</param>
+public sealed record UplinkSpec(UplinkKind Kind, RadiusRule? Radius = null)
+{
+    /// <summary>The radius rule in force.</summary>
+    public RadiusRule RadiusRule => Radius ?? RadiusRule.Default;
+
+    /// <summary>Radii the server broadcasts in StartRound: S_R with auto or per-tensor R.</summary>
+    public bool BroadcastsRadius => Kind == UplinkKind.StochasticSign && RadiusRule.Broadcast;
+
+    /// <summary>Votes carry one ‖v_τ‖_∞ per parameter tensor: S_R with per-tensor R.</summary>
+    public bool PerTensorNorms => Kind == UplinkKind.StochasticSign && RadiusRule.Kind == RadiusKind.PerTensor;
+}
 
 public sealed record AggregatorSpec(AggregatorKind Kind, TieBreak TieBreak = TieBreak.Random);
 
@@ -87,8 +129,8 @@ public sealed record AlgorithmSpec(
             return $"estimator {Names.Of(e.Kind)}: beta must be in (0, 1], got {e.Beta}";
         if (e.Kind == EstimatorKind.Lion && !(e.Beta1 >= 0 && e.Beta1 < 1 && e.Beta2 >= 0 && e.Beta2 < 1))
             return $"estimator lion: beta1 and beta2 must be in [0, 1), got {e.Beta1}, {e.Beta2}";
-        if (u.Kind == UplinkKind.StochasticSign && u.Radius is { } r && !(r > 0 && double.IsFinite(r)))
-            return $"uplink stochastic-sign: radius must be a positive number or auto, got {r}";
+        if (u.Kind == UplinkKind.StochasticSign && u.RadiusRule is { Kind: RadiusKind.Fixed, Value: var r } && !(r > 0 && double.IsFinite(r)))
+            return $"uplink stochastic-sign: radius must be a positive number, auto or per-tensor, got {r}";
         if (e.Kind == EstimatorKind.ErrorFeedback && u.Kind != UplinkKind.ScaledSign)
             return $"estimator error-feedback needs uplink scaled-sign (its residual is p − (‖p‖₁/d)·sign(p)), got {Names.Of(u.Kind)}";
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay))

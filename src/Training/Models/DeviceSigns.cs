@@ -32,8 +32,8 @@ public static class DeviceSigns
         return PackedSigns.FromBytes(packed.bytes, (int)d);
     }
 
-    /// <summary>x ← x − η(a + λx) with a = ±1 unpacked on x's device from the packed bytes.</summary>
-    public static void Apply(PackedSigns a, Tensor x, float eta, float weightDecay)
+    /// <summary>x ← x − (s·a + c·x) (<see cref="Updates.SignStep"/>'s rule) with a = ±1 unpacked on x's device from the packed bytes.</summary>
+    public static void Apply(PackedSigns a, Tensor x, float step, float decayStep)
     {
         if (x.dim() != 1 || x.shape[0] != a.Length) throw new ArgumentException($"x has shape [{string.Join(", ", x.shape)}], the signs d={a.Length}", nameof(x));
         using var scope = NewDisposeScope();
@@ -43,9 +43,9 @@ public static class DeviceSigns
         var signs = bits.to(ScalarType.Float32).mul(2).sub(1);
         using (no_grad())
         {
-            // Same order as the span kernel: step = a + λx, then x − η·step.
-            var step = weightDecay == 0 ? signs : signs.add(x, alpha: weightDecay);
-            x.sub_(step.mul(eta));
+            // Same order as the span kernel: s·a + c·x, then x minus that.
+            var change = decayStep == 0 ? signs.mul(step) : signs.mul(step).add(x.mul(decayStep));
+            x.sub_(change);
         }
     }
 }

@@ -28,7 +28,11 @@ public sealed class ParameterLayout
         if (offset > int.MaxValue) throw new NotSupportedException($"{offset:N0} parameters: the flat vector holds at most 2^31 − 1");
         Slots = slots;
         Length = (int)offset;
+        Ends = slots.Select(s => (int)(s.Offset + s.Length)).ToArray();
     }
+
+    /// <summary>Where each parameter tensor ends in the flat vector (exclusive), in layout order; the last is d.</summary>
+    public int[] Ends { get; }
 
     public IReadOnlyList<ParameterSlot> Slots { get; }
 

@@ -8,16 +8,16 @@ namespace SignActors.Training.Runs;
 /// <summary>
 /// Everything a run needs to continue bit-identically after round <see cref="Round"/> (issue 8 §4):
 /// the global parameters and optimizer state, the points and messages replicas keep between rounds
-/// (STORM's x_t, the last broadcast, S_R's automatic radius) and every node's estimator state.
+/// (STORM's x_t, the last broadcast, S_R's broadcast radii) and every node's estimator state.
 /// Random draws need no saved position: every stream is keyed by round (SPEC §10).
 /// </summary>
 /// <param name="Fingerprint">What the run is (seed, algorithm, model, data, …): a checkpoint resumes only the same run.</param>
 /// <param name="Previous">x_t, the point round t's gradients were taken at (STORM only).</param>
 /// <param name="Nodes">Estimator state per node id; a node absent at the checkpoint (crashed) is missing and starts fresh.</param>
-public sealed record Checkpoint(string Fingerprint, long Round, float? Radius, ModelSnapshot Global, float[]? Previous, Aggregate? LastBroadcast, IReadOnlyDictionary<int, EstimatorSnapshot> Nodes)
+public sealed record Checkpoint(string Fingerprint, long Round, float[]? Radius, ModelSnapshot Global, float[]? Previous, Aggregate? LastBroadcast, IReadOnlyDictionary<int, EstimatorSnapshot> Nodes)
 {
     static readonly byte[] Magic = "SACK"u8.ToArray();
-    const byte Version = 1;
+    const byte Version = 2; // 2: S_R radii as a list (auto: one, per-tensor: one per tensor)
 
     /// <summary>Writes through a temporary file and a rename, so a reader never sees half a checkpoint.</summary>
     public void Write(string path)
@@ -30,8 +30,8 @@ public sealed record Checkpoint(string Fingerprint, long Round, float? Radius, M
             w.Write(Version);
             w.Write(Fingerprint);
             w.Write(Round);
-            w.Write(Radius.HasValue);
-            w.Write(Radius ?? 0f);
+            w.Write(Radius?.Length ?? 0);
+            foreach (float r in Radius ?? []) w.Write(r);
             Message(w, Global);
             w.Write(Previous is not null);
             if (Previous is not null) Message(w, new ModelSnapshot(Round - 1, Previous, null));
@@ -56,8 +56,10 @@ public sealed record Checkpoint(string Fingerprint, long Round, float? Radius, M
             if (version != Version) throw new CheckpointException($"{path}: checkpoint format {version}, this build reads {Version}");
             string fingerprint = r.ReadString();
             long round = r.ReadInt64();
-            bool hasRadius = r.ReadBoolean();
-            float radius = r.ReadSingle();
+            int radii = r.ReadInt32();
+            if (radii < 0 || radii > WireSize.MaxTensors) throw new CheckpointException($"{path}: damaged checkpoint ({radii} radii)");
+            var radius = new float[radii];
+            for (int i = 0; i < radii; i++) radius[i] = r.ReadSingle();
             var global = Expect<ModelSnapshot>(r, path);
             var previous = r.ReadBoolean() ? Expect<ModelSnapshot>(r, path).Parameters : null;
             var last = r.ReadBoolean() ? Expect<Aggregate>(r, path) : null;
@@ -71,7 +73,7 @@ public sealed record Checkpoint(string Fingerprint, long Round, float? Radius, M
             }
             if (stream.Position != stream.Length) throw new CheckpointException($"{path}: damaged checkpoint ({stream.Length - stream.Position} bytes after its end)");
             if (global.Round != round) throw new CheckpointException($"{path}: damaged checkpoint (global model of round {global.Round} in a checkpoint of round {round})");
-            return new Checkpoint(fingerprint, round, hasRadius ? radius : null, global, previous, last, nodes);
+            return new Checkpoint(fingerprint, round, radii > 0 ? radius : null, global, previous, last, nodes);
         }
         catch (Exception e) when (e is EndOfStreamException or SerializationException or IOException or FormatException)
         {

@@ -49,7 +49,10 @@ public sealed record StepSchedule : LearningRateSchedule
     }
 }
 
-/// <summary>η_t = η_min + (η0 − η_min)(1 + cos(π (t−1)/(T−1)))/2, so η_1 = η0 and η_T = η_min.</summary>
+/// <summary>
+/// η_t = η_min + (η0 − η_min)(1 + cos(π (t−1)/T))/2 (SPEC §1): η_1 = η0, and η_T is still above
+/// η_min — every round, the last included, takes a step (the curve would reach η_min at t = T + 1).
+/// </summary>
 public sealed record CosineSchedule : LearningRateSchedule
 {
     public CosineSchedule(double initial, long totalRounds, double minimum = 0)
@@ -65,8 +68,7 @@ public sealed record CosineSchedule : LearningRateSchedule
     public override double At(long round)
     {
         CheckRound(round);
-        if (TotalRounds == 1 || round >= TotalRounds) return round >= TotalRounds && TotalRounds > 1 ? Minimum : Initial;
-        double progress = (double)(round - 1) / (TotalRounds - 1);
+        double progress = Math.Min(round - 1, TotalRounds) / (double)TotalRounds;
         return Minimum + (Initial - Minimum) * (1 + Math.Cos(Math.PI * progress)) / 2;
     }
 }

@@ -38,16 +38,17 @@ public sealed class DownlinkUpdate
     {
         if (downlink.Length != x.Length)
             throw new ArgumentException($"downlink has d={downlink.Length}, parameters have d={x.Length}", nameof(downlink));
+        float decay = learningRate * (float)Spec.WeightDecay; // η_t λ: decoupled weight decay in every sign rule
         switch (Kind, downlink)
         {
-            case (UpdateKind.Sign, SignPayload s):
-                SignStep.Apply(s.Signs, x, learningRate, (float)Spec.WeightDecay);
+            case (UpdateKind.Sign, SignPayload s): // x ← x − η_t (a_t + λ x_t)
+                SignStep.Apply(s.Signs, x, learningRate, decay);
                 break;
-            case (UpdateKind.ScaledSign, ScaledSignPayload s):
-                SignStep.Apply(s.Signs, x, learningRate * s.Scale, 0f);
+            case (UpdateKind.ScaledSign, ScaledSignPayload s): // x ← x − η_t (M_t a_t + λ x_t)
+                SignStep.Apply(s.Signs, x, learningRate * s.Scale, decay);
                 break;
-            case (UpdateKind.ErrorFeedback, ScaledSignPayload s):
-                SignStep.Apply(s.Signs, x, s.Scale, 0f);
+            case (UpdateKind.ErrorFeedback, ScaledSignPayload s): // x ← x − s_t a_t − η_t λ x_t
+                SignStep.Apply(s.Signs, x, s.Scale, decay);
                 break;
             case (UpdateKind.Optimizer, DensePayload dense):
                 _optimizer!.Step(dense.Values, x, learningRate);

@@ -1,3 +1,4 @@
+using SignActors.Training.Runs;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
@@ -23,9 +24,9 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
     static Vote VoteOf(int node, long round, int seed, int d = D) =>
         new(round, node, new SignPayload(SignPacker.Pack(TestVectors.Uniform(d, seed))), Scalars, 1f);
 
-    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(int nodes, long rounds, bool verify = false)
+    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(int nodes, long rounds, bool verify = false, FederationSpec? with = null)
     {
-        var spec = TinyFederation.Spec("signsgd", nodes, rounds, verify);
+        var spec = with ?? TinyFederation.Spec("signsgd", nodes, rounds, verify);
         var observer = new RecordingObserver();
         var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer), "akka.actor.default-dispatcher"));
         var probes = Enumerable.Range(0, nodes).Select(_ => CreateTestProbe()).ToArray();
@@ -47,6 +48,36 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
             Assert.Equal(1, start.Round);
             Assert.Equal(0.001f, start.LearningRate);
             Assert.Null(start.Radius); // sign uplink: no radius
+        }
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("per-tensor")]
+    public void StartRound_carries_round_t_minus_1s_largest_norms_and_none_in_round_1(string rule)
+    {
+        // The mlp's six tensors: fc1.weight, fc1.bias, fc2.weight, fc2.bias, fc3.weight, fc3.bias.
+        bool perTensor = rule == "per-tensor";
+        var spec = TinyFederation.Spec("mvsm-v1", 3, 3);
+        spec = spec with { Algorithm = spec.Algorithm with { Uplink = spec.Algorithm.Uplink with { Radius = perTensor ? RadiusRule.PerTensor : RadiusRule.Auto } } };
+        var (server, probes, _) = Start(3, 3, with: spec);
+        float[][] norms = { new[] { 1f, 0f, 2f, 0.5f, 3f, 0.25f }, new[] { 4f, 0.1f, 1f, 0.5f, 0.5f, 0.75f }, new[] { 0.5f, 0.2f, 1.5f, 0f, 2f, 0.5f } };
+        foreach (var p in probes) Assert.Null(p.ExpectMsg<StartRound>().Radius);
+        for (int j = 0; j < 3; j++)
+            probes[j].Send(server, VoteOf(j, 1, 300 + j) with { Scalars = Scalars with { EstimateLInf = norms[j].Max() }, TensorLInf = perTensor ? norms[j] : null });
+        float[] expected = perTensor ? new[] { 4f, 0.2f, 2f, 0.5f, 3f, 0.75f } : new[] { 4f };
+        foreach (var p in probes)
+        {
+            p.ExpectMsg<Aggregate>();
+            Assert.Equal(expected, p.ExpectMsg<StartRound>().Radius);
+        }
+        // A per-tensor vote without its norms (or with the wrong count) is malformed and dropped.
+        if (perTensor)
+        {
+            probes[0].Send(server, VoteOf(0, 2, 400));
+            probes[0].Send(server, VoteOf(0, 2, 401) with { TensorLInf = new float[5] });
+            probes[0].Send(server, VoteOf(0, 2, 402) with { TensorLInf = new[] { 1f, 1f, 1f, 1f, 1f, float.NaN } });
+            foreach (var p in probes) p.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         }
     }
 
@@ -82,8 +113,9 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
         Assert.Equal(3, row.Accepted);
         Assert.Equal(7, row.Rejected);
         Assert.Equal(0, row.Late);
-        Assert.Equal(3 * (WireSize.VoteHeaderBytes + PackedSigns.ByteCountFor(D)) * 8L, row.BitsUp);
-        Assert.Equal(3 * (WireSize.AggregateHeaderBytes + PackedSigns.ByteCountFor(D)) * 8L, row.BitsDown);
+        // ⌈422,756 / 8⌉ = 52,845 packed bytes; a vote's header is 41 bytes, StartRound 19 and an aggregate's 19.
+        Assert.Equal(3 * (41 + 52_845) * 8L, row.BitsUp);
+        Assert.Equal(3 * (19 + 19 + 52_845) * 8L, row.BitsDown);
         Assert.Equal(1.0, row.Agreement); // majority vote of honest votes with odd n agrees everywhere
 
         probes[0].Send(server, VoteOf(0, 1, 994));           // round 1 has closed: late

@@ -38,7 +38,7 @@ public class CommandTests
         var (code, output, error) = Run("run", WriteConfig(Output(runs)));
         Assert.True(code == 0, output + error);
         Assert.Contains("algorithm \"mvsm-v1\" for n = 8", output);
-        Assert.Contains("stochastic-sign (R = auto)", output);
+        Assert.Contains("stochastic-sign (R = per-tensor)", output);
         Assert.Contains("data: 300 train records", output);
         Assert.Contains("partition label-skew(13 classes per node) over 100 classes:", output);
         Assert.Equal(8, output.Split('\n').Count(l => l.Contains(" classes") && l.TrimStart().StartsWith("node ")));
@@ -97,7 +97,7 @@ public class CommandTests
     [Theory]
     [InlineData("signactors.algorithm.preset = nope", "unknown preset \"nope\"")]
     [InlineData("signactors.algorithm.uplink = two-bit", "signactors.algorithm.uplink = \"two-bit\" is not one of: sign, stochastic-sign, scaled-sign, float32")]
-    [InlineData("signactors.algorithm.radius = -3", "signactors.algorithm.radius = \"-3\" must be a positive number or auto")]
+    [InlineData("signactors.algorithm.radius = -3", "signactors.algorithm.radius = \"-3\" must be a positive number, auto or per-tensor")]
     [InlineData("signactors { algorithm.preset = ssvr, nodes = 4 }", "identity is for single-node runs")]
     [InlineData("signactors.learning-rate.schedule = exp", "is not one of: constant, step, cosine, inverse-sqrt")]
     [InlineData("signactors.nodes = 0", "signactors.nodes = 0 is out of range: 1..100000")]
@@ -118,6 +118,7 @@ public class CommandTests
     [InlineData("signactors.algorithm.beta = fast", "signactors.algorithm.beta = \"fast\" is not a finite number")]
     [InlineData("signactors.data.source = imagenet", "signactors.data.source: 'imagenet' is not one of synthetic, cifar100, idx")]
     [InlineData("signactors.data.source = cifar100", "signactors.data.directory: set it to the folder holding train.bin and test.bin")]
+    [InlineData("signactors { algorithm.preset = ef-signsgd, rounds = 30, learning-rate { schedule = step, gamma = 0.01, every = 1 } }", "signactors.learning-rate: error feedback needs η_t > 0 in every round, but this schedule gives η = 0 in round 30")]
     [InlineData("signactors.data.partition.kind = stripes", "signactors.data.partition.kind: 'stripes' is not one of iid, label-skew, shards, dirichlet")]
     [InlineData("signactors.data { partition.kind = shards, partition.shards-per-node = 0 }", "signactors.data.partition.shards-per-node = 0 is out of range: 1..1000000")]
     [InlineData("signactors.data.validation = 1", "signactors.data.validation = 1 is out of range: 0..0.9")]

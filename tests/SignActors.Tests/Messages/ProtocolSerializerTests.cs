@@ -38,8 +38,10 @@ public class ProtocolSerializerTests() : TestKit(ProtocolSerializer.Hocon)
         new RegisterNode(7),
         new NodeRegistered(7, 42),
         new StartRound(3, 0.001f, null, 0),
-        new StartRound(4, 0.5f, 2.5f, 1500),
+        new StartRound(4, 0.5f, new[] { 2.5f }, 1500),
+        new StartRound(5, 0.5f, new[] { 2.5f, 0f, 1e-3f }, 0),
         new Vote(9, 2, new SignPayload(Signs(4)), new VoteScalars(4.5f, 10.25f, 1.5f, 0.75f), 12.5f),
+        new Vote(9, 3, new SignPayload(Signs(4)), new VoteScalars(4.5f, 10.25f, 1.5f, 0.75f), 12.5f, new[] { 0.75f, 0.5f }),
         new Aggregate(9, new ScaledSignPayload(Signs(5), 0.125f), 0.01f),
         new Aggregate(10, new CountPayload(Counts()), 0.01f),
         new SnapshotRequest(3, 17),
@@ -93,6 +95,9 @@ public class ProtocolSerializerTests() : TestKit(ProtocolSerializer.Hocon)
         Assert.Equal(WireSize.Of(aggregate), serializer.ToBinary(aggregate).Length);
         Assert.Equal(vote, RoundTrip(vote));
         Assert.Equal(aggregate, RoundTrip(aggregate));
+        var perTensor = vote with { TensorLInf = new[] { 1f, 2f, 3f } };
+        Assert.Equal(WireSize.Of(perTensor), serializer.ToBinary(perTensor).Length);
+        Assert.Equal(perTensor, RoundTrip(perTensor));
     }
 
     [Fact]
@@ -100,8 +105,16 @@ public class ProtocolSerializerTests() : TestKit(ProtocolSerializer.Hocon)
     {
         var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
         var bytes = serializer.ToBinary(new Vote(1, 0, new SignPayload(Signs(1)), default, 0));
-        Assert.Equal(WireSize.VoteHeaderBytes + (D + 7) / 8, bytes.Length);
-        Assert.Equal(Signs(1).Bytes.ToArray(), bytes[WireSize.VoteHeaderBytes..]); // the packed bytes as they are
+        Assert.Equal(41, WireSize.VoteHeaderBytes); // version, round, node, compute ms, 4 scalars, norm count, payload header
+        Assert.Equal(41 + (D + 7) / 8, bytes.Length);
+        Assert.Equal(Signs(1).Bytes.ToArray(), bytes[41..]); // the packed bytes as they are
+
+        // Per-tensor radius: 4 bytes per tensor norm up, 4 per radius down in StartRound (19 + 4·T bytes).
+        Assert.Equal(41 + 4 * 14 + (D + 7) / 8, serializer.ToBinary(new Vote(1, 0, new SignPayload(Signs(1)), default, 0, new float[14])).Length);
+        var start = new StartRound(2, 0.1f, new float[14], 0);
+        Assert.Equal(19 + 4 * 14, serializer.ToBinary(start).Length);
+        Assert.Equal(WireSize.Of(start), serializer.ToBinary(start).Length);
+        Assert.Equal(19, serializer.ToBinary(new StartRound(1, 0.1f, null, 0)).Length);
     }
 
     [Fact]

@@ -58,12 +58,45 @@ public class CompressorTests
     [Fact]
     public void Auto_radius_uses_the_broadcast_else_the_own_infinity_norm()
     {
-        var c = new StochasticSignCompressor(null);
+        int[] ends = { 1, 2 };
+        var c = new StochasticSignCompressor(RadiusRule.Auto, ends);
         float[] v = { 0.5f, -2f };
-        Assert.Equal(2.0, c.RadiusFor(v, null));
-        Assert.Equal(4.0, c.RadiusFor(v, 4f));
-        Assert.Equal(0.25, new StochasticSignCompressor(0.25).RadiusFor(v, 4f));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new StochasticSignCompressor(0));
+        Assert.Equal(new[] { 2.0 }, c.RadiiFor(v, new CompressionContext(Coins())).Radii);
+        Assert.Equal(new[] { 4.0 }, c.RadiiFor(v, new CompressionContext(Coins(), new[] { 4f })).Radii);
+        Assert.Equal(new[] { 0.25 }, new StochasticSignCompressor(RadiusRule.Fixed(0.25), ends).RadiiFor(v, new CompressionContext(Coins(), new[] { 4f })).Radii);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StochasticSignCompressor(RadiusRule.Fixed(0), ends));
+    }
+
+    [Fact]
+    public void Per_tensor_radius_uses_one_R_per_tensor_from_the_broadcast_else_the_own_tensor_norms()
+    {
+        int[] ends = { 2, 5, 6 }; // three tensors of 2, 3 and 1 coordinates
+        float[] v = { 0.5f, -0.25f, 3f, -1f, 0.125f, -0.0625f };
+        var c = new StochasticSignCompressor(RadiusRule.PerTensor, ends);
+        Assert.Equal(new[] { 0.5, 3, 0.0625 }, c.RadiiFor(v, new CompressionContext(Coins())).Radii); // round 1: own ‖v_τ‖_∞
+        Assert.Equal(new[] { 1.0, 2, 4 }, c.RadiiFor(v, new CompressionContext(Coins(), new[] { 1f, 2f, 4f })).Radii);
+        Assert.Contains("3", Assert.Throws<ArgumentException>(() => c.RadiiFor(v, new CompressionContext(Coins(), new[] { 1f }))).Message);
+        Assert.Equal(new[] { 0.5f, 3f, 0.0625f }, StochasticSign.SegmentLInf(v, ends));
+    }
+
+    [Fact]
+    public void Per_tensor_coins_compare_each_coordinate_with_its_own_tensors_radius()
+    {
+        // Coordinate k of tensor τ is +1 ⇔ coin_k < ⌊(clip(v_k, −R_τ, R_τ)/R_τ + 1)·2^31⌋, computed here from the stream words.
+        var v = TestVectors.Uniform(5000, 9);
+        int[] ends = { 3, 1000, 1001, 4097, 5000 };
+        double[] radii = { 0.1, 0.5, 0, 2, 0.3 };
+        var signs = new PackedSigns(v.Length);
+        StochasticSign.Compress(v, radii, ends, Coins(), signs);
+        for (int k = 0, tensor = 0; k < v.Length; k++)
+        {
+            while (k >= ends[tensor]) tensor++;
+            ulong output = RandomStream.At(Coins(), (ulong)k / 2);
+            uint coin = (k & 1) == 0 ? (uint)output : (uint)(output >> 32);
+            double r = radii[tensor];
+            double threshold = r == 0 ? 2147483648.0 : Math.Floor((Math.Clamp(v[k], -r, r) / r + 1) * 2147483648.0);
+            Assert.True(coin < threshold == signs.IsPositive(k), $"k = {k}, tensor {tensor}");
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SignActors.Messages.Protocol;
 using SignActors.Messages;
 using SignActors.Messages.Packing;
 using SignActors.Messages.Simd;
@@ -193,12 +194,24 @@ public class AggregatorTests
     }
 
     [Fact]
-    public void Identity_forwards_the_single_vote_and_auto_radius_is_the_max()
+    public void Identity_forwards_the_single_vote()
     {
         var vote = new SignPayload(Signs(1, -1));
         Assert.Same(vote, new IdentityAggregator().Aggregate(new[] { vote }, 1));
         Assert.Throws<ArgumentException>(() => new IdentityAggregator().Aggregate(new[] { vote, vote }, 1));
-        Assert.Equal(5f, AutoRadius.Next(new[] { new VoteScalars(0, 0, 0, 2f), new VoteScalars(0, 0, 0, 5f) }));
+    }
+
+    [Fact]
+    public void Broadcast_radii_are_the_max_over_voters_whole_or_per_tensor()
+    {
+        static Vote V(int node, float linf, params float[] perTensor) =>
+            new(1, node, new SignPayload(Signs(1, -1)), new VoteScalars(0, 0, 0, linf), 0, perTensor.Length > 0 ? perTensor : null);
+        var votes = new[] { V(0, 2f, 0.5f, 2f, 0f), V(1, 5f, 5f, 0.25f, 0f), V(2, 1f, 0.75f, 1f, 0f) };
+        Assert.Equal(new[] { 5f }, RadiusBroadcast.Next(new UplinkSpec(UplinkKind.StochasticSign, RadiusRule.Auto), votes));
+        Assert.Equal(new[] { 5f, 2f, 0f }, RadiusBroadcast.Next(new UplinkSpec(UplinkKind.StochasticSign, RadiusRule.PerTensor), votes));
+        Assert.Null(RadiusBroadcast.Next(new UplinkSpec(UplinkKind.StochasticSign, RadiusRule.Fixed(0.1)), votes));
+        Assert.Null(RadiusBroadcast.Next(new UplinkSpec(UplinkKind.Sign), votes));
+        Assert.Throws<ArgumentException>(() => RadiusBroadcast.Next(new UplinkSpec(UplinkKind.StochasticSign, RadiusRule.PerTensor), new[] { V(0, 1f, 1f), V(1, 1f, 1f, 2f) }));
     }
 
     [Fact]

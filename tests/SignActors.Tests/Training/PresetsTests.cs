@@ -66,13 +66,13 @@ public class PresetsTests
     [Fact]
     public void Components_are_overridable_and_conflicts_are_named()
     {
-        var spec = Presets.Resolve("signum", 8) with { Uplink = new UplinkSpec(UplinkKind.StochasticSign, 0.5) };
+        var spec = Presets.Resolve("signum", 8) with { Uplink = new UplinkSpec(UplinkKind.StochasticSign, RadiusRule.Fixed(0.5)) };
         Assert.Null(spec.Validate(8));
         Assert.Contains("identity is for single-node", Presets.Resolve("ssvr", 8).Validate(8));
         Assert.Contains("needs a 1-bit uplink", (Presets.Resolve("signum", 8) with { Uplink = new UplinkSpec(UplinkKind.Float32) }).Validate(8));
         Assert.Contains("needs uplink scaled-sign", (Presets.Resolve("ef-signsgd", 8) with { Uplink = new UplinkSpec(UplinkKind.Sign) }).Validate(8));
         Assert.Contains("beta must be in (0, 1]", (spec with { Estimator = new EstimatorSpec(EstimatorKind.Momentum, Beta: 0) }).Validate(8));
-        Assert.Contains("radius", (spec with { Uplink = new UplinkSpec(UplinkKind.StochasticSign, -1) }).Validate(8));
+        Assert.Contains("radius", (spec with { Uplink = new UplinkSpec(UplinkKind.StochasticSign, RadiusRule.Fixed(-1)) }).Validate(8));
     }
 
     [Fact]

@@ -12,11 +12,13 @@ public class SchedulesAndOptimizersTests
         Assert.Equal(0.1, new ConstantSchedule(0.1).At(57));
         var step = new StepSchedule(1.0, 0.5, 10);
         Assert.Equal(new[] { 1.0, 1.0, 0.5, 0.5, 0.25 }, new long[] { 1, 10, 11, 20, 21 }.Select(step.At));
-        var cosine = new CosineSchedule(1.0, 5, 0.0);
+        // SPEC §1: η_t = min + (η0 − min)(1 + cos(π(t − 1)/T))/2 with T = 4, η0 = 1, min = 0.2.
+        var cosine = new CosineSchedule(1.0, 4, 0.2);
         Assert.Equal(1.0, cosine.At(1));
-        Assert.Equal(0.5, cosine.At(3), 15);
-        Assert.Equal(0.0, cosine.At(5));
-        Assert.Equal(0.0, cosine.At(9));
+        Assert.Equal(0.2 + 0.8 * (1 + Math.Sqrt(0.5)) / 2, cosine.At(2), 15);
+        Assert.Equal(0.6, cosine.At(3), 15);
+        Assert.Equal(0.2 + 0.8 * (1 - Math.Sqrt(0.5)) / 2, cosine.At(4), 15); // the last round still steps: η_T > min
+        Assert.True(new CosineSchedule(0.01, 800).At(800) > 0);
         var inv = new InverseSqrtSchedule(0.3);
         Assert.Equal(0.3, inv.At(1));
         Assert.Equal(0.15, inv.At(4));

@@ -8,12 +8,12 @@ namespace SignActors.Tests.Training;
 public class SignStepTests
 {
     [Fact]
-    public void Applies_x_minus_eta_times_a_plus_lambda_x_exactly()
+    public void Applies_x_minus_step_times_a_minus_decay_step_times_x_exactly()
     {
         float[] x = { 1f, 2f, -4f };
         var a = SignPacker.Pack(new[] { 1f, -1f, 0f }); // +, -, +
-        SignStep.Apply(a, x, 0.5f, 0.25f);
-        // 1 - .5(1 + .25) = 0.375;  2 - .5(-1 + .5) = 2.25;  -4 - .5(1 - 1) = -4
+        SignStep.Apply(a, x, 0.5f, 0.125f);
+        // 1 - (.5 + .125) = 0.375;  2 - (-.5 + .25) = 2.25;  -4 - (.5 - .5) = -4
         Assert.Equal(new[] { 0.375f, 2.25f, -4f }, x);
     }
 
