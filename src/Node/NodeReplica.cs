@@ -100,7 +100,7 @@ public sealed class NodeReplica : IDisposable
         var g = _model.HostGradient(_hostGradient);
         var v = _estimator.Update(new EstimatorInput(g, gradientAtPrevious, start.LearningRate));
         var coins = StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.StochasticSign);
-        var tensorNorms = _spec.Algorithm.Uplink.PerTensorNorms ? StochasticSign.SegmentLInf(v, _model.Layout.Ends) : null;
+        var tensorNorms = _spec.Algorithm.Uplink.PerTensorNorms ? StochasticSign.TensorNorms(_spec.Algorithm.Uplink.RadiusRule, v, _model.Layout.Ends) : null;
         var payload = _compressor.Compress(v, new CompressionContext(coins, start.Radius, tensorNorms));
         var scalars = new Messages.VoteScalars(loss, (float)Norms.L1(g), (float)Norms.L2(g), Norms.LInf(v));
         if (_faults.Attack is { } attack) payload = Forge(attack, payload, start.Round);

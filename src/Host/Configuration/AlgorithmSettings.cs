@@ -82,8 +82,9 @@ public static class AlgorithmSettings
         string text = c.String("radius");
         if (text == "auto") return RadiusRule.Auto;
         if (text == "per-tensor") return RadiusRule.PerTensor;
+        if (text == "per-tensor-rms") return RadiusRule.PerTensorRms;
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0 && double.IsFinite(r))
             return RadiusRule.Fixed(r);
-        throw new ConfigurationException($"signactors.algorithm.radius = \"{text}\" must be a positive number, auto or per-tensor");
+        throw new ConfigurationException($"signactors.algorithm.radius = \"{text}\" must be a positive number, auto, per-tensor or per-tensor-rms");
     }
 }

@@ -54,7 +54,7 @@ public static class GridExperiment
             int code = RunCommand.Execute(runConfig, TextWriter.Null);
             if (code != 0) failed++;
             var last = Final(runDirectory);
-            string result = last is { } l ? FormattableString.Invariant($", test acc {l.Accuracy * 100:F1} %, test loss {l.Loss:F3}") : "";
+            string result = last is { } l ? FormattableString.Invariant($"{(double.IsFinite(l.Validation) ? $", val acc {l.Validation * 100:F1} %" : "")}, test acc {l.Accuracy * 100:F1} %, test loss {l.Loss:F3}") : "";
             stdout.WriteLine(FormattableString.Invariant($"{prefix}: {(code == 0 ? "done" : "stopped")} in {clock.Elapsed.TotalSeconds:F0} s{result}"));
         }
 
@@ -109,41 +109,39 @@ public static class GridExperiment
 
     static string Escape(string path) => path.Replace("\\", "\\\\").Replace("\"", "\\\"");
 
-    /// <summary>A run is complete when its metrics.csv has a row for every round.</summary>
+    /// <summary>A run is complete when its outcome says every round ran and its metrics.csv has a row for each.</summary>
     static bool IsComplete(string runDirectory, long rounds)
     {
         string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
-        return File.Exists(metrics) && File.ReadLines(metrics).Count() == rounds + 1 && File.Exists(Path.Combine(runDirectory, RunDirectory.ParametersFile));
+        return RunDirectory.Completed(runDirectory) && File.Exists(metrics) && File.ReadLines(metrics).Count() == rounds + 1;
     }
 
-    static (double Accuracy, double Loss, double GradientL1)? Final(string runDirectory)
+    /// <summary>The last evaluation's test accuracy, test loss, ‖∇f‖₁ and validation accuracy (NaN without a validation split).</summary>
+    static (double Accuracy, double Loss, double GradientL1, double Validation)? Final(string runDirectory)
     {
         string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
         if (!File.Exists(metrics)) return null;
-        var columns = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1" });
+        var columns = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "val_accuracy" });
         if (columns[0].Count == 0) return null;
         long last = columns[0].Keys.Max();
-        return (columns[0][last], columns[1][last], columns[2][last]);
+        return (columns[0][last], columns[1][last], columns[2][last], columns[3].GetValueOrDefault(last, double.NaN));
     }
 
+    /// <summary>Per cell, mean ± sample std [95 % t interval] over seeds of each final metric.</summary>
     static string Summary(string root, IReadOnlyList<GridRun> runs)
     {
-        var c = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.AppendLine("| cell | runs | final test accuracy | final test loss | final ‖∇f‖₁ |");
-        text.AppendLine("|---|---|---|---|---|");
+        text.AppendLine("| cell | runs | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ |");
+        text.AppendLine("|---|---|---|---|---|---|");
         foreach (var cell in runs.GroupBy(r => r.Cell))
         {
             var finals = cell.Select(r => Final(Path.Combine(root, "runs", r.Name))).Where(f => f is not null).Select(f => f!.Value).ToArray();
-            string MeanStd(Func<(double Accuracy, double Loss, double GradientL1), double> pick, double scale, string format)
-            {
-                if (finals.Length == 0) return "—";
-                var v = finals.Select(pick).Select(x => x * scale).ToArray();
-                double mean = v.Average(), std = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
-                return $"{mean.ToString(format, c)} ± {std.ToString(format, c)}";
-            }
-            text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {MeanStd(f => f.Accuracy, 100, "F2")} % | {MeanStd(f => f.Loss, 1, "F3")} | {MeanStd(f => f.GradientL1, 1, "F1")} |");
+            string Stat(Func<(double Accuracy, double Loss, double GradientL1, double Validation), double> pick, double scale, string format) =>
+                SeedStatistics.Of(finals.Select(pick).Where(double.IsFinite).ToArray()).Format(scale, format);
+            text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} |");
         }
+        text.AppendLine();
+        text.AppendLine("mean ± sample standard deviation [95 % confidence interval of the mean, Student t over seeds]");
         return text.ToString();
     }
 

@@ -74,6 +74,7 @@ public static class RunCommand
             var recorder = new RunRecorder(csv, stdout, spec.Rounds);
             var outcome = train(prepared, recorder);
             if (outcome.FinalParameters.Length > 0) directory.WriteParameters(outcome.FinalParameters);
+            directory.WriteOutcome(outcome.Completed, outcome.Rounds, outcome.FinalHash, outcome.Message);
 
             stdout.WriteLine();
             stdout.WriteLine(outcome.Completed ? $"done: {outcome.Message}" : $"stopped after round {outcome.Rounds}: {outcome.Message}");

@@ -6,12 +6,14 @@ namespace SignActors.Host.Federation;
 
 /// <summary>
 /// A run's folder: <c>config.conf</c> (the resolved config, loadable as a config file),
-/// <c>metrics.csv</c>, <c>run.log</c>, and <c>final-parameters.bin</c> (the global model's d
-/// float32 values, little-endian, in the layout order; its SHA-256 is the final hash).
+/// <c>metrics.csv</c>, <c>run.log</c>, <c>final-parameters.bin</c> (the global model's d
+/// float32 values, little-endian, in the layout order; its SHA-256 is the final hash), and
+/// <c>outcome.txt</c>, written last: whether every round ran, the rounds, the final hash and the
+/// message (experiments resume by it; it is small enough to commit with metrics.csv).
 /// </summary>
 public sealed class RunDirectory
 {
-    public const string ConfigFile = "config.conf", MetricsFile = "metrics.csv", LogFile = "run.log", ParametersFile = "final-parameters.bin", CheckpointFile = "checkpoint.bin";
+    public const string ConfigFile = "config.conf", MetricsFile = "metrics.csv", LogFile = "run.log", ParametersFile = "final-parameters.bin", CheckpointFile = "checkpoint.bin", OutcomeFile = "outcome.txt";
 
     RunDirectory(string path) => Path = path;
 
@@ -38,6 +40,13 @@ public sealed class RunDirectory
 
     public void WriteConfig(Config resolved) =>
         File.WriteAllText(this[ConfigFile], "# The resolved config of this run (user file over reference.conf); `signactors run` accepts it as it is.\n" + ConfigKeys.Render(resolved, ConfigKeys.Root));
+
+    public void WriteOutcome(bool completed, long rounds, string finalHash, string message) =>
+        File.WriteAllText(this[OutcomeFile], $"{(completed ? "completed" : "stopped")}\nrounds {rounds}\nfinal parameter hash {finalHash}\n{message}\n");
+
+    /// <summary>Whether the run in <paramref name="path"/> ran every one of its rounds (its outcome says so).</summary>
+    public static bool Completed(string path) =>
+        File.Exists(System.IO.Path.Combine(path, OutcomeFile)) && File.ReadLines(System.IO.Path.Combine(path, OutcomeFile)).FirstOrDefault() == "completed";
 
     public void WriteParameters(ReadOnlySpan<float> parameters)
     {

@@ -33,14 +33,14 @@ public sealed record StartRound(long Round, float LearningRate, float[]? Radius,
 /// <summary>
 /// Node → server: round <paramref name="Round"/>'s message of node <paramref name="NodeId"/> and its
 /// scalars (SPEC §2). <paramref name="ComputeMs"/> is how long the node computed (metrics only:
-/// never an input to the math). <paramref name="TensorLInf"/> is ‖v_τ‖_∞ per parameter tensor τ
+/// never an input to the math). <paramref name="TensorNorms"/> is ‖v_τ‖_∞ per parameter tensor τ
 /// (layout order) when S_R's radius is per-tensor, else null.
 /// </summary>
-public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs, float[]? TensorLInf = null) : IRoundProtocol
+public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs, float[]? TensorNorms = null) : IRoundProtocol
 {
     public bool Equals(Vote? other) =>
         other is not null && Round == other.Round && NodeId == other.NodeId && Equals(Payload, other.Payload) && Scalars.Equals(other.Scalars)
-        && ComputeMs.Equals(other.ComputeMs) && Floats.Same(TensorLInf, other.TensorLInf);
+        && ComputeMs.Equals(other.ComputeMs) && Floats.Same(TensorNorms, other.TensorNorms);
 
     public override int GetHashCode() => HashCode.Combine(Round, NodeId, Payload, Scalars);
 }

@@ -25,7 +25,7 @@ public static class WireSize
     /// <summary>At most this many radii or per-tensor norms in one message (a 16-bit count).</summary>
     public const int MaxTensors = ushort.MaxValue;
 
-    public static long Of(Vote vote) => VoteHeaderBytes + sizeof(float) * (long)(vote.TensorLInf?.Length ?? 0) + vote.Payload.BodyBytes;
+    public static long Of(Vote vote) => VoteHeaderBytes + sizeof(float) * (long)(vote.TensorNorms?.Length ?? 0) + vote.Payload.BodyBytes;
 
     public static long Of(Aggregate aggregate) => AggregateHeaderBytes + (long)aggregate.Payload.BodyBytes;
 

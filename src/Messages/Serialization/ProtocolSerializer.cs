@@ -78,7 +78,7 @@ public static class ProtocolCodec
             case Vote m:
                 w.Long(m.Round); w.Int(m.NodeId); w.Float(m.ComputeMs);
                 w.Float(m.Scalars.Loss); w.Float(m.Scalars.GradientL1); w.Float(m.Scalars.GradientL2); w.Float(m.Scalars.EstimateLInf);
-                w.ShortFloats(m.TensorLInf);
+                w.ShortFloats(m.TensorNorms);
                 w.Payload(m.Payload);
                 break;
             case Aggregate m: w.Long(m.Round); w.Float(m.LearningRate); w.Payload(m.Payload); break;

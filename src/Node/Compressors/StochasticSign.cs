@@ -85,12 +85,29 @@ public static class StochasticSign
         for (int i = 0, start = 0; i < ends.Length; start = ends[i], i++) norms[i] = Norms.LInf(v[start..ends[i]]);
         return norms;
     }
+
+    /// <summary>‖v_τ‖₂/√d_τ (root mean square) of each segment, in the canonical summation order.</summary>
+    public static float[] SegmentRms(ReadOnlySpan<float> v, ReadOnlySpan<int> ends)
+    {
+        var norms = new float[ends.Length];
+        for (int i = 0, start = 0; i < ends.Length; start = ends[i], i++)
+            norms[i] = ends[i] == start ? 0f : (float)(Norms.L2(v[start..ends[i]]) / Math.Sqrt(ends[i] - start));
+        return norms;
+    }
+
+    /// <summary>The per-tensor statistic a radius rule broadcasts: ‖v_τ‖_∞ (per-tensor) or its RMS (per-tensor-rms); null for the others.</summary>
+    public static float[]? TensorNorms(RadiusRule rule, ReadOnlySpan<float> v, ReadOnlySpan<int> ends) => rule.Kind switch
+    {
+        RadiusKind.PerTensor => SegmentLInf(v, ends),
+        RadiusKind.PerTensorRms => SegmentRms(v, ends),
+        _ => null,
+    };
 }
 
 /// <summary>
 /// S_R with the radius rule of the algorithm (SPEC §2): a fixed R; `auto` — R_t from the server's
-/// broadcast, in round 1 the node's own ‖v‖_∞; `per-tensor` — one R per parameter tensor from the
-/// broadcast, in round 1 the node's own ‖v_τ‖_∞ per tensor.
+/// broadcast, in round 1 the node's own ‖v‖_∞; `per-tensor` (`per-tensor-rms`) — one R per
+/// parameter tensor from the broadcast, in round 1 the node's own ‖v_τ‖_∞ (RMS) per tensor.
 /// </summary>
 public sealed class StochasticSignCompressor : IUplinkCompressor
 {
@@ -122,8 +139,8 @@ public sealed class StochasticSignCompressor : IUplinkCompressor
                 if (broadcast is not null && broadcast.Length != 1) throw new ArgumentException($"radius auto takes one broadcast R, StartRound carries {broadcast.Length}");
                 return (new[] { (double)(broadcast?[0] ?? Norms.LInf(v)) }, _whole);
             default:
-                var radii = broadcast ?? context.TensorLInf ?? StochasticSign.SegmentLInf(v, _tensors);
-                if (radii.Length != _tensors.Length) throw new ArgumentException($"radius per-tensor takes one R per parameter tensor ({_tensors.Length}), StartRound carries {radii.Length}");
+                var radii = broadcast ?? context.TensorNorms ?? StochasticSign.TensorNorms(Rule, v, _tensors)!;
+                if (radii.Length != _tensors.Length) throw new ArgumentException($"radius {Rule} takes one R per parameter tensor ({_tensors.Length}), StartRound carries {radii.Length}");
                 return (Array.ConvertAll(radii, r => (double)r), _tensors);
         }
     }

@@ -37,7 +37,7 @@ public static class VoteAdmission
         if (!fromRegisteredSender) return VoteVerdict.UnknownSender;
         if (alreadyVoted) return VoteVerdict.Duplicate;
         if (vote.Payload is null || vote.Payload.Length != dimension) return VoteVerdict.WrongLength;
-        if (!Fits(vote.Payload, uplink) || !Finite(vote.Scalars) || !NormsFit(vote.TensorLInf, tensors)) return VoteVerdict.Malformed;
+        if (!Fits(vote.Payload, uplink) || !Finite(vote.Scalars) || !NormsFit(vote.TensorNorms, tensors)) return VoteVerdict.Malformed;
         return VoteVerdict.Accepted;
     }
 

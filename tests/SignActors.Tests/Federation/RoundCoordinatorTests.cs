@@ -64,7 +64,7 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
         float[][] norms = { new[] { 1f, 0f, 2f, 0.5f, 3f, 0.25f }, new[] { 4f, 0.1f, 1f, 0.5f, 0.5f, 0.75f }, new[] { 0.5f, 0.2f, 1.5f, 0f, 2f, 0.5f } };
         foreach (var p in probes) Assert.Null(p.ExpectMsg<StartRound>().Radius);
         for (int j = 0; j < 3; j++)
-            probes[j].Send(server, VoteOf(j, 1, 300 + j) with { Scalars = Scalars with { EstimateLInf = norms[j].Max() }, TensorLInf = perTensor ? norms[j] : null });
+            probes[j].Send(server, VoteOf(j, 1, 300 + j) with { Scalars = Scalars with { EstimateLInf = norms[j].Max() }, TensorNorms = perTensor ? norms[j] : null });
         float[] expected = perTensor ? new[] { 4f, 0.2f, 2f, 0.5f, 3f, 0.75f } : new[] { 4f };
         foreach (var p in probes)
         {
@@ -75,8 +75,8 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
         if (perTensor)
         {
             probes[0].Send(server, VoteOf(0, 2, 400));
-            probes[0].Send(server, VoteOf(0, 2, 401) with { TensorLInf = new float[5] });
-            probes[0].Send(server, VoteOf(0, 2, 402) with { TensorLInf = new[] { 1f, 1f, 1f, 1f, 1f, float.NaN } });
+            probes[0].Send(server, VoteOf(0, 2, 401) with { TensorNorms = new float[5] });
+            probes[0].Send(server, VoteOf(0, 2, 402) with { TensorNorms = new[] { 1f, 1f, 1f, 1f, 1f, float.NaN } });
             foreach (var p in probes) p.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         }
     }

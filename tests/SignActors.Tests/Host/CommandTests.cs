@@ -38,7 +38,7 @@ public class CommandTests
         var (code, output, error) = Run("run", WriteConfig(Output(runs)));
         Assert.True(code == 0, output + error);
         Assert.Contains("algorithm \"mvsm-v1\" for n = 8", output);
-        Assert.Contains("stochastic-sign (R = per-tensor)", output);
+        Assert.Contains("stochastic-sign (R = per-tensor-rms)", output);
         Assert.Contains("data: 300 train records", output);
         Assert.Contains("partition label-skew(13 classes per node) over 100 classes:", output);
         Assert.Equal(8, output.Split('\n').Count(l => l.Contains(" classes") && l.TrimStart().StartsWith("node ")));
@@ -84,6 +84,30 @@ public class CommandTests
     }
 
     [Fact]
+    public void Weight_decay_set_in_the_config_is_applied_by_the_run()
+    {
+        // One round of signSGD-MV (2 nodes; the tie coins are the same in both runs): x_λ = x_1 − η(a + λ x_1) and
+        // x_0 = x_1 − η a, so x_0 − x_λ = η λ x_1, with x_1 the seeded initial mlp for the CIFAR-format data.
+        float[] Final(double lambda)
+        {
+            string runs = TemporaryDirectory();
+            var (code, output, error) = Run("run", WriteConfig(Output(runs)
+                + $"signactors {{ nodes = 2, rounds = 1, model.name = mlp, learning-rate.initial = 0.01, algorithm {{ preset = signsgd, weight-decay = {lambda} }} }}"));
+            Assert.True(code == 0, output + error);
+            var bytes = File.ReadAllBytes(Path.Combine(Assert.Single(Directory.GetDirectories(runs)), "final-parameters.bin"));
+            Directory.Delete(runs, recursive: true);
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+        }
+        var plain = Final(0);
+        var decayed = Final(0.5);
+        using var model = new SignActors.Training.Models.FlatModel(SignActors.Training.Models.ModelSpec.Cifar100(SignActors.Training.Models.ModelKind.Mlp), 1);
+        var x1 = model.CopyParameters();
+        for (int k = 0; k < x1.Length; k++)
+            if (!(Math.Abs(plain[k] - decayed[k] - 0.01 * 0.5 * x1[k]) <= 1e-6 * Math.Max(1, Math.Abs(x1[k]))))
+                Assert.Fail($"coordinate {k}: {plain[k]} without decay, {decayed[k]} with, x_1 = {x1[k]}");
+    }
+
+    [Fact]
     public void A_user_file_overrides_over_the_reference()
     {
         string runs = TemporaryDirectory();
@@ -97,7 +121,7 @@ public class CommandTests
     [Theory]
     [InlineData("signactors.algorithm.preset = nope", "unknown preset \"nope\"")]
     [InlineData("signactors.algorithm.uplink = two-bit", "signactors.algorithm.uplink = \"two-bit\" is not one of: sign, stochastic-sign, scaled-sign, float32")]
-    [InlineData("signactors.algorithm.radius = -3", "signactors.algorithm.radius = \"-3\" must be a positive number, auto or per-tensor")]
+    [InlineData("signactors.algorithm.radius = -3", "signactors.algorithm.radius = \"-3\" must be a positive number, auto, per-tensor or per-tensor-rms")]
     [InlineData("signactors { algorithm.preset = ssvr, nodes = 4 }", "identity is for single-node runs")]
     [InlineData("signactors.learning-rate.schedule = exp", "is not one of: constant, step, cosine, inverse-sqrt")]
     [InlineData("signactors.nodes = 0", "signactors.nodes = 0 is out of range: 1..100000")]
@@ -337,7 +361,8 @@ public class ShippedConfigTests
     {
         var config = SignActors.Host.Configuration.RunConfig.Load(file, SignActors.Host.Experiments.GridExperiment.Section);
         var settings = SignActors.Host.Configuration.RunSettings.Read(config);
-        Assert.Null(settings.Federation.Algorithm.Validate(settings.Federation.Nodes));
+        // Read refuses an invalid algorithm, so what is left to check is that the file's preset is the one resolved.
+        Assert.Equal(config.GetString("signactors.algorithm.preset"), settings.Federation.Algorithm.Name);
         if (config.HasPath("experiment.grid")) Assert.NotEmpty(SignActors.Host.Experiments.GridExperiment.Runs(config)); // an experiment file: its grid resolves
     }
 }

@@ -95,7 +95,7 @@ public class ProtocolSerializerTests() : TestKit(ProtocolSerializer.Hocon)
         Assert.Equal(WireSize.Of(aggregate), serializer.ToBinary(aggregate).Length);
         Assert.Equal(vote, RoundTrip(vote));
         Assert.Equal(aggregate, RoundTrip(aggregate));
-        var perTensor = vote with { TensorLInf = new[] { 1f, 2f, 3f } };
+        var perTensor = vote with { TensorNorms = new[] { 1f, 2f, 3f } };
         Assert.Equal(WireSize.Of(perTensor), serializer.ToBinary(perTensor).Length);
         Assert.Equal(perTensor, RoundTrip(perTensor));
     }

@@ -77,6 +77,10 @@ public class CompressorTests
         Assert.Equal(new[] { 1.0, 2, 4 }, c.RadiiFor(v, new CompressionContext(Coins(), new[] { 1f, 2f, 4f })).Radii);
         Assert.Contains("3", Assert.Throws<ArgumentException>(() => c.RadiiFor(v, new CompressionContext(Coins(), new[] { 1f }))).Message);
         Assert.Equal(new[] { 0.5f, 3f, 0.0625f }, StochasticSign.SegmentLInf(v, ends));
+
+        // per-tensor-rms: √((0.25 + 0.0625)/2), √((9 + 1 + 1/64)/3), √(1/256)
+        var rms = new StochasticSignCompressor(RadiusRule.PerTensorRms, ends).RadiiFor(v, new CompressionContext(Coins())).Radii;
+        Assert.Equal(new[] { Math.Sqrt(0.3125 / 2), Math.Sqrt((10 + 1.0 / 64) / 3), 0.0625 }, rms, (a, b) => Math.Abs(a - b) < 1e-6);
     }
 
     [Fact]

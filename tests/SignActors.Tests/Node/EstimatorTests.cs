@@ -32,12 +32,13 @@ public class EstimatorTests
     [Fact]
     public void Storm_corrects_with_the_gradient_at_the_previous_point()
     {
-        var e = new StormEstimator(1, 0.5f);
+        // β = 0.25, so a swap of β and 1 − β gives other numbers.
+        var e = new StormEstimator(1, 0.25f);
         Assert.False(e.NeedsGradientAtPrevious);
         Assert.Equal(new[] { 2f }, Step(e, new[] { 2f }));                       // v1 = g1(x1)
         Assert.True(e.NeedsGradientAtPrevious);
-        Assert.Equal(new[] { 3.5f }, Step(e, new[] { 3f }, new[] { 1f }));       // 3 + .5(2 − 1)
-        Assert.Equal(new[] { 0.75f }, Step(e, new[] { -1f }, new[] { 0f }));     // −1 + .5(3.5 − 0)
+        Assert.Equal(new[] { 3.75f }, Step(e, new[] { 3f }, new[] { 1f }));      // 3 + .75(2 − 1)
+        Assert.Equal(new[] { 1.8125f }, Step(e, new[] { -1f }, new[] { 0f }));   // −1 + .75(3.75 − 0)
     }
 
     [Fact]
@@ -59,11 +60,13 @@ public class EstimatorTests
     [Fact]
     public void Lion_compresses_the_interpolation_then_updates_momentum()
     {
-        var e = new LionEstimator(1, 0.5f, 0.75f);
-        Assert.Equal(new[] { 2f }, Step(e, new[] { 4f }));      // c = .5·0 + .5·4; m = .25·4 = 1
-        Assert.Equal(new[] { -1.5f }, Step(e, new[] { -4f }));  // c = .5·1 + .5·−4; m = .75 − 1 = −.25
-        Assert.Equal(new[] { 3.875f }, Step(e, new[] { 8f }));  // c = −.125 + 4; m = −.1875 + 2 = 1.8125
-        Assert.Equal(1.8125f, e.Momentum[0]);
+        // β1 = 0.25, β2 = 0.875: swapping β1 and 1 − β1 (or β2 and 1 − β2, or β1 and β2) changes every line.
+        var e = new LionEstimator(1, 0.25f, 0.875f);
+        Assert.Equal(new[] { 3f }, Step(e, new[] { 4f }));           // c = .25·0 + .75·4;  m = .875·0 + .125·4 = .5
+        Assert.Equal(0.5f, e.Momentum[0]);
+        Assert.Equal(new[] { -2.875f }, Step(e, new[] { -4f }));     // c = .25·.5 + .75·−4; m = .4375 − .5 = −.0625
+        Assert.Equal(new[] { 5.984375f }, Step(e, new[] { 8f }));    // c = −.015625 + 6;   m = −.0546875 + 1
+        Assert.Equal(0.9453125f, e.Momentum[0]);
     }
 
     [Fact]

@@ -55,6 +55,32 @@ public class AggregatorTests
     }
 
     [Fact]
+    public void The_server_aggregator_breaks_round_t_ties_with_the_servers_round_t_coins()
+    {
+        // Four votes (even n): coordinate k ties when two are + and two −; the tie takes bit k mod 64 of
+        // output ⌊k/64⌋ of the stream (seed, server, t, TieBreak) — computed here from the stream itself.
+        const int d = 1000;
+        const ulong seed = 21;
+        var random = new Random(5);
+        var votes = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, d).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray()).ToArray();
+        var payloads = votes.Select(v => (Payload)new SignPayload(SignPacker.Pack(v))).ToArray();
+        foreach (long round in new long[] { 1, 7 })
+        {
+            var a = ((SignPayload)new MajorityVoteAggregator(TieBreak.Random, seed).Aggregate(payloads, round)).Signs;
+            var coins = StreamKey.ForServer(seed, round, StreamPurpose.TieBreak);
+            int ties = 0;
+            for (int k = 0; k < d; k++)
+            {
+                float sum = votes.Sum(v => v[k]);
+                bool expected = sum > 0 || (sum == 0 && (RandomStream.At(coins, (ulong)(k / 64)) >> (k % 64) & 1) != 0);
+                if (sum == 0) ties++;
+                Assert.True(expected == a.IsPositive(k), $"round {round}, coordinate {k}, vote sum {sum}");
+            }
+            Assert.InRange(ties, 300, 450); // P(tie) = 6/16 of the coordinates
+        }
+    }
+
+    [Fact]
     public void Random_ties_are_reproducible_and_fair_within_four_sigma()
     {
         const int d = 100_000;
