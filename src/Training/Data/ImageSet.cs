@@ -30,7 +30,7 @@ public sealed class ImageSet
 {
     readonly byte[] _pixels, _labels;
     readonly int _pixelOffset, _pixelStride, _labelOffset, _labelStride;
-    ChannelStatistics? _statistics;
+    readonly Lazy<ChannelStatistics> _statistics;
 
     public ImageSet(string source, ImageShape shape, int count, byte[] pixels, int pixelOffset, int pixelStride, byte[] labels, int labelOffset, int labelStride)
     {
@@ -48,6 +48,7 @@ public sealed class ImageSet
         int largest = 0;
         for (int i = 0; i < count; i++) largest = Math.Max(largest, labels[labelOffset + i * labelStride]);
         Classes = largest + 1;
+        _statistics = new Lazy<ChannelStatistics>(ComputeStatistics); // node replicas start in parallel: computed once
     }
 
     /// <summary>Where the images came from (a file path, or a description), for messages and logs.</summary>
@@ -77,7 +78,7 @@ public sealed class ImageSet
     /// Per-channel mean and standard deviation of pixel/255, from exact integer sums (so every host
     /// gets the same floats), computed once.
     /// </summary>
-    public ChannelStatistics Statistics => _statistics ??= ComputeStatistics();
+    public ChannelStatistics Statistics => _statistics.Value;
 
     ChannelStatistics ComputeStatistics()
     {
