@@ -19,7 +19,7 @@ public sealed record NodeRegistered(int NodeId, long LastAppliedRound) : IRoundP
 /// <summary>
 /// Server → node: compute round <paramref name="Round"/>'s vote at learning rate η_t.
 /// <paramref name="Radius"/> is S_R's broadcast R_t: one value under radius = auto, one per
-/// parameter tensor (layout order) under per-tensor; null in round 1 and when the algorithm uses
+/// parameter tensor (layout order) under per-tensor and per-tensor-rms; null in round 1 and when the algorithm uses
 /// none. <paramref name="DeadlineMs"/> is how long the round stays open, 0 under wait-all.
 /// </summary>
 public sealed record StartRound(long Round, float LearningRate, float[]? Radius, int DeadlineMs) : IRoundProtocol
@@ -33,8 +33,9 @@ public sealed record StartRound(long Round, float LearningRate, float[]? Radius,
 /// <summary>
 /// Node → server: round <paramref name="Round"/>'s message of node <paramref name="NodeId"/> and its
 /// scalars (SPEC §2). <paramref name="ComputeMs"/> is how long the node computed (metrics only:
-/// never an input to the math). <paramref name="TensorNorms"/> is ‖v_τ‖_∞ per parameter tensor τ
-/// (layout order) when S_R's radius is per-tensor, else null.
+/// never an input to the math). <paramref name="TensorNorms"/> is one statistic of v per parameter
+/// tensor τ (layout order) when S_R's radius is per tensor — ‖v_τ‖_∞ (per-tensor) or
+/// ‖v_τ‖₂/√d_τ (per-tensor-rms) — else null.
 /// </summary>
 public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs, float[]? TensorNorms = null) : IRoundProtocol
 {

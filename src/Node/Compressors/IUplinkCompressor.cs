@@ -6,7 +6,7 @@ namespace SignActors.Node.Compressors;
 
 /// <param name="Coins">This node's stream for this round's compression coins (purpose StochasticSign).</param>
 /// <param name="BroadcastRadius">S_R's R_t from the server (one, or one per tensor); null in round 1.</param>
-/// <param name="TensorNorms">‖v_τ‖_∞ per parameter tensor, when the node has computed them for its vote.</param>
+/// <param name="TensorNorms">The per-tensor statistic of v the radius rule uses (‖v_τ‖_∞ or its RMS), when the node has computed it for its vote.</param>
 public readonly record struct CompressionContext(StreamKey Coins, float[]? BroadcastRadius = null, float[]? TensorNorms = null);
 
 /// <summary>Turns the estimator's v_t into what goes on the wire (SPEC §2, uplink compressors).</summary>

@@ -11,7 +11,7 @@ namespace SignActors.Node.Compressors;
 /// The stochastic sign S_R (SPEC §2): coordinate k is +1 with probability
 /// (R_k + clip(v_k, −R_k, R_k)) / 2R_k, else −1, so E[S_R(v)_k] = clip(v_k, −R_k, R_k)/R_k.
 /// R_k is constant over segments of the coordinates: one segment (one R) for a fixed or `auto`
-/// radius, one per parameter tensor for `per-tensor`.
+/// radius, one per parameter tensor for `per-tensor` and `per-tensor-rms`.
 /// <para>
 /// Coin k is the k-th 32-bit word u_k of the node's round stream (output ⌊k/2⌋, low half for
 /// even k), whatever the segments. The bit is set ⇔ u_k &lt; T_k with

@@ -29,7 +29,7 @@ public static class VoteAdmission
     /// <param name="lastClosedRound">The last round that closed.</param>
     /// <param name="fromRegisteredSender">The vote comes from the actor registered under its node id.</param>
     /// <param name="alreadyVoted">That node's vote for the open round was already accepted.</param>
-    /// <param name="tensors">Per-tensor ‖v_τ‖_∞ the vote must carry (S_R with per-tensor radius: one per parameter tensor); 0 = none.</param>
+    /// <param name="tensors">Per-tensor norms the vote must carry (S_R with a per-tensor radius: one per parameter tensor); 0 = none.</param>
     public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, bool alreadyVoted, int dimension, UplinkKind uplink, int tensors = 0)
     {
         if (vote.Round <= lastClosedRound) return VoteVerdict.Late;
