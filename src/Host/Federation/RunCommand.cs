@@ -64,7 +64,7 @@ public static class RunCommand
             int held = images.Count - prepared.Shards.Sum(s => s.Records.Length);
             stdout.WriteLine($"data: {images.Count:N0} train records ({images.Source}), {images.Shape} images, {images.Classes} classes, {prepared.Test.Count:N0} test records"
                 + (settings.Data.Validation > 0 ? $"; {held:N0} train records held out for validation" : ""));
-            int present = Partitioner.ClassesPresent(images.Labels(), prepared.Shards.SelectMany(s => s.Records).ToArray()).Length;
+            int present = prepared.Shards.SelectMany(s => s.Classes).Distinct().Count(); // every dealt class is some shard's
             stdout.WriteLine($"partition {settings.Data.Partition.Resolve(present, spec.Nodes)} over {present} classes:");
             foreach (var shard in prepared.Shards.Take(16)) stdout.WriteLine($"  {shard}");
             if (prepared.Shards.Length > 16) stdout.WriteLine($"  … {prepared.Shards.Length - 16} more nodes");
