@@ -83,7 +83,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         Receive<StateRequest>(r =>
         {
             // Only a state at exactly the asked round can go into that round's checkpoint.
-            if (r.Round == Replica.LastAppliedRound) _setup.Server.Tell(new NodeState(r.Round, Id, Replica.ExportEstimator()));
+            if (r.Round == Replica.LastAppliedRound) Sender.Tell(new NodeState(r.Round, Id, Replica.ExportEstimator())); // the server's collector
         });
         Receive<NodeRegistered>(_ => { });
         Common();

@@ -25,8 +25,9 @@ public static class ClusterHosts
         torch.set_num_threads(torchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("server", dimension, computeThreads, logLevel, user));
-        var server = system.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, new CompletingObserver(observer, outcome)), NodeParent.ServerDispatcher), "server");
+        system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, null, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
         var result = outcome.Task.GetAwaiter().GetResult();
+        var server = system.ActorSelection(FederationSupervisor.ServerPath);
         // Leave the cluster only once every node has acted on RunFinished (their actors stopped).
         try { server.Ask<NodesGone>(AwaitNodesGone.Instance, TimeSpan.FromSeconds(20)).GetAwaiter().GetResult(); }
         catch (AskTimeoutException) { }

@@ -9,7 +9,7 @@ namespace SignActors.Host.Cluster;
 public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNodes, int StableAfterMs)
 {
     public const string SystemName = "signactors";
-    public const string ServerPath = "/user/server";
+    public const string ServerPath = FederationSupervisor.ServerPath;
 
     public static ClusterSettings Read(Config root, int? portOverride = null)
     {

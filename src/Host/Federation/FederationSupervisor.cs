@@ -17,6 +17,7 @@ public class NodeParent : ReceiveActor
 {
     public const string ComputeDispatcher = "signactors-dispatchers.compute";
     public const string ServerDispatcher = "signactors-dispatchers.server";
+    public const string ReportDispatcher = "signactors-dispatchers.report";
 
     readonly Action<string> _abort;
     readonly Dictionary<int, NodeSetup> _setups;
@@ -68,14 +69,22 @@ public class NodeParent : ReceiveActor
     static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }
 
-/// <summary>The whole federation in one ActorSystem: the server and every node.</summary>
+/// <summary>
+/// The server and, in one process, every node; on a cluster's server host the server alone
+/// (<paramref name="shards"/> null). A server that cannot start ends the run with the reason.
+/// </summary>
 public sealed class FederationSupervisor : NodeParent
 {
-    public FederationSupervisor(FederationSpec spec, ImageSet train, ImageSet test, Shard[] shards, IRunObserver observer, Action<string> abort)
-        : base(Nodes(spec, train, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer), ServerDispatcher), "server")), abort)
+    public const string Name = "federation";
+
+    /// <summary>Where the coordinator lives in the server's ActorSystem.</summary>
+    public const string ServerPath = "/user/" + Name + "/server";
+
+    public FederationSupervisor(FederationSpec spec, ImageSet train, ImageSet test, Shard[]? shards, IRunObserver observer, Action<string> abort)
+        : base(Nodes(spec, train, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer, ReportDispatcher), ServerDispatcher), "server")), abort)
     {
     }
 
-    static IEnumerable<NodeSetup> Nodes(FederationSpec spec, ImageSet train, Shard[] shards, IActorRef server) =>
-        Enumerable.Range(0, spec.Nodes).Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
+    static IEnumerable<NodeSetup> Nodes(FederationSpec spec, ImageSet train, Shard[]? shards, IActorRef server) =>
+        shards is null ? [] : Enumerable.Range(0, spec.Nodes).Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
 }

@@ -25,8 +25,7 @@ public static class InProcessFederation
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var finishing = new CompletingObserver(observer, outcome);
         using var system = ActorSystem.Create("signactors", AkkaConfig(computeThreads, logLevel, userAkka, serializeMessages));
-        system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, shards, finishing, reason =>
-            outcome.TrySetResult(new RunOutcome(false, 0, reason, "", Array.Empty<float>(), new Dictionary<Server.Rounds.VoteVerdict, long>())))), "federation");
+        system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, shards, finishing, reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
         var result = outcome.Task.GetAwaiter().GetResult();
         system.Terminate().Wait(TimeSpan.FromSeconds(30));
         return result;
@@ -53,6 +52,9 @@ public static class InProcessFederation
                 }
               }
               server {
+                type = PinnedDispatcher
+              }
+              report {
                 type = PinnedDispatcher
               }
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SignActors.Messages.Protocol;
 using SignActors.Training.Models;
 
 namespace SignActors.Server.Metrics;
@@ -13,6 +14,9 @@ namespace SignActors.Server.Metrics;
 /// "full" gradient covers (the whole set, or the configured fixed sample; empty without one).
 /// <see cref="Evaluation"/> (test set), <see cref="Validation"/> (the held-out validation records,
 /// when the run has some) and <see cref="Gradient"/> are set on evaluation rounds only.
+/// <see cref="Repeated"/> counts a node's identical vote sent again (it was asked again while its
+/// first copy was in flight): not a fault. <see cref="CloseMs"/> is how long the coordinator took from
+/// the round's close to sending what comes next (StartRound t + 1, or the checkpoint's state requests).
 /// </summary>
 public sealed record RoundMetrics(
     long Round,
@@ -32,17 +36,34 @@ public sealed record RoundMetrics(
     int OmniscientRecords,
     Evaluation? Evaluation,
     GradientNorms? Gradient,
-    Evaluation? Validation = null)
+    Evaluation? Validation = null,
+    int Repeated = 0,
+    double CloseMs = 0)
 {
+    /// <summary>The row of a closed round from its facts; the evaluation columns from the global model after it, when evaluated.</summary>
+    public static RoundMetrics Of(ClosedRound round, Evaluation? test = null, GradientNorms? gradient = null, Evaluation? validation = null)
+    {
+        var votes = round.Votes;
+        var honest = votes.Where(v => !round.Byzantine.Contains(v.NodeId)).Select(v => v.Payload).ToArray();
+        return new RoundMetrics(
+            round.Start.Round, round.WallMs, round.ElapsedSeconds, round.Start.LearningRate,
+            votes.Sum(v => (double)v.Scalars.Loss) / votes.Length,
+            votes.Length, round.Late, round.Rejected, votes.Length - honest.Length,
+            votes.Sum(WireSize.Of) * 8L, (WireSize.Of(round.Start) + WireSize.Of(round.Aggregate)) * 8L * round.Recipients,
+            votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
+            Metrics.Agreement.Fraction(honest, round.Aggregate.Payload), round.OmniscientRecords,
+            test, gradient, validation, round.Repeated, round.CloseMs);
+    }
+
     public static readonly string[] Columns =
     {
         "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
         "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "omniscient_records", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
-        "val_loss", "val_accuracy",
+        "val_loss", "val_accuracy", "votes_repeated", "close_ms",
     };
 
     /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
-    public static readonly string[] TimingColumns = { "wall_ms", "elapsed_s", "slowest_compute_ms", "total_compute_ms" };
+    public static readonly string[] TimingColumns = { "wall_ms", "elapsed_s", "slowest_compute_ms", "total_compute_ms", "close_ms" };
 
     public string ToCsv()
     {
@@ -54,9 +75,19 @@ public sealed record RoundMetrics(
             SlowestComputeMs.ToString("F3", c), TotalComputeMs.ToString("F3", c), R(Agreement), OmniscientRecords > 0 ? OmniscientRecords.ToString(c) : "",
             Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
             Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "",
-            Validation is { } v ? R(v.Loss) : "", Validation is { } w ? R(w.Accuracy) : "");
+            Validation is { } v ? R(v.Loss) : "", Validation is { } w ? R(w.Accuracy) : "",
+            Repeated.ToString(c), CloseMs.ToString("F3", c));
     }
 }
+
+/// <summary>
+/// The facts of one closed round, all its metrics row is computed from: the StartRound it opened
+/// with, the accepted votes in node-id order, the aggregate sent to <paramref name="Recipients"/>
+/// nodes, the dropped votes, and the clocks.
+/// </summary>
+public sealed record ClosedRound(
+    StartRound Start, Vote[] Votes, Aggregate Aggregate, int Recipients, int Late, int Rejected, int Repeated,
+    IReadOnlySet<int> Byzantine, int OmniscientRecords, double WallMs, double ElapsedSeconds, double CloseMs);
 
 /// <summary>Writes metrics.csv, a row per round as it closes (flushed, so a crashed run keeps what it did).</summary>
 public sealed class MetricsCsv : IDisposable

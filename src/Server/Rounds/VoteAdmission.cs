@@ -20,6 +20,8 @@ public enum VoteVerdict
     WrongLength,
     /// <summary>A payload the algorithm's uplink cannot produce, a non-finite scalar, or per-tensor norms that do not fit.</summary>
     Malformed,
+    /// <summary>The node's accepted vote again, sent because the server asked again: counted, not a fault.</summary>
+    Repeated,
 }
 
 /// <summary>The acceptance rule of SPEC §6.3 as a pure function.</summary>
@@ -39,6 +41,16 @@ public static class VoteAdmission
         if (vote.Payload is null || vote.Payload.Length != dimension) return VoteVerdict.WrongLength;
         if (!Fits(vote.Payload, uplink) || !Finite(vote.Scalars) || !NormsFit(vote.TensorNorms, tensors)) return VoteVerdict.Malformed;
         return VoteVerdict.Accepted;
+    }
+
+    /// <summary>
+    /// The rule with the node's vote already accepted this round (if any): a second vote identical
+    /// to it is <see cref="VoteVerdict.Repeated"/> (a resend), a different one a <see cref="VoteVerdict.Duplicate"/>.
+    /// </summary>
+    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, Vote? accepted, int dimension, UplinkKind uplink, int tensors)
+    {
+        var verdict = Check(vote, openRound, lastClosedRound, fromRegisteredSender, accepted is not null, dimension, uplink, tensors);
+        return verdict == VoteVerdict.Duplicate && vote.Equals(accepted) ? VoteVerdict.Repeated : verdict;
     }
 
     /// <summary>Whether <paramref name="payload"/> is what <paramref name="uplink"/> sends.</summary>

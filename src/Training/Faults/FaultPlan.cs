@@ -56,6 +56,10 @@ public sealed record FaultPlan(IReadOnlyDictionary<int, NodeFaults> Nodes, int O
 
     public IReadOnlySet<int> Byzantine => Nodes.Where(n => n.Value.IsByzantine).Select(n => n.Key).ToHashSet();
 
+    /// <summary>Records an omniscient attacker's "full" gradient covers: the fixed sample, or all <paramref name="trainingRecords"/>; 0 without one.</summary>
+    public int OmniscientRecords(int trainingRecords) =>
+        !Nodes.Values.Any(f => f.Attack == ByzantineAttack.Omniscient) ? 0 : OmniscientSample > 0 ? Math.Min(OmniscientSample, trainingRecords) : trainingRecords;
+
     /// <summary>Whether node <paramref name="node"/> is down (crashed, not yet back) in round <paramref name="round"/>.</summary>
     public bool IsDown(int node, long round) => For(node).Crash?.IsDown(round) ?? false;
 }

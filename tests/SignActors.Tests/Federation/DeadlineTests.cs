@@ -99,7 +99,10 @@ public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.T
         probes[0].Send(server, VoteOf(0, 1));
         probes[1].Send(server, VoteOf(1, 1));
         // Node 2's StartRound was "lost": it ignored it. Under wait-all the round would stall forever.
-        Clock.Advance(TimeSpan.FromSeconds(5));
+        // Before any round has closed, the resend waits 30 s (then max(5 s, 4 × the median round time)).
+        Clock.Advance(TimeSpan.FromSeconds(29));
+        probes[2].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, probes[2].ExpectMsg<StartRound>().Round);
         probes[0].ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // voters are not asked again
         probes[2].Send(server, VoteOf(2, 1));

@@ -67,7 +67,7 @@ public class FederationRunTests
     }
 
     /// <summary>A metrics row without its timing columns.</summary>
-    static string Deterministic(RoundMetrics r) => (r with { WallMs = 0, ElapsedSeconds = 0, SlowestComputeMs = 0, TotalComputeMs = 0 }).ToCsv();
+    static string Deterministic(RoundMetrics r) => (r with { WallMs = 0, ElapsedSeconds = 0, SlowestComputeMs = 0, TotalComputeMs = 0, CloseMs = 0 }).ToCsv();
 
     [Fact]
     public void A_diverging_run_stops_with_the_reason_instead_of_hanging()

@@ -109,6 +109,7 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
             Assert.Equal(expected, aggregate.Payload);
             Assert.Equal(2, p.ExpectMsg<StartRound>().Round);
         }
+        AwaitAssert(() => Assert.Single(observer.Rows)); // the reporter writes the row off the coordinator's thread
         var row = Assert.Single(observer.Rows);
         Assert.Equal(3, row.Accepted);
         Assert.Equal(7, row.Rejected);

@@ -1,0 +1,54 @@
+using Akka.Actor;
+using SignActors.Server.Metrics;
+using SignActors.Server.Rounds;
+using SignActors.Training.Data;
+using SignActors.Training.Runs;
+
+namespace SignActors.Server;
+
+/// <summary>How a run ended.</summary>
+/// <param name="FinalHash">SHA-256 of the global parameters at the end.</param>
+/// <param name="Stopped">Stopped on request (a signal) after <paramref name="Rounds"/>, with a checkpoint to resume from.</param>
+public sealed record RunOutcome(bool Completed, long Rounds, string Message, string FinalHash, float[] FinalParameters, IReadOnlyDictionary<VoteVerdict, long> Drops, bool Stopped = false)
+{
+    /// <summary>A run that ended before the coordinator could report (an actor that could not start).</summary>
+    public static RunOutcome Aborted(string reason) => new(false, 0, reason, "", [], new Dictionary<VoteVerdict, long>());
+}
+
+/// <summary>
+/// Where the coordinator reports: a row per closed round, in round order, then the outcome (the
+/// host writes files and progress). Called from the run's reporter, one call at a time, never from
+/// the coordinator's thread.
+/// </summary>
+public interface IRunObserver
+{
+    void RoundClosed(RoundMetrics metrics);
+    void Finished(RunOutcome outcome);
+}
+
+/// <summary>What the coordinator is built from.</summary>
+/// <param name="ReportDispatcher">Where evaluation, metrics and checkpoint writes run (off the coordinator's thread).</param>
+public sealed record CoordinatorSetup(FederationSpec Spec, ImageSet Train, ImageSet Test, IRunObserver Observer, string ReportDispatcher = "akka.actor.default-dispatcher");
+
+/// <summary>
+/// Host → server after the outcome: answer <see cref="NodesGone"/> once every node has stopped (so
+/// a cluster server leaves only after its RunFinished has been acted on).
+/// </summary>
+public sealed class AwaitNodesGone : INoSerializationVerificationNeeded
+{
+    public static readonly AwaitNodesGone Instance = new();
+}
+
+public sealed class NodesGone : INoSerializationVerificationNeeded
+{
+    public static readonly NodesGone Instance = new();
+}
+
+/// <summary>
+/// Host → server: stop the run (a signal): finish the open round, write a checkpoint, report the
+/// outcome with <see cref="RunOutcome.Stopped"/> set.
+/// </summary>
+public sealed record StopRun(string Reason) : INoSerializationVerificationNeeded;
+
+/// <summary>Published on the event stream when round <paramref name="Round"/> opens (crashed nodes due back rejoin then).</summary>
+public sealed record RoundOpened(long Round) : INoSerializationVerificationNeeded;

@@ -1,0 +1,49 @@
+using SignActors.Training.Data;
+using SignActors.Training.Models;
+using SignActors.Training.Randomness;
+using SignActors.Training.Runs;
+
+namespace SignActors.Server.Reporting;
+
+/// <summary>What an evaluation round measures of the global model.</summary>
+public sealed record EvaluationResult(Evaluation Test, Evaluation? Validation, GradientNorms Gradient);
+
+/// <summary>
+/// Evaluates copies of the global parameters (SPEC §9) on a model of its own: loss and accuracy on
+/// the validation records (when the run holds some out) and on the whole test set, ‖∇f‖₁ and ‖∇f‖₂
+/// of the full gradient over a fixed, seeded probe set of the records nodes train on.
+/// </summary>
+public sealed class GlobalEvaluation : IDisposable
+{
+    readonly FlatModel _model;
+    readonly MinibatchBuilder _batches;
+    readonly ImageSet _train, _test;
+    readonly int[] _testRecords, _validation, _probe;
+
+    public GlobalEvaluation(FederationSpec spec, ImageSet train, ImageSet test)
+    {
+        _model = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed);
+        _batches = new MinibatchBuilder(spec.EvalBatchSize, train);
+        _train = train;
+        _test = test;
+        _testRecords = Enumerable.Range(0, test.Count).ToArray();
+        var split = ValidationSplit.Hold(train.Labels(), spec.Validation, spec.Seed);
+        _validation = split.Validation;
+        _probe = RecordSample.Draw(split.Training.Length, spec.ProbeRecords, StreamKey.ForRun(spec.Seed, StreamPurpose.Probe)).Select(i => split.Training[i]).ToArray();
+    }
+
+    public EvaluationResult Evaluate(float[] parameters)
+    {
+        _model.LoadParameters(parameters);
+        return new EvaluationResult(
+            _model.Evaluate(_test, _testRecords, _batches),
+            _validation.Length > 0 ? _model.Evaluate(_train, _validation, _batches) : null,
+            _model.FullGradientNorms(_train, _probe, _batches));
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _batches.Dispose();
+    }
+}

@@ -1,0 +1,44 @@
+using Akka.Actor;
+
+namespace SignActors.Server.Rounds;
+
+/// <summary>
+/// Which actor speaks for each node id (SPEC §6.2): the last one that registered it. Ids are
+/// 0..n−1; a node that registers again from another actor (a restart, a worker host that came
+/// back) replaces the old one.
+/// </summary>
+public sealed class Membership(int nodes)
+{
+    readonly SortedDictionary<int, IActorRef> _nodes = new();
+
+    public int Count => _nodes.Count;
+    public IReadOnlyCollection<int> Ids => _nodes.Keys;
+    public IEnumerable<IActorRef> Actors => _nodes.Values;
+    public IEnumerable<KeyValuePair<int, IActorRef>> All => _nodes;
+
+    public bool InRange(int id) => id >= 0 && id < nodes;
+
+    /// <summary>Registers <paramref name="actor"/> as node <paramref name="id"/>; returns the actor it replaces, if another.</summary>
+    public IActorRef? Register(int id, IActorRef actor)
+    {
+        if (!InRange(id)) throw new ArgumentOutOfRangeException(nameof(id), $"node ids are 0..{nodes - 1}, got {id}");
+        _nodes.TryGetValue(id, out var previous);
+        _nodes[id] = actor;
+        return previous is not null && !previous.Equals(actor) ? previous : null;
+    }
+
+    /// <summary>Whether <paramref name="actor"/> is the one registered under <paramref name="id"/>.</summary>
+    public bool Speaks(int id, IActorRef actor) => _nodes.TryGetValue(id, out var known) && known.Equals(actor);
+
+    /// <summary>Forgets the node <paramref name="actor"/> spoke for; returns its id, or null if it spoke for none.</summary>
+    public int? Remove(IActorRef actor)
+    {
+        foreach (var (j, node) in _nodes)
+            if (node.Equals(actor))
+            {
+                _nodes.Remove(j);
+                return j;
+            }
+        return null;
+    }
+}

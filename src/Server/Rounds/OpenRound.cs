@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using SignActors.Messages.Protocol;
+
+namespace SignActors.Server.Rounds;
+
+/// <summary>
+/// The round collecting votes: the StartRound it opened with, its accepted votes in node-id order
+/// (so float sums are the same on every run), what was dropped meanwhile, and its clock.
+/// </summary>
+public sealed class OpenRound(StartRound start)
+{
+    readonly SortedDictionary<int, Vote> _votes = new();
+
+    public StartRound Start => start;
+    public long Round => start.Round;
+    public Stopwatch Clock { get; } = Stopwatch.StartNew();
+    public int Late { get; private set; }
+    public int Rejected { get; private set; }
+    public int Repeated { get; private set; }
+    public int Extensions { get; set; }
+
+    public IReadOnlyCollection<int> Voted => _votes.Keys;
+
+    public Vote? VoteOf(int node) => _votes.GetValueOrDefault(node);
+
+    public void Accept(Vote vote) => _votes.Add(vote.NodeId, vote);
+
+    public Vote[] Votes() => _votes.Values.ToArray();
+
+    /// <summary>Counts a vote dropped while this round was open.</summary>
+    public void Dropped(VoteVerdict verdict)
+    {
+        switch (verdict)
+        {
+            case VoteVerdict.Late: Late++; break;
+            case VoteVerdict.Repeated: Repeated++; break;
+            default: Rejected++; break;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using SignActors.Training.Faults;
+
+namespace SignActors.Server.Rounds;
+
+/// <summary>What the coordinator does with the open round at its deadline (SPEC §6.4).</summary>
+public enum DeadlineDecision
+{
+    /// <summary>Enough votes: close with those that came.</summary>
+    Close,
+    /// <summary>Below min-quorum, extensions left: wait one more deadline.</summary>
+    Extend,
+    /// <summary>Below min-quorum with every extension used: stop the run.</summary>
+    Fail,
+}
+
+/// <summary>When a round closes (SPEC §6.4), as pure functions of the round's facts.</summary>
+public static class RoundClosing
+{
+    /// <summary>
+    /// Every live node has voted, and so has every node a configured crash brings back by
+    /// <paramref name="round"/> (a crashed node, its actor gone, is not waited for; one due back is).
+    /// </summary>
+    public static bool AllExpectedVoted(IReadOnlyCollection<int> voted, IEnumerable<int> live, FaultPlan faults, long round)
+    {
+        if (voted.Count == 0) return false;
+        var liveIds = live as IReadOnlyCollection<int> ?? live.ToArray();
+        foreach (int j in liveIds)
+            if (!voted.Contains(j)) return false;
+        foreach (var (j, node) in faults.Nodes)
+            if (node.Crash is { } crash && crash.RejoinRound <= round && !liveIds.Contains(j)) return false;
+        return true;
+    }
+
+    public static DeadlineDecision AtDeadline(RoundPolicy policy, int votes, int extensionsUsed) =>
+        votes >= policy.MinQuorum ? DeadlineDecision.Close
+        : extensionsUsed < policy.MaxExtensions ? DeadlineDecision.Extend
+        : DeadlineDecision.Fail;
+}

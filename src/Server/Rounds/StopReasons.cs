@@ -1,0 +1,30 @@
+using SignActors.Training.Faults;
+
+namespace SignActors.Server.Rounds;
+
+/// <summary>The one-line reasons a run stops, so the coordinator only decides when.</summary>
+public static class StopReasons
+{
+    public static string BelowQuorum(long round, int votes, RoundPolicy policy, long lastClosed) =>
+        $"round {round} reached only {votes} of min-quorum {policy.MinQuorum} votes by its deadline after {policy.MaxExtensions} extension(s) of {policy.DeadlineMs} ms; the global model after round {lastClosed} is the checkpoint";
+
+    public static string Watchdog(long round, TimeSpan waited, IReadOnlyCollection<int> silent, int votes, int live, string? checkpoint, long lastClosed) =>
+        $"round {round} did not close within {waited.TotalSeconds:F0} s (20 × the median round time, at least 60 s); "
+        + (silent.Count > 0 ? $"nodes {string.Join(", ", silent)} have not voted" : $"{votes} votes in, none missing from the {live} live nodes")
+        + (checkpoint is null ? "" : $"; the global model after round {lastClosed} is in {checkpoint} (estimators start fresh on resume)");
+
+    public static string Divergence(int node, long round, string nodeHash, string serverHash) =>
+        $"replica divergence: node {node} holds parameters {Short(nodeHash)} after round {round}, the server {Short(serverHash)}";
+
+    public static string HashesMissing(IEnumerable<int> nodes, TimeSpan waited) =>
+        $"nodes {string.Join(", ", nodes)} did not report their parameter hash after the last round within {waited.TotalSeconds:F0} s";
+
+    public static string Stopped(string reason, long round, string? checkpoint) =>
+        $"{reason}: stopped after round {round}; " + (checkpoint is null ? "no checkpoint path to resume from" : $"resume from {checkpoint}");
+
+    /// <summary>An exception as one line: its type and its message without line breaks.</summary>
+    public static string OneLine(Exception e) =>
+        $"{e.GetType().Name}: {string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}";
+
+    static string Short(string hash) => hash.Length > 16 ? hash[..16] : hash;
+}
