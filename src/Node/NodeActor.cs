@@ -11,6 +11,17 @@ namespace SignActors.Node;
 /// <summary>Node → its parent: I crashed (SPEC §7); start a fresh me when round <paramref name="RejoinRound"/> opens.</summary>
 public sealed record NodeCrashed(int NodeId, long RejoinRound) : INoSerializationVerificationNeeded;
 
+/// <summary>
+/// Node j's computation of round t's vote threw something unforeseen: its parent restarts it (it
+/// resyncs through a snapshot), and stops the run if it throws again in the same round.
+/// </summary>
+public sealed class NodeVoteException(int nodeId, long round, Exception inner)
+    : Exception($"node {nodeId} failed computing its vote for round {round}: {inner.GetType().Name}: {inner.Message}", inner)
+{
+    public int NodeId => nodeId;
+    public long Round => round;
+}
+
 /// <summary>What a node actor is built from.</summary>
 /// <param name="Server">The round coordinator.</param>
 public sealed record NodeSetup(int NodeId, FederationSpec Spec, ImageSet Train, int[] Shard, IActorRef Server);
@@ -155,6 +166,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             _log.Error("node {0} cannot vote in round {1}: {2}", Id, start.Round, reason);
             _setup.Server.Tell(new NodeFailed(Id, start.Round, reason));
         }
+        catch (Exception e) { throw new NodeVoteException(Id, start.Round, e); }
     }
 
     void OnAggregate(Aggregate aggregate)

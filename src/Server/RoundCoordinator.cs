@@ -183,6 +183,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             Context.Unwatch(replaced);
         }
         Context.Watch(Sender).Tell(new NodeRegistered(r.NodeId, LastClosed));
+        if (_open is not null && _open.VoteOf(r.NodeId) is null) Sender.Tell(_open.Start); // a restarted node need not wait for the resend
         return true;
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SignActors.Messages.Protocol;
 using SignActors.Node;
 using SignActors.Server;
 using SignActors.Training.Data;
@@ -9,7 +10,7 @@ namespace SignActors.Host.Federation;
 /// <summary>
 /// Parent of node actors (and, in one process, of the server). A node that throws is restarted:
 /// it rebuilds its replica, re-registers and resynchronises through a snapshot, so the invariant
-/// holds. An actor that cannot even start ends the run with the reason instead of leaving it
+/// holds; a node whose vote throws again in the same round stops the run (NodeFailed). An actor that cannot even start ends the run with the reason instead of leaving it
 /// waiting for a vote that will never come. A node that crashes on purpose (SPEC §7) is started
 /// afresh when its rejoin round opens.
 /// </summary>
@@ -22,6 +23,7 @@ public class NodeParent : ReceiveActor
     readonly Action<string> _abort;
     readonly Dictionary<int, NodeSetup> _setups;
     readonly Dictionary<int, long> _crashed = new(); // node id → the round it rejoins
+    readonly HashSet<(int Node, long Round)> _failedVotes = new();
 
     protected NodeParent(IEnumerable<NodeSetup> nodes, Action<string> abort)
     {
@@ -59,7 +61,11 @@ public class NodeParent : ReceiveActor
         switch (e)
         {
             case ActorInitializationException init:
-                _abort($"{init.Actor?.Path.Name ?? "an actor"} could not start: {Innermost(e).Message}");
+                _abort($"{init.Actor?.Path.Name ?? "an actor"} could not start: {FirstLine(Innermost(e).Message)}");
+                return Directive.Stop;
+            case NodeVoteException vote when !_failedVotes.Add((vote.NodeId, vote.Round)):
+                // The same round failed after a restart and a resync: it will fail every time.
+                _setups[vote.NodeId].Server.Tell(new NodeFailed(vote.NodeId, vote.Round, $"threw again after a restart: {Innermost(e).GetType().Name}: {FirstLine(Innermost(e).Message)}"));
                 return Directive.Stop;
             default:
                 return Directive.Restart;
@@ -67,6 +73,8 @@ public class NodeParent : ReceiveActor
     });
 
     static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    static string FirstLine(string message) => message.Split('\n', 2)[0].Trim(); // libtorch appends its C++ stack
 }
 
 /// <summary>

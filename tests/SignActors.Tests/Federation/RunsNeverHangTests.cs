@@ -1,0 +1,95 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using SignActors.Host.Federation;
+using SignActors.Messages;
+using SignActors.Messages.Packing;
+using SignActors.Messages.Protocol;
+using SignActors.Server;
+using SignActors.Training.Algorithms;
+using SignActors.Training.Data;
+using SignActors.Training.Runs;
+using Xunit;
+
+namespace SignActors.Tests.Federation;
+
+/// <summary>Internal errors stop a run with one line, and a stuck round is stopped by the watchdog (on virtual time).</summary>
+[Collection("torch")]
+public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"\n" + TinyFederation.WireConfig)
+{
+    const int D = 422_756;
+
+    TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    static Vote VoteOf(int node, long round) =>
+        new(round, node, new SignPayload(SignPacker.Pack(TestVectors.Uniform(D, 2000 + node))), new VoteScalars(4.6f, 1, 1, 0.5f), 1);
+
+    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(FederationSpec spec)
+    {
+        var observer = new RecordingObserver();
+        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer), "akka.actor.default-dispatcher"));
+        var probes = Enumerable.Range(0, spec.Nodes).Select(_ => CreateTestProbe()).ToArray();
+        for (int j = 0; j < spec.Nodes; j++)
+        {
+            probes[j].Send(server, new RegisterNode(j));
+            probes[j].ExpectMsg<NodeRegistered>();
+        }
+        foreach (var p in probes) p.ExpectMsg<StartRound>();
+        return (server, probes, observer);
+    }
+
+    [Fact]
+    public async Task An_aggregator_that_throws_stops_the_run_with_one_line_and_tells_every_node()
+    {
+        // Identity aggregates one vote: with two it throws inside the coordinator, as the 256-vote limit did.
+        var spec = TinyFederation.Spec("signsgd", nodes: 2, rounds: 3, verify: false);
+        spec = spec with { Algorithm = spec.Algorithm with { Aggregator = spec.Algorithm.Aggregator with { Kind = AggregatorKind.Identity } } };
+        var (server, probes, observer) = Start(spec);
+        for (int j = 0; j < 2; j++) probes[j].Send(server, VoteOf(j, 1));
+        var outcome = await observer.Outcome.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(outcome.Completed);
+        Assert.Equal("internal error while handling Vote: ArgumentException: identity aggregates exactly one vote, got 2 (Parameter 'votes')", outcome.Message);
+        Assert.DoesNotContain('\n', outcome.Message);
+        Assert.Equal(0, outcome.Rounds);
+        foreach (var p in probes) p.FishForMessage(m => m is RunFinished);
+    }
+
+    [Fact]
+    public async Task The_watchdog_stops_a_round_that_does_not_close_names_the_silent_nodes_and_keeps_a_checkpoint()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"signactors-watchdog-{Guid.NewGuid():N}.bin");
+        var spec = TinyFederation.Spec("signsgd", nodes: 3, rounds: 5, verify: false) with { CheckpointPath = path, Fingerprint = "watchdog" };
+        var (server, probes, observer) = Start(spec);
+        for (int j = 0; j < 3; j++) probes[j].Send(server, VoteOf(j, 1));
+        foreach (var p in probes) { p.ExpectMsg<Aggregate>(); p.ExpectMsg<StartRound>(); }
+        probes[0].Send(server, VoteOf(0, 2)); // nodes 1 and 2 never vote in round 2
+        Clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(observer.Outcome.IsCompleted);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var outcome = await observer.Outcome.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(outcome.Completed);
+        Assert.Equal($"round 2 did not close within 60 s (20 × the median round time, at least 60 s); nodes 1, 2 have not voted; "
+            + $"the global model after round 1 is in {path} (estimators start fresh on resume)", outcome.Message);
+        var checkpoint = Checkpoint.Read(path);
+        Assert.Equal((1L, "watchdog"), (checkpoint.Round, checkpoint.Fingerprint));
+        Assert.Equal(outcome.FinalParameters, checkpoint.Global.Parameters);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void A_node_whose_vote_throws_again_after_its_restart_stops_the_run()
+    {
+        // Labels corrupted after the model was sized (4 classes): every minibatch loss throws inside libtorch
+        // (target out of bounds) — not an error the node can name, so it is restarted, resyncs, and throws again.
+        var pixels = Enumerable.Range(0, 40 * 12).Select(i => (byte)(i * 7)).ToArray();
+        var labels = Enumerable.Range(0, 40).Select(i => (byte)(i % 4)).ToArray();
+        var images = new ImageSet("corrupted", new ImageShape(3, 2, 2), 40, pixels, 0, 12, labels, 0, 1);
+        var spec = TinyFederation.Spec("signsgd", nodes: 2, rounds: 3);
+        var shards = Partitioner.Assign(images.Labels(), 2, PartitionSpec.Iid, spec.Seed);
+        Array.Fill(labels, (byte)200);
+        var outcome = InProcessFederation.Run(spec, images, images, shards, new RecordingObserver(), computeThreads: 2, torchThreads: 1, logLevel: "error");
+        Assert.False(outcome.Completed);
+        Assert.Matches("^node [01] failed in round 1: threw again after a restart: ", outcome.Message);
+        Assert.DoesNotContain('\n', outcome.Message);
+    }
+}
