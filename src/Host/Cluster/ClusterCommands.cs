@@ -14,14 +14,15 @@ public static class ClusterCommands
     {
         var config = new Option<string?>("--config") { Description = "HOCON file (the same on every host)" };
         var port = new Option<int?>("--port") { Description = "overrides signactors.cluster.port" };
-        var command = new Command("server", "Run the round coordinator as a cluster member with role server; it waits for every node to register.") { config, port };
+        var resume = new Option<string?>("--resume") { Description = "continue from a checkpoint.bin written by the same config" };
+        var command = new Command("server", "Run the round coordinator as a cluster member with role server; it waits for every node to register.") { config, port, resume };
         command.SetAction(parse => guarded(() =>
-            RunCommand.Execute(parse.GetValue(config), stdout, "server", null, (prepared, recorder) =>
+            RunCommand.Execute(parse.GetValue(config), stdout, "server", parse.GetValue(resume), (prepared, recorder, signals) =>
             {
                 var cluster = ClusterSettings.Read(prepared.Config, parse.GetValue(port));
                 var s = prepared.Settings;
                 stdout.WriteLine($"server listening on {cluster.Hostname}:{cluster.Port}; waiting for {s.Federation.Nodes} node registrations");
-                return ClusterHosts.RunServer(s.Federation, prepared.Train, prepared.Test, recorder, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config);
+                return ClusterHosts.RunServer(s.Federation, prepared.Train, prepared.Test, recorder, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config, signals);
             })));
         return command;
     }
@@ -43,9 +44,10 @@ public static class ClusterCommands
             try
             {
                 stdout.WriteLine($"worker: nodes {string.Join(", ", ids)} → server {cluster.SeedNodes[0]}; log {log}");
-                string result = ClusterHosts.RunWorker(s.Federation, prepared.Train, prepared.Shards, ids, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config, stdout);
+                using var signals = new StopSignals(stdout);
+                string result = ClusterHosts.RunWorker(s.Federation, prepared.Train, prepared.Shards, ids, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config, stdout, signals);
                 stdout.WriteLine($"worker: {result}");
-                return 0;
+                return signals.ExitCode ?? 0;
             }
             finally { LogSetup.Shutdown(); }
         }));

@@ -20,12 +20,14 @@ namespace SignActors.Host.Cluster;
 public static class ClusterHosts
 {
     public static RunOutcome RunServer(FederationSpec spec, ImageSet train, ImageSet test, IRunObserver observer, ClusterSettings cluster,
-        int dimension, int computeThreads, int torchThreads, string logLevel, Config user)
+        int dimension, int computeThreads, int torchThreads, string logLevel, Config user, StopSignals? signals = null)
     {
         torch.set_num_threads(torchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("server", dimension, computeThreads, logLevel, user));
         system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, null, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
+        signals?.Attach(system, signal => InProcessFederation.StopCleanly(system, signal, outcome.Task));
+        system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
         var server = system.ActorSelection(FederationSupervisor.ServerPath);
         // Leave the cluster only once every node has acted on RunFinished (their actors stopped).
@@ -37,7 +39,7 @@ public static class ClusterHosts
 
     /// <returns>A line saying how this worker's part ended.</returns>
     public static string RunWorker(FederationSpec spec, ImageSet train, Shard[] shards, IReadOnlyList<int> nodeIds, ClusterSettings cluster,
-        int dimension, int computeThreads, int torchThreads, string logLevel, Config user, TextWriter log)
+        int dimension, int computeThreads, int torchThreads, string logLevel, Config user, TextWriter log, StopSignals? signals = null)
     {
         torch.set_num_threads(torchThreads);
         using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("worker", dimension, computeThreads, logLevel, user));
@@ -45,6 +47,9 @@ public static class ClusterHosts
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var setups = nodeIds.Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
         system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, server, done)), "worker");
+        // A signal: CoordinatedShutdown leaves the cluster gracefully; the server counts these nodes as crashed.
+        signals?.Attach(system, _ => Task.CompletedTask);
+        system.WhenTerminated.ContinueWith(_ => done.TrySetResult($"stopped by {signals?.Signal ?? "shutdown"}: left the cluster; the server goes on without nodes {string.Join(", ", nodeIds)}"));
         var result = done.Task.GetAwaiter().GetResult();
         CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
         return result;

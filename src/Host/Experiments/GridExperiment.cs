@@ -51,7 +51,12 @@ public static class GridExperiment
                 + string.Concat(run.Settings.Select(s => $"signactors.{s.Key} = \"{s.Value}\"\n"))
                 + $"signactors.output {{ directory = \"{Escape(Path.Combine(root, "runs"))}\", name = \"{run.Name}\" }}\n");
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            int code = RunCommand.Execute(runConfig, TextWriter.Null);
+            int code = Execute(runConfig, runDirectory, stdout, prefix);
+            if (code is 130 or 143)
+            {
+                stdout.WriteLine($"{prefix}: stopped by a signal after its checkpoint; `signactors experiment {path}` resumes it");
+                return code;
+            }
             if (code != 0) failed++;
             var last = Final(runDirectory);
             string result = last is { } l ? FormattableString.Invariant($"{(double.IsFinite(l.Validation) ? $", val acc {l.Validation * 100:F1} %" : "")}, test acc {l.Accuracy * 100:F1} %, test loss {l.Loss:F3}") : "";
@@ -65,6 +70,24 @@ public static class GridExperiment
         var plots = RunPlots.Write(Series(root, runs), root);
         stdout.WriteLine($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>One run; a run stopped earlier (a signal, a killed process) goes on from its checkpoint when it has one of this config.</summary>
+    static int Execute(string runConfig, string runDirectory, TextWriter stdout, string prefix)
+    {
+        string checkpoint = Path.Combine(runDirectory, RunDirectory.CheckpointFile);
+        if (!File.Exists(checkpoint)) return RunCommand.Execute(runConfig, TextWriter.Null);
+        try
+        {
+            stdout.WriteLine($"{prefix}: resuming from its checkpoint");
+            return RunCommand.Execute(runConfig, TextWriter.Null, checkpoint);
+        }
+        catch (Training.Runs.CheckpointException e)
+        {
+            stdout.WriteLine($"{prefix}: {e.Message}; starting it afresh");
+            File.Delete(checkpoint);
+            return RunCommand.Execute(runConfig, TextWriter.Null);
+        }
     }
 
     /// <summary>The cartesian product of the grid's axes, in declaration order (the last axis varies fastest).</summary>

@@ -17,7 +17,7 @@ namespace SignActors.Host.Federation;
 public static class InProcessFederation
 {
     public static RunOutcome Run(FederationSpec spec, ImageSet train, ImageSet test, Shard[] shards, IRunObserver observer,
-        int computeThreads, int torchThreads, string logLevel, Config? userAkka = null, bool serializeMessages = false)
+        int computeThreads, int torchThreads, string logLevel, Config? userAkka = null, bool serializeMessages = false, StopSignals? signals = null)
     {
         if (shards.Length != spec.Nodes) throw new ArgumentException($"{shards.Length} shards for {spec.Nodes} nodes", nameof(shards));
         // Process-wide and read by every thread that runs a torch op: the per-gradient thread count of SPEC §10.
@@ -26,9 +26,18 @@ public static class InProcessFederation
         var finishing = new CompletingObserver(observer, outcome);
         using var system = ActorSystem.Create("signactors", AkkaConfig(computeThreads, logLevel, userAkka, serializeMessages));
         system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, shards, finishing, reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
+        signals?.Attach(system, signal => StopCleanly(system, signal, outcome.Task));
+        system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
         system.Terminate().Wait(TimeSpan.FromSeconds(30));
         return result;
+    }
+
+    /// <summary>Asks the server to finish its round and checkpoint; done when it has reported the outcome.</summary>
+    public static Task StopCleanly(ActorSystem system, string signal, Task<RunOutcome> outcome)
+    {
+        system.ActorSelection(FederationSupervisor.ServerPath).Tell(new StopRun(signal));
+        return outcome;
     }
 
     /// <param name="serializeMessages">Send every local message through the wire format (tests), as Akka.Remote would.</param>
@@ -41,6 +50,10 @@ public static class InProcessFederation
               stdout-loglevel = WARNING
               loggers = ["{{typeof(NLogLogger).AssemblyQualifiedName}}"]
               log-dead-letters-during-shutdown = off
+              # A signal's clean stop waits for the open round and the checkpoint (a second signal exits at once).
+              coordinated-shutdown.phases.before-service-unbind.timeout = 1h
+              # Signals are ours (StopSignals): Akka's own hook would stop the system under a running round.
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
             }
             signactors-dispatchers {
               compute {

@@ -14,10 +14,10 @@ namespace SignActors.Host.Federation;
 /// <summary>`signactors run [config]`: the main job — a federation in one process, on the embedded default when no file is given.</summary>
 public static class RunCommand
 {
-    /// <returns>0 when every round ran; 1 when the run was stopped (divergence, a failed node).</returns>
+    /// <returns>0 when every round ran; 1 when the run was stopped (divergence, a failed node); 130 / 143 after SIGINT / SIGTERM.</returns>
     public static int Execute(string? path, TextWriter stdout, string? resume = null) =>
-        Execute(path, stdout, "run", resume, (prepared, recorder) => InProcessFederation.Run(prepared.Settings.Federation, prepared.Train, prepared.Test, prepared.Shards,
-            recorder, prepared.Settings.ComputeThreads, prepared.Settings.Model.TorchThreads, prepared.Settings.LogLevel, prepared.Config));
+        Execute(path, stdout, "run", resume, (prepared, recorder, signals) => InProcessFederation.Run(prepared.Settings.Federation, prepared.Train, prepared.Test, prepared.Shards,
+            recorder, prepared.Settings.ComputeThreads, prepared.Settings.Model.TorchThreads, prepared.Settings.LogLevel, prepared.Config, signals: signals));
 
     /// <summary>A resolved config with its data and shards, checked before anything is written.</summary>
     public sealed record PreparedRun(Config Config, RunSettings Settings, ImageSet Train, ImageSet Test, Shard[] Shards);
@@ -33,7 +33,7 @@ public static class RunCommand
     }
 
     /// <summary>The server side of a run (in one process, or the cluster's server host): run directory, progress, outcome.</summary>
-    public static int Execute(string? path, TextWriter stdout, string command, string? resume, Func<PreparedRun, RunRecorder, RunOutcome> train)
+    public static int Execute(string? path, TextWriter stdout, string command, string? resume, Func<PreparedRun, RunRecorder, StopSignals, RunOutcome> train)
     {
         // Everything that can be refused is checked before the run directory exists.
         var prepared = Prepare(path, stdout);
@@ -46,7 +46,8 @@ public static class RunCommand
             if (checkpoint.Fingerprint != fingerprint)
                 throw new CheckpointException($"{resume}: written by a different run (its seed, nodes, rounds, algorithm, model, data or faults differ from this config's)");
         }
-        var directory = RunDirectory.Create(settings.Output, settings.Federation.Algorithm.Name);
+        // A resumed run goes on in its own folder when the checkpoint is in one: one run, one folder.
+        var directory = checkpoint is not null && RunDirectory.Holding(resume!) is { } own ? own : RunDirectory.Create(settings.Output, settings.Federation.Algorithm.Name);
         settings = settings with
         {
             Federation = settings.Federation with { Fingerprint = fingerprint, ResumeFrom = checkpoint, CheckpointPath = directory[RunDirectory.CheckpointFile] },
@@ -70,9 +71,10 @@ public static class RunCommand
             if (prepared.Shards.Length > 16) stdout.WriteLine($"  … {prepared.Shards.Length - 16} more nodes");
             stdout.WriteLine();
 
-            using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile]);
+            using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile], after: checkpoint?.Round);
             var recorder = new RunRecorder(csv, stdout, spec.Rounds);
-            var outcome = train(prepared, recorder);
+            using var signals = new StopSignals(stdout);
+            var outcome = train(prepared, recorder, signals);
             if (outcome.FinalParameters.Length > 0) directory.WriteParameters(outcome.FinalParameters);
             directory.WriteOutcome(outcome.Completed, outcome.Rounds, outcome.FinalHash, outcome.Message);
 
@@ -83,7 +85,9 @@ public static class RunCommand
             if (recorder.Rows.LastOrDefault(r => r.Evaluation is not null) is { Evaluation: { } last } row)
                 stdout.WriteLine($"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
             stdout.WriteLine($"results: {directory.Path} ({RunDirectory.MetricsFile}, {RunDirectory.ConfigFile}, {RunDirectory.LogFile}, {RunDirectory.ParametersFile})");
-            return outcome.Completed ? 0 : 1;
+            if (outcome.Stopped && File.Exists(directory[RunDirectory.CheckpointFile]))
+                stdout.WriteLine($"to continue: signactors {command} {path ?? ""} --resume {directory[RunDirectory.CheckpointFile]}".Replace("  ", " "));
+            return signals.ExitCode ?? (outcome.Completed ? 0 : 1);
         }
         finally { LogSetup.Shutdown(); }
     }

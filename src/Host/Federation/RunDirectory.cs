@@ -38,6 +38,13 @@ public sealed class RunDirectory
         return new RunDirectory(path);
     }
 
+    /// <summary>The run folder <paramref name="file"/> (a checkpoint) lies in, if it is one (it has a config.conf); null otherwise.</summary>
+    public static RunDirectory? Holding(string file)
+    {
+        string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file));
+        return folder is not null && File.Exists(System.IO.Path.Combine(folder, ConfigFile)) ? new RunDirectory(folder) : null;
+    }
+
     public void WriteConfig(Config resolved) =>
         File.WriteAllText(this[ConfigFile], "# The resolved config of this run (user file over reference.conf); `signactors run` accepts it as it is.\n" + ConfigKeys.Render(resolved, ConfigKeys.Root));
 

@@ -94,10 +94,15 @@ public sealed class MetricsCsv : IDisposable
 {
     readonly StreamWriter _writer;
 
-    public MetricsCsv(string path)
+    /// <param name="after">A resumed run: keep the rows up to this round (a stopped run may have written later ones) and go on.</param>
+    public MetricsCsv(string path, long? after = null)
     {
+        var kept = after is { } round && File.Exists(path)
+            ? File.ReadLines(path).Skip(1).Where(line => long.TryParse(line.AsSpan(0, Math.Max(0, line.IndexOf(','))), out long r) && r <= round).ToArray()
+            : [];
         _writer = new StreamWriter(path, append: false) { AutoFlush = true };
         _writer.WriteLine(string.Join(',', RoundMetrics.Columns));
+        foreach (var line in kept) _writer.WriteLine(line);
     }
 
     public void Write(RoundMetrics row) => _writer.WriteLine(row.ToCsv());

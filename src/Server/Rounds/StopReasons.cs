@@ -20,7 +20,7 @@ public static class StopReasons
         $"nodes {string.Join(", ", nodes)} did not report their parameter hash after the last round within {waited.TotalSeconds:F0} s";
 
     public static string Stopped(string reason, long round, string? checkpoint) =>
-        $"{reason}: stopped after round {round}; " + (checkpoint is null ? "no checkpoint path to resume from" : $"resume from {checkpoint}");
+        $"{reason}; " + (checkpoint is null ? "no checkpoint path to resume from" : $"resume from {checkpoint}");
 
     /// <summary>An exception as one line: its type and its message without line breaks.</summary>
     public static string OneLine(Exception e) =>

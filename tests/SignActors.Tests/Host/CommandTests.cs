@@ -322,6 +322,30 @@ public class ExperimentTests
         Directory.Delete(root, recursive: true);
     }
 
+    [Fact]
+    public void An_experiment_resumes_a_stopped_run_from_its_checkpoint_in_its_own_folder()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "grid.conf");
+        File.WriteAllText(config, Grid(root, "seed = [1]").Replace("rounds = 3", "rounds = 6, checkpoint.every = 4"));
+        Assert.Equal(0, Run("experiment", config).Code);
+        string run = Directory.GetDirectories(Path.Combine(root, "grid", "runs")).Single();
+        string[] outcome = File.ReadAllLines(Path.Combine(run, "outcome.txt"));
+        var metrics = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        // As a process killed after round 5 leaves it: no outcome, a row past the checkpoint of round 4.
+        File.Delete(Path.Combine(run, "outcome.txt"));
+        File.WriteAllLines(Path.Combine(run, "metrics.csv"), metrics[..6]);
+
+        var (code, output, error) = Run("experiment", config);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("seed-1: resuming from its checkpoint", output);
+        Assert.Equal(outcome, File.ReadAllLines(Path.Combine(run, "outcome.txt")));     // the same final hash
+        Assert.Equal(metrics.Length, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length); // rows 1..6, each once
+        Assert.Single(Directory.GetDirectories(Path.Combine(root, "grid", "runs")));
+        Directory.Delete(root, recursive: true);
+    }
+
     [Theory]
     [InlineData("algorithm.presett = [signum]", "experiment.grid: unknown key algorithm.presett; did you mean algorithm.preset?")]
     [InlineData("seed = 3", "experiment.grid.seed must be a list of values")]
