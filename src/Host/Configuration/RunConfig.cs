@@ -25,8 +25,6 @@ public static class RunConfig
     public static ConfigurationException Invalid(string key, ArgumentException e) =>
         new(key.Length == 0 ? Message(e) : $"{key}: {Message(e)}");
 
-    static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
     static string Message(ArgumentException e) => e.Message.Split(" (Parameter")[0];
 
     /// <summary>The user's file (if any) with reference.conf as fallback.</summary>
@@ -34,9 +32,7 @@ public static class RunConfig
     {
         if (path is null) return Reference;
         if (!File.Exists(path)) throw new ConfigurationException($"config file {path} does not exist");
-        Config user;
-        try { user = ConfigurationFactory.ParseString(File.ReadAllText(path)); }
-        catch (Exception e) when (e is not ConfigurationException) { throw new ConfigurationException($"config file {path} is not valid HOCON: {OneLine(e.Message)}"); }
+        var user = HoconFile.Load(path);
         ConfigKeys.Check(user, Reference, extraRoots);
         return user.WithFallback(Reference);
     }
