@@ -189,10 +189,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void NodeGone(Terminated terminated)
     {
+        var lostHost = _finished ? null : _members.FirstLossOf(terminated.ActorRef); // the host's ids, before this one is removed
         if (_members.Remove(terminated.ActorRef) is not { } j) return;
         // Nodes stop when the run ends, and a configured crash is the experiment: neither is news on the console.
         if (_finished || _spec.FaultPlan.IsDown(j, LastClosed + 1)) _log.Info("server: node {0} has stopped", j);
-        else _log.Warning("server: node {0} is gone ({1}); rounds go on without it until it registers again", j, terminated.ActorRef);
+        else if (lostHost is not null) _log.Warning("server: worker host {0} is gone, and with it nodes {1}; rounds go on without them until they register again", terminated.ActorRef.Path.Address.HostPort(), string.Join(", ", lostHost));
+        else if (!terminated.ActorRef.Path.Address.HasGlobalScope) _log.Warning("server: node {0} is gone ({1}); rounds go on without it until it registers again", j, terminated.ActorRef);
+        else _log.Info("server: node {0} is gone with its host", j);
     }
 
     void StartRound(long t)

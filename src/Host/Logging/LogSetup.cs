@@ -4,7 +4,10 @@ using NLog.Targets;
 
 namespace SignActors.Host.Logging;
 
-/// <summary>NLog for a run: everything at the configured level to the run's log file, warnings and errors also to stderr.</summary>
+/// <summary>
+/// NLog for a run: everything at the configured level to the run's log file; warnings and errors
+/// of SignActors' own actors also to stderr (Akka's internal detail stays in the file).
+/// </summary>
 public static class LogSetup
 {
     public static void ForRun(string logFile, string level)
@@ -17,7 +20,10 @@ public static class LogSetup
         };
         var console = new ConsoleTarget("console") { Layout = "${level:uppercase=true}: ${message}", StdErr = true };
         config.AddRule(Parse(level), NLog.LogLevel.Fatal, file);
-        config.AddRule(NLog.LogLevel.Warn, NLog.LogLevel.Fatal, console);
+        // The console hears SignActors' own actors and the host; Akka's internals (remoting, cluster, shutdown) speak to the file only.
+        var ours = new LoggingRule("*", NLog.LogLevel.Warn, NLog.LogLevel.Fatal, console) { FilterDefaultAction = NLog.Filters.FilterResult.Log };
+        ours.Filters.Add(new NLog.Filters.ConditionBasedFilter { Condition = "not contains('${logger}', '/user/') and '${logger}' != 'run'", Action = NLog.Filters.FilterResult.Ignore });
+        config.LoggingRules.Add(ours);
         LogManager.Configuration = config;
     }
 

@@ -10,6 +10,7 @@ namespace SignActors.Server.Rounds;
 public sealed class Membership(int nodes)
 {
     readonly SortedDictionary<int, IActorRef> _nodes = new();
+    readonly HashSet<Address> _lostHosts = new();
 
     public int Count => _nodes.Count;
     public IReadOnlyCollection<int> Ids => _nodes.Keys;
@@ -24,6 +25,7 @@ public sealed class Membership(int nodes)
         if (!InRange(id)) throw new ArgumentOutOfRangeException(nameof(id), $"node ids are 0..{nodes - 1}, got {id}");
         _nodes.TryGetValue(id, out var previous);
         _nodes[id] = actor;
+        _lostHosts.Remove(actor.Path.Address);
         return previous is not null && !previous.Equals(actor) ? previous : null;
     }
 
@@ -40,5 +42,18 @@ public sealed class Membership(int nodes)
                 return j;
             }
         return null;
+    }
+
+    /// <summary>
+    /// The node ids registered from <paramref name="actor"/>'s remote host, the first time a node of
+    /// that host is lost (a host that dies takes all its nodes: one report, not one per node); null
+    /// for a local actor or a host already reported. The host is reported again once one of its nodes
+    /// has registered anew.
+    /// </summary>
+    public int[]? FirstLossOf(IActorRef actor)
+    {
+        var host = actor.Path.Address;
+        if (!host.HasGlobalScope || !_lostHosts.Add(host)) return null;
+        return _nodes.Where(n => n.Value.Path.Address.Equals(host)).Select(n => n.Key).ToArray();
     }
 }

@@ -110,8 +110,11 @@ public class LoopbackClusterTests
         server.WaitForExit();
         string output = string.Join('\n', lines);
         var rest = new[] { stayer, returning }.Select(w => Finish(w, TimeSpan.FromMinutes(1))).ToArray();
-        Assert.True(server.ExitCode == 0, output + server.StandardError.ReadToEnd());
+        string errors = server.StandardError.ReadToEnd();
+        Assert.True(server.ExitCode == 0, output + errors);
         Assert.Contains("120 rounds completed; all 4 replicas bit-identical to the server after every round", output);
+        // The lost host is one line naming it and its nodes; Akka's remoting detail went to run.log only.
+        Assert.True(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries) is [var lost] && lost.Contains("is gone, and with it nodes 2, 3; rounds go on without them"), errors);
 
         var metrics = File.ReadAllLines(Directory.GetFiles(Path.Combine(root, "runs"), "metrics.csv", SearchOption.AllDirectories).Single())
             .Skip(1).Select(l => l.Split(',')).Select(c => (Round: long.Parse(c[0]), Accepted: int.Parse(c[5]))).ToArray();

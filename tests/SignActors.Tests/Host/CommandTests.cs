@@ -56,6 +56,7 @@ public class CommandTests
         Assert.Equal("8", last[5]); // votes accepted
         Assert.NotEqual("", last[16]); // test accuracy after the last round
         Assert.Contains("8 of 8 nodes registered", File.ReadAllText(Path.Combine(directory, "run.log"))); // Akka's log, through NLog
+        Assert.DoesNotMatch(" (WARN|ERROR) ", File.ReadAllText(Path.Combine(directory, "run.log")));    // a clean run warns of nothing
         Assert.Equal(254_084 * 4, new FileInfo(Path.Combine(directory, "final-parameters.bin")).Length);
 
         // The written config is a config file that reproduces the run bit for bit.
