@@ -103,9 +103,10 @@ public static class Program
         var majorityLr = new Option<double>("--majority-lr") { Description = "its step size", DefaultValueFactory = _ => 0.001 };
         var meanLr = new Option<double>("--mean-lr") { Description = "step size of the float32 mean baseline (sgd)", DefaultValueFactory = _ => 0.05 };
         var sample = new Option<int>("--omniscient-sample") { Description = "training records for the omniscient attackers' full gradient (0 = all)", DefaultValueFactory = _ => 256 };
-        var outputDir = new Option<string?>("--output") { Description = "folder for results.csv, results.md and the plot; default <output.directory>/byzantine-<time>" };
-        var command = new Command("byzantine", "The headline experiment: majority vote against the float32 mean as the number of Byzantine nodes grows, per attack.")
-            { config, rounds, attacks, majority, majorityLr, meanLr, sample, outputDir };
+        var seeds = new Option<string?>("--seeds") { Description = "seeds to average over, like 1,2,3; default: the config's seed" };
+        var outputDir = new Option<string?>("--output") { Description = "the experiment folder; default <output.directory>/byzantine-<hash of the settings>, so the same command resumes" };
+        var command = new Command("byzantine", "The headline experiment: majority vote against the float32 mean as the number of Byzantine nodes grows, per attack. Writes an experiment grid (byzantine.conf) and runs it; runs resume.")
+            { config, rounds, attacks, majority, majorityLr, meanLr, sample, seeds, outputDir };
         command.SetAction(parse => Guarded(stderr, () =>
         {
             var resolved = RunConfig.Load(parse.GetValue(config));
@@ -125,17 +126,18 @@ public static class Program
                 catch (ArgumentException e) { throw RunConfig.Invalid("--majority-preset", e); }
                 if (!(contender.LearningRate > 0)) throw new ConfigurationException($"{contender.Label}: the step size must be positive, got {contender.LearningRate}");
             }
-            var spec = settings.Federation with { Rounds = r, Faults = new FaultPlan(new Dictionary<int, NodeFaults>(), parse.GetValue(sample)) };
-            var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
-            var shards = settings.Data.Deal(train, spec.Nodes, spec.Seed);
-            string directory = parse.GetValue(outputDir) ?? Path.Combine(settings.Output.Directory, $"byzantine-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-            Logging.LogSetup.ForRun(Path.Combine(Directory.CreateDirectory(directory).FullName, "experiment.log"), settings.LogLevel);
-            try
-            {
-                new ByzantineExperiment(stdout).Run(spec, train, test, shards, contenders, chosen, settings.ComputeThreads, settings.Model.TorchThreads, directory);
-            }
-            finally { Logging.LogSetup.Shutdown(); }
-            return 0;
+            var seedList = parse.GetValue(seeds) is { } text
+                ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(x => ulong.TryParse(x, out ulong v) ? v : throw new ConfigurationException($"--seeds: \"{x}\" is not a seed")).ToArray()
+                : new[] { settings.Federation.Seed };
+            int n = settings.Federation.Nodes, omniscient = parse.GetValue(sample);
+            string Grid(string directory, string name) => ByzantineExperiment.Write(resolved, contenders, chosen, n, r, omniscient, seedList, directory, name);
+            string folder = Path.GetFullPath(parse.GetValue(outputDir)
+                ?? Path.Combine(settings.Output.Directory, $"byzantine-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Grid("", ""))))[..8]}"));
+            Directory.CreateDirectory(folder);
+            string file = Path.Combine(folder, "byzantine.conf");
+            File.WriteAllText(file, "# Written by `signactors byzantine`; `signactors experiment` on this file runs (and resumes) the same sweep.\n"
+                + Grid(Path.GetDirectoryName(folder)!, Path.GetFileName(folder)));
+            return GridExperiment.Execute(file, stdout, (root, runs) => new ByzantineExperiment(stdout).Summarise(root, runs, contenders, chosen, n, r, omniscient));
         }));
         return command;
     }

@@ -52,7 +52,7 @@ public static class ConfigKeys
     }
 
     /// <summary>A value on one line; Akka's HOCON reports an empty list as neither string, object nor array.</summary>
-    static string Inline(HoconValue value) =>
+    public static string Inline(HoconValue value) =>
         value.IsObject() ? "{ " + string.Join(", ", value.GetObject().Items.Select(i => $"{i.Key} = {Inline(i.Value)}")) + " }"
         : value.IsString() ? Quote(value.GetString())
         : "[" + string.Join(", ", value.GetArray().Select(Inline)) + "]";

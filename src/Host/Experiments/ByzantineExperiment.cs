@@ -17,66 +17,93 @@ public sealed record ContenderSpec(string Label, string Preset, double LearningR
 public sealed record ByzantineCell(string Contender, ByzantineAttack? Attack, int Attackers, double TestLoss, double TestAccuracy, double TrainLoss, long Rounds, bool Completed, string Note);
 
 /// <summary>
-/// The headline experiment of SPEC §7: for each attack, the first f = 0 … ⌈n/2⌉ nodes are
-/// Byzantine, and majority vote is compared with the float32 mean on the same data, model, seed
-/// and rounds. f = 0 is run once per contender and shared by every attack. Writes results.csv,
-/// results.md (the table) and accuracy-vs-attackers.png into the output folder.
+/// The headline experiment of SPEC §7 as a grid: for each attack, the first f = 1 … ⌈n/2⌉ nodes are
+/// Byzantine (f = 0 once, shared by every attack), and majority vote is compared with the float32
+/// mean on the same data, model, rounds and seeds. <see cref="Write"/> writes the experiment file;
+/// <see cref="GridExperiment"/> runs it like any other (a folder per run, resumable), and
+/// <see cref="Summarise"/> adds results.csv, results.md (the table) and accuracy-vs-attackers.png.
 /// </summary>
 public sealed class ByzantineExperiment(TextWriter output)
 {
     public static readonly ByzantineAttack[] Attacks = { ByzantineAttack.SignFlip, ByzantineAttack.Random, ByzantineAttack.Colluding, ByzantineAttack.Omniscient };
 
-    public IReadOnlyList<ByzantineCell> Run(FederationSpec template, ImageSet train, ImageSet test, Shard[] shards,
-        IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, int computeThreads, int torchThreads, string directory)
+    const string AggregatorAxis = "aggregator", AttackersAxis = "attackers";
+
+    /// <summary>The experiment file of the sweep over <paramref name="settings"/> (the user's config, resolved).</summary>
+    public static string Write(Akka.Configuration.Config settings, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, int nodes, long rounds,
+        int omniscientSample, IReadOnlyList<ulong> seeds, string directory, string name)
     {
-        int n = template.Nodes, fMax = (n + 1) / 2;
+        var c = CultureInfo.InvariantCulture;
+        var attackers = new List<string> { "{ label = \"f=0\", faults.byzantine = [] }" };
+        foreach (var attack in attacks)
+            for (int f = 1; f <= (nodes + 1) / 2; f++)
+                attackers.Add($"{{ label = \"{Name(attack)} f={f}\", faults.byzantine = [ {{ first = {f}, attack = {Name(attack)} }} ] }}");
+        return Configuration.ConfigKeys.Render(settings, Configuration.ConfigKeys.Root) + string.Create(c, $$"""
+            signactors {
+              rounds = {{rounds}}
+              evaluation.every = {{Math.Max(1, rounds / 4)}}
+              verify-replicas = off
+              faults.omniscient-sample = {{omniscientSample}}
+            }
+            experiment {
+              name = "{{name}}"
+              directory = "{{directory.Replace("\\", "\\\\").Replace("\"", "\\\"")}}"
+              grid {
+                {{AggregatorAxis}} = [
+                  {{string.Join("\n      ", contenders.Select(x => $"{{ label = \"{x.Label}\", algorithm.preset = {x.Preset}, learning-rate.initial = {x.LearningRate.ToString("R", c)}, learning-rate.schedule = constant }}"))}}
+                ]
+                {{AttackersAxis}} = [
+                  {{string.Join("\n      ", attackers)}}
+                ]
+                seed = [{{string.Join(", ", seeds)}}]
+              }
+            }
+
+            """);
+    }
+
+    /// <summary>The Byzantine table and plot of a finished grid, averaged over its seeds.</summary>
+    public IReadOnlyList<ByzantineCell> Summarise(string root, IReadOnlyList<GridRun> runs, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, int nodes, long rounds, int omniscientSample)
+    {
+        int fMax = (nodes + 1) / 2;
         var cells = new List<ByzantineCell>();
-        output.WriteLine($"byzantine sweep: n = {n}, f = 0…{fMax}, attacks {string.Join(", ", attacks.Select(Name))}, {template.Rounds} rounds each, "
-            + $"model {Training.Models.ModelZoo.Name(template.Model)}, omniscient sample {Sample(template)}");
-        foreach (var contender in contenders)
+        foreach (var cell in runs.GroupBy(r => (Contender: r.Axes[AggregatorAxis], Attackers: r.Axes[AttackersAxis])))
         {
-            var spec = template with
-            {
-                Algorithm = Presets.Resolve(contender.Preset, n) with { WeightDecay = template.Algorithm.WeightDecay },
-                Schedule = new ConstantSchedule(contender.LearningRate),
-                VerifyReplicas = false,
-                EvalEvery = (int)Math.Max(1, template.Rounds / 4),
-            };
-            var clean = RunOne(spec with { Faults = FaultPlan.None }, contender, null, 0, train, test, shards, computeThreads, torchThreads);
-            cells.Add(clean);
-            foreach (var attack in attacks)
-                for (int f = 1; f <= fMax; f++)
-                {
-                    var plan = new FaultPlan(Enumerable.Range(0, f).ToDictionary(j => j, _ => new NodeFaults(Attack: attack)), template.FaultPlan.OmniscientSample);
-                    cells.Add(RunOne(spec with { Faults = plan }, contender, attack, f, train, test, shards, computeThreads, torchThreads));
-                }
+            var (attack, f) = Parse(cell.Key.Attackers);
+            var finals = cell.Select(r => Path.Combine(root, "runs", r.Name)).Select(Final).ToArray();
+            var done = finals.Where(x => x.Completed).ToArray();
+            cells.Add(new ByzantineCell(cell.Key.Contender, attack, f,
+                Mean(done.Select(x => x.Loss)), Mean(done.Select(x => x.Accuracy)), Mean(done.Select(x => x.TrainLoss)),
+                finals.Min(x => x.Rounds), done.Length == finals.Length,
+                done.Length == finals.Length ? "" : $"{finals.Length - done.Length} of {finals.Length} seeds stopped early"));
         }
-        Directory.CreateDirectory(directory);
-        WriteCsv(cells, Path.Combine(directory, "results.csv"));
-        string table = Table(cells, contenders, attacks, fMax, template);
-        File.WriteAllText(Path.Combine(directory, "results.md"), table);
-        Plot(cells, contenders, attacks, fMax, n, Path.Combine(directory, "accuracy-vs-attackers.png"));
+        WriteCsv(cells, Path.Combine(root, "results.csv"));
+        string table = Table(cells, contenders, attacks, fMax, nodes, rounds, omniscientSample, runs.Select(r => r.Axes["seed"]).Distinct().Count());
+        File.WriteAllText(Path.Combine(root, "results.md"), table);
+        Plot(cells, contenders, attacks, fMax, nodes, Path.Combine(root, "accuracy-vs-attackers.png"));
         output.WriteLine();
         output.WriteLine(table);
-        output.WriteLine($"written: {Path.Combine(directory, "results.csv")}, results.md, accuracy-vs-attackers.png");
+        output.WriteLine($"written: {Path.Combine(root, "results.csv")}, results.md, accuracy-vs-attackers.png");
         return cells;
     }
 
-    ByzantineCell RunOne(FederationSpec spec, ContenderSpec contender, ByzantineAttack? attack, int f, ImageSet train, ImageSet test, Shard[] shards, int computeThreads, int torchThreads)
+    static (ByzantineAttack? Attack, int F) Parse(string label) =>
+        label == "f=0" ? (null, 0) : (Attacks.Single(a => label.StartsWith(Name(a) + " ", StringComparison.Ordinal)), int.Parse(label[(label.IndexOf("f=", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture));
+
+    /// <summary>A run's last evaluation and last train loss, whether it ran every round, and how many it ran.</summary>
+    static (double Loss, double Accuracy, double TrainLoss, long Rounds, bool Completed) Final(string runDirectory)
     {
-        var observer = new RunRecorder(null, TextWriter.Null, spec.Rounds);
-        var outcome = InProcessFederation.Run(spec, train, test, shards, observer, computeThreads, torchThreads, "error");
-        var last = observer.Rows.LastOrDefault(r => r.Evaluation is not null);
-        var cell = new ByzantineCell(contender.Label, attack, f,
-            last?.Evaluation?.Loss ?? double.NaN, last?.Evaluation?.Accuracy ?? double.NaN,
-            observer.Rows.Count > 0 ? observer.Rows[^1].TrainLoss : double.NaN, outcome.Rounds, outcome.Completed,
-            outcome.Completed ? "" : $"stopped after round {outcome.Rounds}: {outcome.Message}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {contender.Label,-16} {(attack is null ? "none" : Name(attack.Value)),-11} f = {f}: test acc {cell.TestAccuracy * 100,5:F1} %, test loss {cell.TestLoss,7:F3}{(cell.Completed ? "" : $"  ({cell.Note})")}"));
-        return cell;
+        string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
+        if (!File.Exists(metrics)) return (double.NaN, double.NaN, double.NaN, 0, false);
+        var columns = RunPlots.Read(metrics, new[] { "test_loss", "test_accuracy", "train_loss" });
+        long Last(IReadOnlyDictionary<long, double> c) => c.Count == 0 ? 0 : c.Keys.Max();
+        double At(IReadOnlyDictionary<long, double> c) => c.Count == 0 ? double.NaN : c[Last(c)];
+        return (At(columns[0]), At(columns[1]), At(columns[2]), Last(columns[2]), RunDirectory.Completed(runDirectory));
     }
 
-    static string Sample(FederationSpec spec) => spec.FaultPlan.OmniscientSample > 0 ? $"{spec.FaultPlan.OmniscientSample} training records" : "the whole training set";
+    static double Mean(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Average();
+
+    static string Sample(int omniscientSample) => omniscientSample > 0 ? $"{omniscientSample} training records" : "the whole training set";
 
     public static string Name(ByzantineAttack attack) => attack switch
     {
@@ -93,11 +120,12 @@ public sealed class ByzantineExperiment(TextWriter output)
         File.WriteAllLines(path, lines);
     }
 
-    static string Table(IReadOnlyList<ByzantineCell> cells, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, int fMax, FederationSpec template)
+    static string Table(IReadOnlyList<ByzantineCell> cells, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, int fMax, int nodes, long rounds, int omniscientSample, int seeds)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.AppendLine($"Final test accuracy (test loss) after {template.Rounds} rounds, n = {template.Nodes}, the first f nodes Byzantine; omniscient attackers use {Sample(template)}.");
+        text.AppendLine($"Final test accuracy (test loss) after {rounds} rounds, n = {nodes}, the first f nodes Byzantine; omniscient attackers use {Sample(omniscientSample)}; "
+            + (seeds > 1 ? $"mean over {seeds} seeds." : "one seed."));
         text.AppendLine();
         text.Append("| aggregator | attack |");
         for (int f = 0; f <= fMax; f++) text.Append(c, $" f = {f} |");

@@ -6,13 +6,18 @@ using SignActors.Host.Federation;
 
 namespace SignActors.Host.Experiments;
 
-/// <summary>One run of a grid: its folder name, its method label (every axis but the seed) and its settings.</summary>
-public sealed record GridRun(string Name, string Cell, IReadOnlyList<(string Key, string Value)> Settings);
+/// <summary>
+/// One run of a grid: its folder name, its method label (every axis but the seed), its settings
+/// (key under signactors → HOCON value) and each axis's value (a variant axis's label).
+/// </summary>
+public sealed record GridRun(string Name, string Cell, IReadOnlyList<(string Key, string Hocon)> Settings, IReadOnlyDictionary<string, string> Axes);
 
 /// <summary>
 /// `signactors experiment F`: the config file's <c>experiment</c> section declares a grid —
 /// <c>grid { "algorithm.preset" = [signum, mvsm-v1], seed = [1, 2, 3] }</c>, any key under
-/// <c>signactors</c> — over the file's own settings. Every combination runs in its own folder
+/// <c>signactors</c> — over the file's own settings. An axis of objects is a variant axis: each
+/// object is a labelled bundle of settings that vary together,
+/// <c>aggregator = [ { label = "mean", algorithm.preset = sgd, learning-rate.initial = 0.05 }, … ]</c>. Every combination runs in its own folder
 /// under <c>&lt;directory&gt;/&lt;name&gt;/runs</c>; runs already complete are skipped, so an interrupted
 /// experiment picks up where it stopped. At the end: a summary table of each cell's final test
 /// accuracy, test loss and ‖∇f‖₁ as mean ± std over seeds, and the four plots.
@@ -21,7 +26,8 @@ public static class GridExperiment
 {
     public const string Section = "experiment";
 
-    public static int Execute(string path, TextWriter stdout)
+    /// <param name="summarise">A further summariser of the finished grid (its root folder and runs), such as the Byzantine table.</param>
+    public static int Execute(string path, TextWriter stdout, Action<string, IReadOnlyList<GridRun>>? summarise = null)
     {
         var config = RunConfig.Load(path, Section);
         var e = new SettingsReader(config, Section);
@@ -48,7 +54,7 @@ public static class GridExperiment
             }
             string runConfig = Path.Combine(root, "configs", run.Name + ".conf");
             File.WriteAllText(runConfig, ConfigKeys.Render(config, ConfigKeys.Root)
-                + string.Concat(run.Settings.Select(s => $"signactors.{s.Key} = \"{s.Value}\"\n"))
+                + string.Concat(run.Settings.Select(s => $"signactors.{s.Key} = {s.Hocon}\n"))
                 + $"signactors.output {{ directory = \"{Escape(Path.Combine(root, "runs"))}\", name = \"{run.Name}\" }}\n");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int code = Execute(runConfig, runDirectory, stdout, prefix);
@@ -69,6 +75,7 @@ public static class GridExperiment
         stdout.WriteLine(summary);
         var plots = RunPlots.Write(Series(root, runs), root);
         stdout.WriteLine($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
+        summarise?.Invoke(root, runs);
         return failed == 0 ? 0 : 1;
     }
 
@@ -96,35 +103,65 @@ public static class GridExperiment
         var grid = config.GetValue($"{Section}.grid");
         if (grid is null || !grid.IsObject()) throw new ConfigurationException("experiment.grid must be a section of keys, each with a list of values");
         var known = ConfigKeys.SettingPaths(RunConfig.Reference);
-        var axes = new List<(string Key, string[] Values)>();
-        foreach (var (key, value) in Flatten(grid))
+        var axes = new List<(string Key, GridValue[] Values)>();
+        foreach (var (key, value) in Axes(grid))
         {
-            if (!known.Contains($"{ConfigKeys.Root}.{key}"))
-                throw new ConfigurationException($"experiment.grid: unknown key {key}" + (ConfigKeys.Closest($"{ConfigKeys.Root}.{key}", known) is { } near ? $"; did you mean {near[(ConfigKeys.Root.Length + 1)..]}?" : ""));
             if (value.IsString() || value.IsObject()) throw new ConfigurationException($"experiment.grid.{key} must be a list of values, like [1, 2, 3]");
-            var values = value.GetArray().Select(v => v.GetString()).ToArray();
-            if (values.Length == 0) throw new ConfigurationException($"experiment.grid.{key} is an empty list");
-            axes.Add((key, values));
+            var items = value.GetArray();
+            if (items.Count == 0) throw new ConfigurationException($"experiment.grid.{key} is an empty list");
+            if (items.All(v => v.IsObject())) axes.Add((key, items.Select((v, i) => Variant(key, i, v, known)).ToArray()));
+            else
+            {
+                CheckKnown($"experiment.grid: unknown key {key}", key, known);
+                axes.Add((key, items.Select(v => new GridValue(v.GetString(), $"{Short(key)}-{Sanitise(v.GetString())}", new[] { (key, ConfigKeys.Inline(v)) })).ToArray()));
+            }
         }
         if (axes.Count == 0) throw new ConfigurationException("experiment.grid declares no axis");
-        IEnumerable<IReadOnlyList<(string Key, string Value)>> product = new[] { Array.Empty<(string, string)>() };
+        IEnumerable<IReadOnlyList<(string Axis, GridValue Value)>> product = new[] { Array.Empty<(string, GridValue)>() };
         foreach (var axis in axes)
-            product = product.SelectMany(p => axis.Values.Select(v => (IReadOnlyList<(string, string)>)p.Append((axis.Key, v)).ToArray())).ToArray();
-        return product.Select(settings => new GridRun(
-            string.Join("_", settings.Select(s => $"{Short(s.Key)}-{Sanitise(s.Value)}")),
-            settings.Any(s => s.Key != "seed") ? string.Join(" ", settings.Where(s => s.Key != "seed").Select(s => $"{Short(s.Key)}={s.Value}")) : "all",
-            settings)).ToArray();
+            product = product.SelectMany(p => axis.Values.Select(v => (IReadOnlyList<(string, GridValue)>)p.Append((axis.Key, v)).ToArray())).ToArray();
+        return product.Select(choice => new GridRun(
+            string.Join("_", choice.Select(c => c.Value.Folder)),
+            choice.Any(c => c.Axis != "seed") ? string.Join(" ", choice.Where(c => c.Axis != "seed").Select(c => $"{Short(c.Axis)}={c.Value.Label}")) : "all",
+            choice.SelectMany(c => c.Value.Settings).ToArray(),
+            choice.ToDictionary(c => c.Axis, c => c.Value.Label))).ToArray();
     }
 
-    static IEnumerable<(string Key, HoconValue Value)> Flatten(HoconValue value, string prefix = "")
+    /// <summary>One value of an axis: its label, its part of the folder name, the settings it sets.</summary>
+    sealed record GridValue(string Label, string Folder, IReadOnlyList<(string Key, string Hocon)> Settings);
+
+    static GridValue Variant(string axis, int index, HoconValue bundle, IReadOnlySet<string> known)
+    {
+        var settings = new List<(string, string)>();
+        string label = $"{index + 1}";
+        foreach (var (key, value) in Flatten(bundle))
+        {
+            if (key == "label") { label = value.GetString(); continue; }
+            CheckKnown($"experiment.grid.{axis}[{index}]: unknown key {key}", key, known);
+            settings.Add((key, ConfigKeys.Inline(value)));
+        }
+        return new GridValue(label, $"{Short(axis)}-{Sanitise(label)}", settings);
+    }
+
+    static void CheckKnown(string message, string key, IReadOnlySet<string> known)
+    {
+        if (known.Contains($"{ConfigKeys.Root}.{key}")) return;
+        throw new ConfigurationException(message + (ConfigKeys.Closest($"{ConfigKeys.Root}.{key}", known) is { } near ? $"; did you mean {near[(ConfigKeys.Root.Length + 1)..]}?" : ""));
+    }
+
+    /// <summary>The grid's axes: dotted keys down to the first value that is not a section.</summary>
+    static IEnumerable<(string Key, HoconValue Value)> Axes(HoconValue value, string prefix = "")
     {
         foreach (var (key, child) in value.GetObject().Items)
         {
             string path = prefix.Length == 0 ? key : $"{prefix}.{key}";
-            if (child.IsObject()) foreach (var leaf in Flatten(child, path)) yield return leaf;
+            if (child.IsObject()) foreach (var leaf in Axes(child, path)) yield return leaf;
             else yield return (path, child);
         }
     }
+
+    /// <summary>A bundle's settings: dotted keys down to values; lists (of fault entries) are values.</summary>
+    static IEnumerable<(string Key, HoconValue Value)> Flatten(HoconValue value, string prefix = "") => Axes(value, prefix);
 
     static string Short(string key) => key[(key.LastIndexOf('.') + 1)..];
 

@@ -239,6 +239,16 @@ public class FaultConfigTests
         Assert.Contains("omniscient attackers use 20 training records", table);
         var png = File.ReadAllBytes(Path.Combine(output, "accuracy-vs-attackers.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+
+        // It is an experiment grid like any other: a folder per run, and the same command resumes (here: skips all ten).
+        Assert.Equal(10, Directory.GetDirectories(Path.Combine(output, "runs")).Length);
+        Assert.True(File.Exists(Path.Combine(output, "byzantine.conf")));
+        stdout = new StringWriter();
+        code = SignActors.Host.Program.BuildCommand(stdout, new StringWriter())
+            .Parse(new[] { "byzantine", config, "--rounds", "2", "--attacks", "sign-flip", "omniscient", "--omniscient-sample", "20", "--output", output }).Invoke();
+        Assert.Equal(0, code);
+        Assert.Equal(10, stdout.ToString().Split('\n').Count(l => l.Contains("already complete, skipped")));
+        Assert.Equal(csv.Length, File.ReadAllLines(Path.Combine(output, "results.csv")).Length);
         Directory.Delete(output, recursive: true);
     }
 
@@ -350,6 +360,7 @@ public class ExperimentTests
     [Theory]
     [InlineData("algorithm.presett = [signum]", "experiment.grid: unknown key algorithm.presett; did you mean algorithm.preset?")]
     [InlineData("seed = 3", "experiment.grid.seed must be a list of values")]
+    [InlineData("aggregator = [ { label = mean, algorithm.presett = sgd } ]", "experiment.grid.aggregator[0]: unknown key algorithm.presett; did you mean algorithm.preset?")]
     public void A_bad_grid_is_a_one_line_error(string grid, string expected)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
