@@ -12,16 +12,16 @@ using SignActors.Training.Runs;
 namespace SignActors.Server;
 
 /// <summary>
-/// The server (SPEC §6) as a state machine that only moves messages: <c>WaitingForNodes</c> →
-/// <c>InRound</c> (one per round; <c>CollectingStates</c> before a checkpoint) → <c>Finishing</c>
-/// (the last round's replica hashes) → <c>Finished</c>. The math is in <see cref="ServerReplica"/>,
-/// the decisions in <c>Rounds/</c>; evaluation, the metrics row and file writes go to the
-/// <see cref="RunReporter"/>, so StartRound t + 1 leaves right after round t's aggregate. Any
-/// exception here stops the run with one line: nothing leaves the federation waiting.
+/// The server (SPEC §6), a state machine that only moves messages: <c>WaitingForNodes</c> → <c>InRound</c>
+/// (per round; <c>CollectingStates</c> before a checkpoint) → <c>Finishing</c> (the last hashes) → <c>Finished</c>.
+/// The math is in <see cref="ServerReplica"/>, the decisions in <c>Rounds/</c>; evaluation, metrics and files go
+/// to the <see cref="RunReporter"/>, so StartRound t + 1 leaves right after round t's aggregate. Any exception
+/// stops the run with one line: nothing leaves the federation waiting.
 /// </summary>
 public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 {
     static readonly TimeSpan FinalHashWait = TimeSpan.FromSeconds(60), StateWait = TimeSpan.FromSeconds(30);
+    static readonly IReadOnlyDictionary<int, EstimatorSnapshot> NoStates = new Dictionary<int, EstimatorSnapshot>();
 
     readonly CoordinatorSetup _setup;
     readonly FederationSpec _spec;
@@ -70,11 +70,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     }
 
     /// <summary>A child failing (the reporter's evaluation or metrics write, a checkpoint's collection) stops the run too.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
-    {
-        Self.Tell(new ChildFailed(StopReasons.OneLine(e)));
-        return Directive.Stop;
-    });
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e => { Self.Tell(new ChildFailed(StopReasons.OneLine(e))); return Directive.Stop; });
 
     void WaitingForNodes()
     {
@@ -93,11 +89,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void InRound()
     {
         Receive<Vote>(OnVote);
-        Receive<Terminated>(t =>
-        {
-            NodeGone(t);
-            if (AllExpectedVoted()) CloseRound();
-        });
+        Receive<Terminated>(t => { NodeGone(t); if (AllExpectedVoted()) CloseRound(); });
         Receive<RoundDeadline>(d => d.Round == _open?.Round, OnDeadline);
         Receive<ResendStart>(r => r.Round == _open?.Round, r =>
         {
@@ -111,42 +103,23 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void CollectingStates()
     {
-        Receive<StatesCollected>(_ =>
-        {
-            if (_stopReason is null) StartRound(LastClosed + 1);
-            else Finish(Outcome(false, StopReasons.Stopped(_stopReason, LastClosed, _spec.CheckpointPath), stopped: true)); // written first
-        });
+        Receive<StatesCollected>(_ => ContinueOrStop(LastClosed + 1, _spec.CheckpointPath)); // the checkpoint is queued to be written first
         Common();
     }
 
     void Finishing()
     {
-        Receive<ReplicaHash>(h =>
-        {
-            OnReplicaHash(h);
-            if (!_finished) CompleteWhenConfirmed();
-        });
-        Receive<Terminated>(t =>
-        {
-            NodeGone(t); // a node lost after the last round owes no hash
-            CompleteWhenConfirmed();
-        });
+        Receive<ReplicaHash>(h => { OnReplicaHash(h); if (!_finished) CompleteWhenConfirmed(); });
+        Receive<Terminated>(t => { NodeGone(t); CompleteWhenConfirmed(); }); // a node lost after the last round owes no hash
         Receive<FinalHashTimeout>(_ => Fail(StopReasons.HashesMissing(_server.Replicas.Unconfirmed(_spec.Rounds, _members.Ids), FinalHashWait)));
         Common();
     }
 
     void Finished()
     {
-        var waiting = new List<IActorRef>();
-        Receive<Terminated>(t =>
-        {
-            NodeGone(t);
-            if (_members.Count > 0) return;
-            waiting.ForEach(w => w.Tell(NodesGone.Instance));
-            waiting.Clear();
-        });
-        Receive<AwaitNodesGone>(_ => _members.Count == 0, _ => Sender.Tell(NodesGone.Instance));
-        Receive<AwaitNodesGone>(_ => waiting.Add(Sender));
+        var waiting = new List<IActorRef>(); // hosts waiting for every node to have stopped
+        Receive<Terminated>(t => { NodeGone(t); if (_members.Count == 0) waiting.ForEach(w => w.Tell(NodesGone.Instance)); });
+        Receive<AwaitNodesGone>(_ => { if (_members.Count == 0) Sender.Tell(NodesGone.Instance); else waiting.Add(Sender); });
         Receive<Vote>(v => Drop(v, VoteVerdict.Late));
         ReceiveAny(_ => { });
     }
@@ -161,41 +134,24 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         Receive<StopRun>(s => _stopReason ??= s.Reason);
         Receive<RoundTimer>(_ => { }); // a timer of a round that has closed
         Receive<NodeFailed>(f => Fail($"node {f.NodeId} failed in round {f.Round}: {f.Reason}"));
-        Receive<ChildFailed>(f =>
-        {
-            Context.Stop(_reporter); // whichever child failed, the outcome now goes to the observer directly
-            _reporter = ActorRefs.Nobody;
-            Fail($"reporting or checkpointing failed: {f.Reason}");
-        });
+        Receive<ChildFailed>(f => { Context.Stop(_reporter); _reporter = ActorRefs.Nobody; Fail($"reporting or checkpointing failed: {f.Reason}"); }); // the outcome then goes to the observer directly
         ReceiveAny(m => _log.Warning("server: dropped unexpected {0} from {1}", m.GetType().Name, Sender));
     }
 
     bool Register(RegisterNode r)
     {
-        if (!_members.InRange(r.NodeId))
-        {
-            _log.Warning("server: refused registration of node id {0} from {1}: ids are 0..{2}", r.NodeId, Sender, _spec.Nodes - 1);
-            return false;
-        }
-        if (_members.Register(r.NodeId, Sender) is { } replaced)
-        {
-            _log.Info("server: node {0} re-registered from {1}", r.NodeId, Sender);
-            Context.Unwatch(replaced);
-        }
+        var (admitted, replaced, news) = _members.Admit(r.NodeId, Sender);
+        if (news is { } n) _log.Log(n.Level, n.Line);
+        if (replaced is not null) Context.Unwatch(replaced);
+        if (!admitted) return false;
         Context.Watch(Sender).Tell(new NodeRegistered(r.NodeId, LastClosed));
-        if (_open is not null && _open.VoteOf(r.NodeId) is null) Sender.Tell(_open.Start); // a restarted node need not wait for the resend
+        if (_open is { } open && open.VoteOf(r.NodeId) is null) Sender.Tell(open.Start); // a restarted node need not wait for the resend
         return true;
     }
 
-    void NodeGone(Terminated terminated)
+    void NodeGone(Terminated t)
     {
-        var lostHost = _finished ? null : _members.FirstLossOf(terminated.ActorRef); // the host's ids, before this one is removed
-        if (_members.Remove(terminated.ActorRef) is not { } j) return;
-        // Nodes stop when the run ends, and a configured crash is the experiment: neither is news on the console.
-        if (_finished || _spec.FaultPlan.IsDown(j, LastClosed + 1)) _log.Info("server: node {0} has stopped", j);
-        else if (lostHost is not null) _log.Warning("server: worker host {0} is gone, and with it nodes {1}; rounds go on without them until they register again", terminated.ActorRef.Path.Address.HostPort(), string.Join(", ", lostHost));
-        else if (!terminated.ActorRef.Path.Address.HasGlobalScope) _log.Warning("server: node {0} is gone ({1}); rounds go on without it until it registers again", j, terminated.ActorRef);
-        else _log.Info("server: node {0} is gone with its host", j);
+        if (_members.Lose(t.ActorRef, _finished, _spec.FaultPlan, LastClosed + 1) is { } news) _log.Log(news.Level, news.Line);
     }
 
     void StartRound(long t)
@@ -214,13 +170,14 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void OnDeadline(RoundDeadline deadline)
     {
         var (policy, open) = (_spec.RoundPolicy, _open!);
-        var decision = RoundClosing.AtDeadline(policy, open.Voted.Count, open.Extensions);
-        if (decision == DeadlineDecision.Close) CloseRound();
-        else if (decision == DeadlineDecision.Fail) Fail(StopReasons.BelowQuorum(open.Round, open.Voted.Count, policy, LastClosed));
-        else
+        switch (RoundClosing.AtDeadline(policy, open.Voted.Count, open.Extensions))
         {
-            _log.Warning("server: round {0} has {1} of min-quorum {2} votes at the deadline; extension {3} of {4}", open.Round, open.Voted.Count, policy.MinQuorum, ++open.Extensions, policy.MaxExtensions);
-            Timers.StartSingleTimer(nameof(RoundDeadline), deadline, TimeSpan.FromMilliseconds(policy.DeadlineMs));
+            case DeadlineDecision.Close: CloseRound(); break;
+            case DeadlineDecision.Fail: Fail(StopReasons.BelowQuorum(open.Round, open.Voted.Count, policy, LastClosed)); break;
+            default:
+                _log.Warning("server: round {0} has {1} of min-quorum {2} votes at the deadline; extension {3} of {4}", open.Round, open.Voted.Count, policy.MinQuorum, ++open.Extensions, policy.MaxExtensions);
+                Timers.StartSingleTimer(nameof(RoundDeadline), deadline, TimeSpan.FromMilliseconds(policy.DeadlineMs));
+                break;
         }
     }
 
@@ -239,9 +196,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         _drops[verdict] = _drops.GetValueOrDefault(verdict) + 1;
         _open?.Dropped(verdict);
-        // Late votes are what the deadline policy expects from stragglers, and a repeat answers a resend: the log file, not the console.
-        var level = verdict switch { VoteVerdict.Repeated => LogLevel.DebugLevel, VoteVerdict.Late => LogLevel.InfoLevel, _ => LogLevel.WarningLevel };
-        _log.Log(level, null, "server: dropped vote of node {0} for round {1} from {2}: {3}", vote.NodeId, vote.Round, Sender, verdict);
+        _log.Log(VoteAdmission.LogLevelOf(verdict), null, "server: dropped vote of node {0} for round {1} from {2}: {3}", vote.NodeId, vote.Round, Sender, verdict);
     }
 
     void CloseRound()
@@ -253,30 +208,31 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         foreach (var node in _members.Actors) node.Tell(aggregate);
         var (wallMs, elapsed, recipients) = (round.Clock.Elapsed.TotalMilliseconds, _runClock.Elapsed.TotalSeconds, _members.Count);
         _timing.Record(round.Clock.Elapsed);
-        bool last = t == _spec.Rounds, checkpoint = !last && (_spec.CheckpointsAfter(t) || _stopReason is not null && _spec.CheckpointPath is not null);
-        if (!last && !checkpoint && _stopReason is null) StartRound(t + 1); // before the books: nodes compute meanwhile
+        var next = RoundClosing.After(t, _spec.Rounds, _spec.CheckpointsAfter(t), _stopReason is not null, _spec.CheckpointPath is not null);
+        if (next == AfterClose.NextRound) StartRound(t + 1); // before the books: nodes compute meanwhile
         double closeMs = closing.Elapsed.TotalMilliseconds;
         _server.Apply(aggregate);
-        var facts = new ClosedRound(round.Start, votes, aggregate, recipients, round.Late, round.Rejected, round.Repeated,
-            _spec.FaultPlan.Byzantine, _spec.FaultPlan.OmniscientRecords(_setup.Train.Count), wallMs, elapsed, closeMs);
+        var facts = round.Facts(votes, aggregate, recipients, _spec.FaultPlan, _setup.Train.Count, wallMs, elapsed, closeMs);
         _reporter.Tell(new RoundReport(facts, _spec.EvaluatesAfter(t) ? _server.CopyParameters() : null));
-
-        if (checkpoint) BeginCheckpoint();
-        else if (!last && _stopReason is not null) Finish(Outcome(false, StopReasons.Stopped(_stopReason, t, null), stopped: true));
-        else if (last)
+        switch (next)
         {
-            Timers.StartSingleTimer(nameof(FinalHashTimeout), new FinalHashTimeout(t), FinalHashWait);
-            Become(Finishing);
-            CompleteWhenConfirmed(); // at once without verify-replicas, or with no node left to confirm
+            case AfterClose.Checkpoint: // a child gathers the nodes' states; rounds go on (or the run stops) once it has
+                Context.ActorOf(NodeStateCollector.Props(_server.Checkpoint(NoStates), _members.All.ToDictionary(n => n.Key, n => n.Value), _spec.CheckpointPath!, _reporter, StateWait));
+                Become(CollectingStates);
+                break;
+            case AfterClose.Stop: ContinueOrStop(t + 1, null); break;
+            case AfterClose.Finish:
+                Timers.StartSingleTimer(nameof(FinalHashTimeout), new FinalHashTimeout(t), FinalHashWait);
+                Become(Finishing);
+                CompleteWhenConfirmed(); // at once without verify-replicas, or with no node left to confirm
+                break;
         }
     }
 
-    /// <summary>Checkpoint collection: the nodes' states are gathered by a child, then rounds go on (or the run stops).</summary>
-    void BeginCheckpoint()
+    void ContinueOrStop(long next, string? checkpoint)
     {
-        var nodes = _members.All.ToDictionary(n => n.Key, n => n.Value);
-        Context.ActorOf(NodeStateCollector.Props(_server.Checkpoint(new Dictionary<int, EstimatorSnapshot>()), nodes, _spec.CheckpointPath!, _reporter, StateWait));
-        Become(CollectingStates);
+        if (_stopReason is null) StartRound(next);
+        else Finish(Outcome(false, StopReasons.Stopped(_stopReason, next - 1, checkpoint), stopped: true));
     }
 
     /// <summary>No round closed for 20 × the median round time: stop, name who has not voted, keep the global model.</summary>
@@ -285,18 +241,14 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         var open = _open!;
         string? path = LastClosed > 0 ? _spec.CheckpointPath : null;
         // Nodes that voted have moved their estimators on: this checkpoint keeps the global model only.
-        if (path is not null) _reporter.Tell(new WriteCheckpoint(_server.Checkpoint(new Dictionary<int, EstimatorSnapshot>()), path));
+        if (path is not null) _reporter.Tell(new WriteCheckpoint(_server.Checkpoint(NoStates), path));
         var silent = _members.Ids.Where(j => open.VoteOf(j) is null).ToArray();
         Fail(StopReasons.Watchdog(open.Round, _timing.WatchdogAfter, silent, open.Voted.Count, _members.Count, path, LastClosed));
     }
 
     void OnSnapshotRequest(SnapshotRequest request)
     {
-        if (!_members.Speaks(request.NodeId, Sender))
-        {
-            _log.Warning("server: ignored snapshot request for node {0} from unregistered {1}", request.NodeId, Sender);
-            return;
-        }
+        if (!_members.Speaks(request.NodeId, Sender)) { _log.Warning("server: ignored snapshot request for node {0} from unregistered {1}", request.NodeId, Sender); return; }
         _log.Info("server: node {0} is at round {1}; sending the global model after round {2}", request.NodeId, request.LastAppliedRound, LastClosed);
         Sender.Tell(_server.Snapshot());
         if (_open is not null && _open.VoteOf(request.NodeId) is null) Sender.Tell(_open.Start);

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Event;
+using SignActors.Training.Faults;
 
 namespace SignActors.Server.Rounds;
 
@@ -42,6 +44,33 @@ public sealed class Membership(int nodes)
                 return j;
             }
         return null;
+    }
+
+    /// <summary>A line for the log about a node that came or went, and how loud it is.</summary>
+    public readonly record struct News(LogLevel Level, string Line);
+
+    /// <summary>Node <paramref name="id"/> registers from <paramref name="actor"/>: whether it is admitted, the actor it replaces, and what to log.</summary>
+    public (bool Admitted, IActorRef? Replaced, News? News) Admit(int id, IActorRef actor)
+    {
+        if (!InRange(id)) return (false, null, new News(LogLevel.WarningLevel, $"server: refused registration of node id {id} from {actor}: ids are 0..{nodes - 1}"));
+        var replaced = Register(id, actor);
+        return (true, replaced, replaced is null ? null : new News(LogLevel.InfoLevel, $"server: node {id} re-registered from {actor}"));
+    }
+
+    /// <summary>
+    /// <paramref name="actor"/> has stopped: forgets its node and says how to report it. Nodes stop when
+    /// the run ends and a configured crash is the experiment: neither is news on the console; a lost
+    /// worker host is one line naming its nodes.
+    /// </summary>
+    public News? Lose(IActorRef actor, bool runFinished, FaultPlan faults, long round)
+    {
+        var lostHost = runFinished ? null : FirstLossOf(actor); // the host's ids, before this one is removed
+        if (Remove(actor) is not { } j) return null;
+        if (runFinished || faults.IsDown(j, round)) return new News(LogLevel.InfoLevel, $"server: node {j} has stopped");
+        if (lostHost is not null)
+            return new News(LogLevel.WarningLevel, $"server: worker host {actor.Path.Address.HostPort()} is gone, and with it nodes {string.Join(", ", lostHost)}; rounds go on without them until they register again");
+        return actor.Path.Address.HasGlobalScope ? new News(LogLevel.InfoLevel, $"server: node {j} is gone with its host")
+            : new News(LogLevel.WarningLevel, $"server: node {j} is gone ({actor}); rounds go on without it until it registers again");
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using SignActors.Messages.Protocol;
+using SignActors.Server.Metrics;
+using SignActors.Training.Faults;
 
 namespace SignActors.Server.Rounds;
 
@@ -26,6 +28,10 @@ public sealed class OpenRound(StartRound start)
     public void Accept(Vote vote) => _votes.Add(vote.NodeId, vote);
 
     public Vote[] Votes() => _votes.Values.ToArray();
+
+    /// <summary>The facts of this round once closed with <paramref name="aggregate"/> (its metrics row is computed from them).</summary>
+    public ClosedRound Facts(Vote[] votes, Aggregate aggregate, int recipients, FaultPlan faults, int trainingRecords, double wallMs, double elapsedSeconds, double closeMs) =>
+        new(start, votes, aggregate, recipients, Late, Rejected, Repeated, faults.Byzantine, faults.OmniscientRecords(trainingRecords), wallMs, elapsedSeconds, closeMs);
 
     /// <summary>Counts a vote dropped while this round was open.</summary>
     public void Dropped(VoteVerdict verdict)

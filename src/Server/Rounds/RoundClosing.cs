@@ -13,6 +13,19 @@ public enum DeadlineDecision
     Fail,
 }
 
+/// <summary>What follows a closed round.</summary>
+public enum AfterClose
+{
+    /// <summary>Open round t + 1 at once.</summary>
+    NextRound,
+    /// <summary>Collect the nodes' states and write a checkpoint first (then the next round, or the stop).</summary>
+    Checkpoint,
+    /// <summary>A stop was asked for and there is nowhere to checkpoint: stop now.</summary>
+    Stop,
+    /// <summary>It was the last round: confirm the replicas' hashes and finish.</summary>
+    Finish,
+}
+
 /// <summary>When a round closes (SPEC §6.4), as pure functions of the round's facts.</summary>
 public static class RoundClosing
 {
@@ -30,6 +43,14 @@ public static class RoundClosing
             if (node.Crash is { } crash && crash.RejoinRound <= round && !liveIds.Contains(j)) return false;
         return true;
     }
+
+    /// <param name="checkpointDue">checkpoint.every falls on this round.</param>
+    /// <param name="stopRequested">A signal asked the run to stop (it checkpoints wherever it can).</param>
+    public static AfterClose After(long round, long rounds, bool checkpointDue, bool stopRequested, bool canCheckpoint) =>
+        round >= rounds ? AfterClose.Finish
+        : (checkpointDue || stopRequested) && canCheckpoint ? AfterClose.Checkpoint
+        : stopRequested ? AfterClose.Stop
+        : AfterClose.NextRound;
 
     public static DeadlineDecision AtDeadline(RoundPolicy policy, int votes, int extensionsUsed) =>
         votes >= policy.MinQuorum ? DeadlineDecision.Close

@@ -53,6 +53,17 @@ public static class VoteAdmission
         return verdict == VoteVerdict.Duplicate && vote.Equals(accepted) ? VoteVerdict.Repeated : verdict;
     }
 
+    /// <summary>
+    /// How loudly a dropped vote is logged: late votes are what the deadline policy expects from
+    /// stragglers and a repeat answers a resend (the log file); anything else is a fault (the console).
+    /// </summary>
+    public static Akka.Event.LogLevel LogLevelOf(VoteVerdict verdict) => verdict switch
+    {
+        VoteVerdict.Repeated => Akka.Event.LogLevel.DebugLevel,
+        VoteVerdict.Late => Akka.Event.LogLevel.InfoLevel,
+        _ => Akka.Event.LogLevel.WarningLevel,
+    };
+
     /// <summary>Whether <paramref name="payload"/> is what <paramref name="uplink"/> sends.</summary>
     public static bool Fits(Payload payload, UplinkKind uplink) => (uplink, payload) switch
     {

@@ -39,6 +39,16 @@ public class RoundDecisionTests : TestKit
     public void At_the_deadline_quorum_closes_below_it_extends_then_fails(int votes, int extensionsUsed, DeadlineDecision expected) =>
         Assert.Equal(expected, RoundClosing.AtDeadline(Deadline, votes, extensionsUsed));
 
+    [Theory]
+    [InlineData(3, false, false, true, AfterClose.NextRound)]
+    [InlineData(3, true, false, true, AfterClose.Checkpoint)]
+    [InlineData(3, false, true, true, AfterClose.Checkpoint)]   // a signal: checkpoint, then stop
+    [InlineData(3, false, true, false, AfterClose.Stop)]        // … unless there is nowhere to write it
+    [InlineData(3, true, false, false, AfterClose.NextRound)]
+    [InlineData(10, true, true, true, AfterClose.Finish)]       // the last round finishes the run, signal or not
+    public void After_a_round_comes_the_next_a_checkpoint_a_stop_or_the_finish(long round, bool due, bool stop, bool canCheckpoint, AfterClose expected) =>
+        Assert.Equal(expected, RoundClosing.After(round, 10, due, stop, canCheckpoint));
+
     [Fact]
     public void Resends_and_the_watchdog_follow_the_median_round_time()
     {
