@@ -122,14 +122,14 @@ public static class Program
             };
             foreach (var contender in contenders)
             {
-                try { Presets.Resolve(contender.Preset, settings.Federation.Nodes); }
+                try { Presets.Resolve(contender.Preset, settings.Contract.Nodes); }
                 catch (ArgumentException e) { throw RunConfig.Invalid("--majority-preset", e); }
                 if (!(contender.LearningRate > 0)) throw new ConfigurationException($"{contender.Label}: the step size must be positive, got {contender.LearningRate}");
             }
             var seedList = parse.GetValue(seeds) is { } text
                 ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(x => ulong.TryParse(x, out ulong v) ? v : throw new ConfigurationException($"--seeds: \"{x}\" is not a seed")).ToArray()
-                : new[] { settings.Federation.Seed };
-            int n = settings.Federation.Nodes, omniscient = parse.GetValue(sample);
+                : new[] { settings.Contract.Seed };
+            int n = settings.Contract.Nodes, omniscient = parse.GetValue(sample);
             string Grid(string directory, string name) => ByzantineExperiment.Write(resolved, contenders, chosen, n, r, omniscient, seedList, directory, name);
             string folder = Path.GetFullPath(parse.GetValue(outputDir)
                 ?? Path.Combine(settings.Output.Directory, $"byzantine-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Grid("", ""))))[..8]}"));

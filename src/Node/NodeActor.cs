@@ -22,9 +22,12 @@ public sealed class NodeVoteException(int nodeId, long round, Exception inner)
     public long Round => round;
 }
 
-/// <summary>What a node actor is built from.</summary>
+/// <summary>What a node actor is built from: the run's contract (and options: the checkpoint it resumes from), its shard, its server.</summary>
 /// <param name="Server">The round coordinator.</param>
-public sealed record NodeSetup(int NodeId, FederationSpec Spec, ImageSet Train, int[] Shard, IActorRef Server);
+public sealed record NodeSetup(int NodeId, RunContract Contract, ImageSet Train, int[] Shard, IActorRef Server, RunOptions? RunOptions = null)
+{
+    public RunOptions Options => RunOptions ?? Training.Runs.RunOptions.Default;
+}
 
 /// <summary>
 /// Worker node j (SPEC §6): registers with the server, answers each <see cref="StartRound"/> with a
@@ -62,9 +65,9 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
 
     protected override void PreStart()
     {
-        var device = ReplicaDevice.Resolve(_setup.Spec.Device, Id, line => _log.Info(line));
-        _replica = new NodeReplica(Id, _setup.Spec, _setup.Train, _setup.Shard, device);
-        if (_setup.Spec.ResumeFrom is { } checkpoint) _replica.Resume(checkpoint);
+        var device = ReplicaDevice.Resolve(_setup.Contract.Device, Id, line => _log.Info(line));
+        _replica = new NodeReplica(Id, _setup.Contract, _setup.Train, _setup.Shard, device, _setup.Options.EvalBatchSize);
+        if (_setup.Options.ResumeFrom is { } checkpoint) _replica.Resume(checkpoint);
         Register();
         Timers.StartPeriodicTimer("register", RegisterTick.Instance, RetryEvery);
     }
@@ -156,7 +159,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         try
         {
             var vote = _lastVote = Replica.ComputeVote(start);
-            var delay = StragglerDelay.For(Replica.Faults.Straggler, _setup.Spec.Seed, Id, start.Round);
+            var delay = StragglerDelay.For(Replica.Faults.Straggler, _setup.Contract.Seed, Id, start.Round);
             if (delay == TimeSpan.Zero) _setup.Server.Tell(vote);
             else Timers.StartSingleTimer($"vote-{start.Round}", new DelayedVote(vote), delay); // the scheduler, never a sleeping thread
         }
@@ -189,7 +192,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             RequestSnapshot();
             return;
         }
-        if (_setup.Spec.VerifyReplicas) _setup.Server.Tell(new ReplicaHash(aggregate.Round, Id, Replica.Hash().Hex));
+        if (_setup.Contract.VerifyReplicas) _setup.Server.Tell(new ReplicaHash(aggregate.Round, Id, Replica.Hash().Hex));
     }
 
     void Restore(ModelSnapshot snapshot)

@@ -24,7 +24,7 @@ namespace SignActors.Node;
 /// </summary>
 public sealed class NodeReplica : IDisposable
 {
-    readonly FederationSpec _spec;
+    readonly RunContract _spec;
     readonly ImageSet _train;
     readonly FlatModel _model;
     readonly MinibatchBuilder _batches;
@@ -38,10 +38,13 @@ public sealed class NodeReplica : IDisposable
     readonly NodeFaults _faults;
     readonly int[] _omniscientSample;
     MinibatchBuilder? _sampleBatches;
+    readonly int _fullGradientBatch;
     Messages.Payload? _lastBroadcast; // a_{t−1}, for the colluding attack
 
-    public NodeReplica(int nodeId, FederationSpec spec, ImageSet train, int[] shardRecords, Device? device = null)
+    /// <param name="fullGradientBatch">Records per batch of an omniscient attacker's full gradient (the server's evaluation batch).</param>
+    public NodeReplica(int nodeId, RunContract spec, ImageSet train, int[] shardRecords, Device? device = null, int fullGradientBatch = RunOptions.DefaultEvalBatchSize)
     {
+        _fullGradientBatch = fullGradientBatch;
         if (nodeId < 0 || nodeId >= spec.Nodes) throw new ArgumentOutOfRangeException(nameof(nodeId), $"node id {nodeId} outside [0, {spec.Nodes})");
         NodeId = nodeId;
         _spec = spec;
@@ -112,7 +115,7 @@ public sealed class NodeReplica : IDisposable
     {
         var noise = StreamKey.ForNode(_spec.Seed, NodeId, round, StreamPurpose.ByzantineNoise);
         if (attack != ByzantineAttack.Omniscient) return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast);
-        _sampleBatches ??= new MinibatchBuilder(_spec.EvalBatchSize, _train);
+        _sampleBatches ??= new MinibatchBuilder(_fullGradientBatch, _train);
         _model.FullGradientNorms(_train, _omniscientSample, _sampleBatches); // ∇f(x_t) over the sample, into the flat gradient
         return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast, _model.HostGradient(_hostGradient));
     }

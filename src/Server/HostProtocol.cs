@@ -26,9 +26,12 @@ public interface IRunObserver
     void Finished(RunOutcome outcome);
 }
 
-/// <summary>What the coordinator is built from.</summary>
+/// <summary>What the coordinator is built from: the run's contract and options, its data, where it reports.</summary>
 /// <param name="ReportDispatcher">Where evaluation, metrics and checkpoint writes run (off the coordinator's thread).</param>
-public sealed record CoordinatorSetup(FederationSpec Spec, ImageSet Train, ImageSet Test, IRunObserver Observer, string ReportDispatcher = "akka.actor.default-dispatcher");
+public sealed record CoordinatorSetup(RunContract Contract, ImageSet Train, ImageSet Test, IRunObserver Observer, RunOptions? RunOptions = null, string ReportDispatcher = "akka.actor.default-dispatcher")
+{
+    public RunOptions Options => RunOptions ?? Training.Runs.RunOptions.Default;
+}
 
 /// <summary>
 /// Host → server after the outcome: answer <see cref="NodesGone"/> once every node has stopped (so

@@ -24,7 +24,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     static readonly IReadOnlyDictionary<int, EstimatorSnapshot> NoStates = new Dictionary<int, EstimatorSnapshot>();
 
     readonly CoordinatorSetup _setup;
-    readonly FederationSpec _spec;
+    readonly RunContract _spec;
+    readonly RunOptions _options;
     readonly ILoggingAdapter _log = Context.GetLogger();
     readonly Membership _members;
     readonly RoundTiming _timing = new();
@@ -38,7 +39,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     public RoundCoordinator(CoordinatorSetup setup)
     {
-        (_setup, _spec, _members) = (setup, setup.Spec, new Membership(setup.Spec.Nodes));
+        (_setup, _spec, _options, _members) = (setup, setup.Contract, setup.Options, new Membership(setup.Contract.Nodes));
         WaitingForNodes();
     }
 
@@ -51,7 +52,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     /// <summary>A failure here is the parent's: it ends the run with the reason (<c>NodeParent</c>).</summary>
     protected override void PreStart()
     {
-        _server = new ServerReplica(_spec, _setup.Train);
+        _server = new ServerReplica(_spec, _options, _setup.Train);
         _reporter = Context.ActorOf(RunReporter.Props(_setup), "reporter");
         _log.Info("server: d = {0:N0}, waiting for {1} nodes{2}", _server.Dimension, _spec.Nodes, LastClosed > 0 ? $", resuming after round {LastClosed}" : "");
     }
@@ -76,7 +77,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         Receive<RegisterNode>(r =>
         {
-            if (!Register(r) || _members.Count < _spec.ExpectedNodes) return;
+            if (!Register(r) || _members.Count < (_options.ExpectedNodes ?? _spec.Nodes)) return;
             _log.Info("server: {0} of {1} nodes registered; starting round {2}", _members.Count, _spec.Nodes, LastClosed + 1);
             _runClock.Start();
             StartRound(LastClosed + 1);
@@ -103,7 +104,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void CollectingStates()
     {
-        Receive<StatesCollected>(_ => ContinueOrStop(LastClosed + 1, _spec.CheckpointPath)); // the checkpoint is queued to be written first
+        Receive<StatesCollected>(_ => ContinueOrStop(LastClosed + 1, _options.CheckpointPath)); // the checkpoint is queued to be written first
         Common();
     }
 
@@ -208,16 +209,16 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         foreach (var node in _members.Actors) node.Tell(aggregate);
         var (wallMs, elapsed, recipients) = (round.Clock.Elapsed.TotalMilliseconds, _runClock.Elapsed.TotalSeconds, _members.Count);
         _timing.Record(round.Clock.Elapsed);
-        var next = RoundClosing.After(t, _spec.Rounds, _spec.CheckpointsAfter(t), _stopReason is not null, _spec.CheckpointPath is not null);
+        var next = RoundClosing.After(t, _spec.Rounds, _options.CheckpointsAfter(t, _spec.Rounds), _stopReason is not null, _options.CheckpointPath is not null);
         if (next == AfterClose.NextRound) StartRound(t + 1); // before the books: nodes compute meanwhile
         double closeMs = closing.Elapsed.TotalMilliseconds;
         _server.Apply(aggregate);
         var facts = round.Facts(votes, aggregate, recipients, _spec.FaultPlan, _setup.Train.Count, wallMs, elapsed, closeMs);
-        _reporter.Tell(new RoundReport(facts, _spec.EvaluatesAfter(t) ? _server.CopyParameters() : null));
+        _reporter.Tell(new RoundReport(facts, _options.EvaluatesAfter(t, _spec.Rounds) ? _server.CopyParameters() : null));
         switch (next)
         {
             case AfterClose.Checkpoint: // a child gathers the nodes' states; rounds go on (or the run stops) once it has
-                Context.ActorOf(NodeStateCollector.Props(_server.Checkpoint(NoStates), _members.All.ToDictionary(n => n.Key, n => n.Value), _spec.CheckpointPath!, _reporter, StateWait));
+                Context.ActorOf(NodeStateCollector.Props(_server.Checkpoint(NoStates), _members.All.ToDictionary(n => n.Key, n => n.Value), _options.CheckpointPath!, _reporter, StateWait));
                 Become(CollectingStates);
                 break;
             case AfterClose.Stop: ContinueOrStop(t + 1, null); break;
@@ -239,7 +240,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void Watchdog()
     {
         var open = _open!;
-        string? path = LastClosed > 0 ? _spec.CheckpointPath : null;
+        string? path = LastClosed > 0 ? _options.CheckpointPath : null;
         // Nodes that voted have moved their estimators on: this checkpoint keeps the global model only.
         if (path is not null) _reporter.Tell(new WriteCheckpoint(_server.Checkpoint(NoStates), path));
         var silent = _members.Ids.Where(j => open.VoteOf(j) is null).ToArray();

@@ -18,7 +18,8 @@ namespace SignActors.Server;
 /// </summary>
 public sealed class ServerReplica : IDisposable
 {
-    readonly FederationSpec _spec;
+    readonly RunContract _spec;
+    readonly RunOptions _options;
     readonly FlatModel _model;
     readonly DownlinkUpdate _update;
     readonly IAggregator _aggregator;
@@ -26,14 +27,14 @@ public sealed class ServerReplica : IDisposable
     float[]? _previous, _radius;
     Aggregate? _lastBroadcast;
 
-    public ServerReplica(FederationSpec spec, ImageSet train)
+    public ServerReplica(RunContract spec, RunOptions options, ImageSet train)
     {
-        _spec = spec;
+        (_spec, _options) = (spec, options);
         _aggregator = Aggregator.Create(spec.Algorithm, spec.Seed);
         _model = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed);
         _update = new DownlinkUpdate(spec.Algorithm);
         _keepsPrevious = spec.Algorithm.Estimator.Kind == EstimatorKind.Storm;
-        if (spec.ResumeFrom is { } checkpoint) Resume(checkpoint);
+        if (options.ResumeFrom is { } checkpoint) Resume(checkpoint);
     }
 
     public int Dimension => _model.Dimension;
@@ -74,7 +75,7 @@ public sealed class ServerReplica : IDisposable
 
     /// <summary>Everything to continue after the last applied round, with the node states collected for it.</summary>
     public Checkpoint Checkpoint(IReadOnlyDictionary<int, EstimatorSnapshot> nodes) =>
-        new(_spec.Fingerprint, LastAppliedRound, _radius, Snapshot(), _previous, _lastBroadcast, nodes);
+        new(_options.Fingerprint, LastAppliedRound, _radius, Snapshot(), _previous, _lastBroadcast, nodes);
 
     /// <summary>How the run ended, with the global model as it is (never throws: a model that cannot be read is said in the message).</summary>
     public RunOutcome Outcome(bool completed, string message, IReadOnlyDictionary<VoteVerdict, long> drops, bool stopped)

@@ -1,3 +1,4 @@
+using SignActors.Host.Configuration;
 using System.Diagnostics;
 using SignActors.Host.Federation;
 using SignActors.Server;
@@ -63,14 +64,15 @@ public sealed class FederationBench(TextWriter output, int computeThreads)
         }
     }
 
-    FederationSpec Spec(int nodes, int rounds, ModelKind model, string preset = "mvsm-v1") =>
-        new(1, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(0.001), model, "cpu", 32, VerifyReplicas: false, EvalEvery: 0, ProbeRecords: 100, EvalBatchSize: 250);
+    RunContract Spec(int nodes, int rounds, ModelKind model, string preset = "mvsm-v1") =>
+        new(1, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(0.001), model, "cpu", 32, VerifyReplicas: false);
 
-    (IReadOnlyList<RoundMetrics> Rows, IReadOnlyList<long> Memory, long Peak) Measure(FederationSpec spec, ImageSet train, ImageSet test)
+    (IReadOnlyList<RoundMetrics> Rows, IReadOnlyList<long> Memory, long Peak) Measure(RunContract spec, ImageSet train, ImageSet test)
     {
         var observer = new MemoryObserver();
         var shards = Partitioner.Assign(train.Labels(), spec.Nodes, PartitionSpec.LabelSkew(0), spec.Seed);
-        var outcome = InProcessFederation.Run(spec, train, test, shards, observer, computeThreads, 1, "warning");
+        var run = new FederationRun(spec, new RunOptions(EvalEvery: 0, ProbeRecords: 100), train, test, shards, new HostSettings(computeThreads, "warning"));
+        var outcome = InProcessFederation.Run(run, observer);
         if (!outcome.Completed) throw new InvalidOperationException($"bench run stopped: {outcome.Message}");
         return (observer.Rows, observer.Memory, Process.GetCurrentProcess().PeakWorkingSet64);
     }

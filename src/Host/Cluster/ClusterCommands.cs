@@ -20,9 +20,8 @@ public static class ClusterCommands
             RunCommand.Execute(parse.GetValue(config), stdout, "server", parse.GetValue(resume), (prepared, recorder, signals) =>
             {
                 var cluster = ClusterSettings.Read(prepared.Config, parse.GetValue(port));
-                var s = prepared.Settings;
-                stdout.WriteLine($"server listening on {cluster.Hostname}:{cluster.Port}; waiting for {s.Federation.Nodes} node registrations");
-                return ClusterHosts.RunServer(s.Federation, prepared.Train, prepared.Test, recorder, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config, signals);
+                stdout.WriteLine($"server listening on {cluster.Hostname}:{cluster.Port}; waiting for {prepared.Settings.Contract.Nodes} node registrations");
+                return ClusterHosts.RunServer(prepared.Federation, recorder, cluster, signals);
             })));
         return command;
     }
@@ -37,15 +36,15 @@ public static class ClusterCommands
         {
             var prepared = RunCommand.Prepare(parse.GetValue(config), stdout);
             var s = prepared.Settings;
-            var ids = ParseNodes(parse.GetValue(nodes)!, s.Federation.Nodes);
+            var ids = ParseNodes(parse.GetValue(nodes)!, s.Contract.Nodes);
             var cluster = ClusterSettings.Read(prepared.Config, parse.GetValue(port) ?? 0);
             string log = Path.Combine(Path.GetTempPath(), $"signactors-worker-{ids[0]}-{Environment.ProcessId}.log");
-            LogSetup.ForRun(log, s.LogLevel);
+            LogSetup.ForRun(log, s.Host.LogLevel);
             try
             {
                 stdout.WriteLine($"worker: nodes {string.Join(", ", ids)} → server {cluster.SeedNodes[0]}; log {log}");
                 using var signals = new StopSignals(stdout);
-                string result = ClusterHosts.RunWorker(s.Federation, prepared.Train, prepared.Shards, ids, cluster, ModelZoo.Dimension(ModelSpec.For(s.Model.Kind, prepared.Train)), s.ComputeThreads, s.Model.TorchThreads, s.LogLevel, prepared.Config, stdout, signals);
+                string result = ClusterHosts.RunWorker(prepared.Federation, ids, cluster, stdout, signals);
                 stdout.WriteLine($"worker: {result}");
                 return signals.ExitCode ?? 0;
             }

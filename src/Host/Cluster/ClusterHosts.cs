@@ -19,13 +19,12 @@ namespace SignActors.Host.Cluster;
 /// </summary>
 public static class ClusterHosts
 {
-    public static RunOutcome RunServer(FederationSpec spec, ImageSet train, ImageSet test, IRunObserver observer, ClusterSettings cluster,
-        int dimension, int computeThreads, int torchThreads, string logLevel, Config user, StopSignals? signals = null)
+    public static RunOutcome RunServer(FederationRun run, IRunObserver observer, ClusterSettings cluster, StopSignals? signals = null)
     {
-        torch.set_num_threads(torchThreads);
+        torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("server", dimension, computeThreads, logLevel, user));
-        system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, null, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
+        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("server", Dimension(run), run.Host, run.Akka));
+        system.ActorOf(Props.Create(() => new FederationSupervisor(run, null, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
         signals?.Attach(system, signal => InProcessFederation.StopCleanly(system, signal, outcome.Task));
         system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
@@ -38,14 +37,13 @@ public static class ClusterHosts
     }
 
     /// <returns>A line saying how this worker's part ended.</returns>
-    public static string RunWorker(FederationSpec spec, ImageSet train, Shard[] shards, IReadOnlyList<int> nodeIds, ClusterSettings cluster,
-        int dimension, int computeThreads, int torchThreads, string logLevel, Config user, TextWriter log, StopSignals? signals = null)
+    public static string RunWorker(FederationRun run, IReadOnlyList<int> nodeIds, ClusterSettings cluster, TextWriter log, StopSignals? signals = null)
     {
-        torch.set_num_threads(torchThreads);
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("worker", dimension, computeThreads, logLevel, user));
+        torch.set_num_threads(run.Contract.TorchThreads);
+        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("worker", Dimension(run), run.Host, run.Akka));
         var server = ResolveServer(system, cluster, log);
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var setups = nodeIds.Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
+        var setups = nodeIds.Select(j => new NodeSetup(j, run.Contract, run.Train, run.Shards[j].Records, server, run.Options)).ToArray();
         system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, server, done)), "worker");
         // A signal: CoordinatedShutdown leaves the cluster gracefully; the server counts these nodes as crashed.
         signals?.Attach(system, _ => Task.CompletedTask);
@@ -54,6 +52,9 @@ public static class ClusterHosts
         CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
         return result;
     }
+
+    /// <summary>The model's d, which sizes Akka.Remote's frames.</summary>
+    static int Dimension(FederationRun run) => Training.Models.ModelZoo.Dimension(Training.Models.ModelSpec.For(run.Contract.Model, run.Train));
 
     /// <summary>The coordinator at the first seed node, retried until the cluster has formed (two minutes at most).</summary>
     static IActorRef ResolveServer(ActorSystem system, ClusterSettings cluster, TextWriter log)

@@ -29,7 +29,7 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     /// Split-brain resolver keep-oldest: the server starts first, so it is the oldest member and
     /// its side of any partition survives; unreachable workers are downed after stable-after.
     /// </summary>
-    public Config AkkaConfig(string role, int dimension, int computeThreads, string logLevel, Config user)
+    public Config AkkaConfig(string role, int dimension, HostSettings host, Config? user)
     {
         long frame = Math.Clamp(3L * 4 * dimension + 1_048_576, 128_000, int.MaxValue);
         var cluster = ConfigurationFactory.ParseString($$"""
@@ -54,6 +54,6 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
               }
             }
             """);
-        return cluster.WithFallback(InProcessFederation.AkkaConfig(computeThreads, logLevel, user));
+        return cluster.WithFallback(InProcessFederation.AkkaConfig(host, user));
     }
 }

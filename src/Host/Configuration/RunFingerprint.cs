@@ -17,10 +17,10 @@ public static class RunFingerprint
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // records format their doubles with the current culture
         try
         {
-            var s = settings.Federation;
+            var s = settings.Contract;
             var faults = string.Join(";", s.FaultPlan.Nodes.OrderBy(n => n.Key).Select(n => $"{n.Key}:{n.Value}"));
-            string text = string.Join("|", s.Seed, s.Nodes, s.Rounds, s.ExpectedNodes, s.Algorithm, s.Schedule, s.Model, s.Device, s.BatchSize,
-                settings.Model.TorchThreads, settings.Data.Source, settings.Data.Directory, settings.Data.Synthetic, settings.Data.Labels, settings.Data.Validation, settings.Data.Partition,
+            string text = string.Join("|", s.Seed, s.Nodes, s.Rounds, settings.Options.ExpectedNodes ?? s.Nodes, s.Algorithm, s.Schedule, s.Model, s.Device, s.BatchSize,
+                s.TorchThreads, settings.Data.Source, settings.Data.Directory, settings.Data.Synthetic, settings.Data.Labels, settings.Data.Validation, settings.Data.Partition,
                 s.RoundPolicy, faults, s.FaultPlan.OmniscientSample);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         }

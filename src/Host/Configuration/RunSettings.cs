@@ -6,11 +6,15 @@ namespace SignActors.Host.Configuration;
 /// <summary>Where a run writes: <c>Directory/Name</c>; Name "auto" is the start time and preset.</summary>
 public sealed record OutputSettings(string Directory, string Name);
 
+/// <summary>How this process runs its part: the compute threads node actors share, and what it logs.</summary>
+public sealed record HostSettings(int ComputeThreads, string LogLevel);
+
 /// <summary>
-/// Everything `run` needs, read once from the resolved config (user file over reference.conf)
-/// and validated before any actor starts.
+/// Everything a run needs, read once from the resolved config (user file over reference.conf) and
+/// validated before any actor starts: the contract every replica agrees on, the run's options, the
+/// data, where it writes, and this host's settings. Cluster addresses are <c>ClusterSettings</c>.
 /// </summary>
-public sealed record RunSettings(FederationSpec Federation, DataSettings Data, ModelSettings Model, OutputSettings Output, int ComputeThreads, string LogLevel)
+public sealed record RunSettings(RunContract Contract, RunOptions Options, DataSettings Data, OutputSettings Output, HostSettings Host)
 {
     public static RunSettings Read(Config root)
     {
@@ -29,21 +33,19 @@ public sealed record RunSettings(FederationSpec Federation, DataSettings Data, M
         var policy = FaultSettings.ReadPolicy(root, nodes);
         var faults = FaultSettings.Read(root, nodes, rounds);
         var evaluation = new SettingsReader(root, "signactors.evaluation");
-        var federation = new FederationSpec(seed, nodes, rounds, algorithm, schedule, model.Kind, model.Device, model.BatchSize,
-            VerifyReplicas: c.Bool("verify-replicas"),
+        var contract = new RunContract(seed, nodes, rounds, algorithm, schedule, model.Kind, model.Device, model.BatchSize, model.TorchThreads,
+            VerifyReplicas: c.Bool("verify-replicas"), Faults: faults, Policy: policy, Validation: data.Validation);
+        var options = new RunOptions(
             EvalEvery: evaluation.Int("every", 0),
             ProbeRecords: evaluation.Int("probe-records", 1),
             EvalBatchSize: evaluation.Int("batch-size", 1, 65536),
-            Faults: faults,
-            Policy: policy,
-            Expected: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
-            CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0),
-            Validation: data.Validation);
+            ExpectedNodes: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
+            CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
         var output = new SettingsReader(root, "signactors.output");
         int threads = new SettingsReader(root, "signactors.compute").IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
         string level = c.String("log-level");
         if (level is not ("debug" or "info" or "warning" or "error"))
             throw new ConfigurationException($"{c.Path("log-level")} = \"{level}\" is not one of: debug, info, warning, error");
-        return new RunSettings(federation, data, model, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), threads, level);
+        return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), new HostSettings(threads, level));
     }
 }

@@ -79,7 +79,7 @@ public class NodeParent : ReceiveActor
 
 /// <summary>
 /// The server and, in one process, every node; on a cluster's server host the server alone
-/// (<paramref name="shards"/> null). A server that cannot start ends the run with the reason.
+/// (no shards). A server that cannot start ends the run with the reason.
 /// </summary>
 public sealed class FederationSupervisor : NodeParent
 {
@@ -88,11 +88,11 @@ public sealed class FederationSupervisor : NodeParent
     /// <summary>Where the coordinator lives in the server's ActorSystem.</summary>
     public const string ServerPath = "/user/" + Name + "/server";
 
-    public FederationSupervisor(FederationSpec spec, ImageSet train, ImageSet test, Shard[]? shards, IRunObserver observer, Action<string> abort)
-        : base(Nodes(spec, train, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, train, test, observer, ReportDispatcher), ServerDispatcher), "server")), abort)
+    public FederationSupervisor(FederationRun run, Shard[]? shards, IRunObserver observer, Action<string> abort)
+        : base(Nodes(run, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(run.Contract, run.Train, run.Test, observer, run.Options, ReportDispatcher), ServerDispatcher), "server")), abort)
     {
     }
 
-    static IEnumerable<NodeSetup> Nodes(FederationSpec spec, ImageSet train, Shard[]? shards, IActorRef server) =>
-        shards is null ? [] : Enumerable.Range(0, spec.Nodes).Select(j => new NodeSetup(j, spec, train, shards[j].Records, server)).ToArray();
+    static IEnumerable<NodeSetup> Nodes(FederationRun run, Shard[]? shards, IActorRef server) =>
+        shards is null ? [] : Enumerable.Range(0, run.Contract.Nodes).Select(j => new NodeSetup(j, run.Contract, run.Train, shards[j].Records, server, run.Options)).ToArray();
 }

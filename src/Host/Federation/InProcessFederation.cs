@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using SignActors.Host.Configuration;
 using SignActors.Host.Logging;
 using SignActors.Server;
 using SignActors.Training.Data;
@@ -16,16 +17,16 @@ namespace SignActors.Host.Federation;
 /// </summary>
 public static class InProcessFederation
 {
-    public static RunOutcome Run(FederationSpec spec, ImageSet train, ImageSet test, Shard[] shards, IRunObserver observer,
-        int computeThreads, int torchThreads, string logLevel, Config? userAkka = null, bool serializeMessages = false, StopSignals? signals = null)
+    /// <param name="serializeMessages">Send every local message through the wire format (tests), as Akka.Remote would.</param>
+    public static RunOutcome Run(FederationRun run, IRunObserver observer, StopSignals? signals = null, bool serializeMessages = false)
     {
-        if (shards.Length != spec.Nodes) throw new ArgumentException($"{shards.Length} shards for {spec.Nodes} nodes", nameof(shards));
+        if (run.Shards.Length != run.Contract.Nodes) throw new ArgumentException($"{run.Shards.Length} shards for {run.Contract.Nodes} nodes", nameof(run));
         // Process-wide and read by every thread that runs a torch op: the per-gradient thread count of SPEC §10.
-        torch.set_num_threads(torchThreads);
+        torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var finishing = new CompletingObserver(observer, outcome);
-        using var system = ActorSystem.Create("signactors", AkkaConfig(computeThreads, logLevel, userAkka, serializeMessages));
-        system.ActorOf(Props.Create(() => new FederationSupervisor(spec, train, test, shards, finishing, reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
+        using var system = ActorSystem.Create("signactors", AkkaConfig(run.Host, run.Akka, serializeMessages));
+        system.ActorOf(Props.Create(() => new FederationSupervisor(run, run.Shards, finishing, reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
         signals?.Attach(system, signal => StopCleanly(system, signal, outcome.Task));
         system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
@@ -40,13 +41,12 @@ public static class InProcessFederation
         return outcome;
     }
 
-    /// <param name="serializeMessages">Send every local message through the wire format (tests), as Akka.Remote would.</param>
-    public static Config AkkaConfig(int computeThreads, string logLevel, Config? userAkka, bool serializeMessages = false)
+    public static Config AkkaConfig(HostSettings host, Config? userAkka, bool serializeMessages = false)
     {
         var ours = ConfigurationFactory.ParseString($$"""
             akka.actor.serialize-messages = {{(serializeMessages ? "on" : "off")}}
             akka {
-              loglevel = {{LogSetup.AkkaLevel(logLevel)}}
+              loglevel = {{LogSetup.AkkaLevel(host.LogLevel)}}
               stdout-loglevel = WARNING
               loggers = ["{{typeof(NLogLogger).AssemblyQualifiedName}}"]
               log-dead-letters-during-shutdown = off
@@ -60,7 +60,7 @@ public static class InProcessFederation
                 type = ForkJoinDispatcher
                 throughput = 1
                 dedicated-thread-pool {
-                  thread-count = {{computeThreads}}
+                  thread-count = {{host.ComputeThreads}}
                   threadtype = background
                 }
               }

@@ -16,17 +16,20 @@ public static class RunCommand
 {
     /// <returns>0 when every round ran; 1 when the run was stopped (divergence, a failed node); 130 / 143 after SIGINT / SIGTERM.</returns>
     public static int Execute(string? path, TextWriter stdout, string? resume = null) =>
-        Execute(path, stdout, "run", resume, (prepared, recorder, signals) => InProcessFederation.Run(prepared.Settings.Federation, prepared.Train, prepared.Test, prepared.Shards,
-            recorder, prepared.Settings.ComputeThreads, prepared.Settings.Model.TorchThreads, prepared.Settings.LogLevel, prepared.Config, signals: signals));
+        Execute(path, stdout, "run", resume, (prepared, recorder, signals) => InProcessFederation.Run(prepared.Federation, recorder, signals));
 
     /// <summary>A resolved config with its data and shards, checked before anything is written.</summary>
-    public sealed record PreparedRun(Config Config, RunSettings Settings, ImageSet Train, ImageSet Test, Shard[] Shards);
+    public sealed record PreparedRun(Config Config, RunSettings Settings, ImageSet Train, ImageSet Test, Shard[] Shards)
+    {
+        /// <summary>The run as the hosts take it.</summary>
+        public FederationRun Federation => new(Settings.Contract, Settings.Options, Train, Test, Shards, Settings.Host, Config);
+    }
 
     public static PreparedRun Prepare(string? path, TextWriter stdout)
     {
         var config = RunConfig.Load(path);
         var settings = RunSettings.Read(config);
-        var spec = settings.Federation;
+        var spec = settings.Contract;
         var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
         var shards = settings.Data.Deal(train, spec.Nodes, spec.Seed);
         return new PreparedRun(config, settings, train, test, shards);
@@ -47,20 +50,17 @@ public static class RunCommand
                 throw new CheckpointException($"{resume}: written by a different run (its seed, nodes, rounds, algorithm, model, data or faults differ from this config's)");
         }
         // A resumed run goes on in its own folder when the checkpoint is in one: one run, one folder.
-        var directory = checkpoint is not null && RunDirectory.Holding(resume!) is { } own ? own : RunDirectory.Create(settings.Output, settings.Federation.Algorithm.Name);
-        settings = settings with
-        {
-            Federation = settings.Federation with { Fingerprint = fingerprint, ResumeFrom = checkpoint, CheckpointPath = directory[RunDirectory.CheckpointFile] },
-        };
+        var directory = checkpoint is not null && RunDirectory.Holding(resume!) is { } own ? own : RunDirectory.Create(settings.Output, settings.Contract.Algorithm.Name);
+        settings = settings with { Options = settings.Options with { Fingerprint = fingerprint, ResumeFrom = checkpoint, CheckpointPath = directory[RunDirectory.CheckpointFile] } };
         prepared = prepared with { Settings = settings };
-        var spec = settings.Federation;
-        LogSetup.ForRun(directory[RunDirectory.LogFile], settings.LogLevel);
+        var spec = settings.Contract;
+        LogSetup.ForRun(directory[RunDirectory.LogFile], settings.Host.LogLevel);
         try
         {
             directory.WriteConfig(config);
             stdout.WriteLine($"signactors {command}: {path ?? "embedded reference.conf"} → {directory.Path}");
             if (checkpoint is not null) stdout.WriteLine($"resuming after round {checkpoint.Round} from {resume}");
-            Describe(settings, ModelSpec.For(settings.Federation.Model, prepared.Train), stdout);
+            Describe(settings, ModelSpec.For(settings.Contract.Model, prepared.Train), stdout);
             var images = prepared.Train;
             int held = images.Count - prepared.Shards.Sum(s => s.Records.Length);
             stdout.WriteLine($"data: {images.Count:N0} train records ({images.Source}), {images.Shape} images, {images.Classes} classes, {prepared.Test.Count:N0} test records"
@@ -94,13 +94,13 @@ public static class RunCommand
 
     static void Describe(RunSettings settings, ModelSpec model, TextWriter stdout)
     {
-        var spec = settings.Federation;
+        var spec = settings.Contract;
         var a = spec.Algorithm;
         stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {Names.Of(a.Estimator.Kind)}, uplink {Names.Of(a.Uplink.Kind)}"
             + (a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.RadiusRule})" : "")
             + $", aggregator {Names.Of(a.Aggregator.Kind)}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
-            + $"{settings.Model.TorchThreads} torch thread(s) per gradient, {settings.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
+            + $"{spec.TorchThreads} torch thread(s) per gradient, {settings.Host.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
         var policy = spec.RoundPolicy;
         stdout.WriteLine(policy.Kind == RoundPolicyKind.WaitAll ? "rounds close when every live node has voted (wait-all)"
             : $"rounds close at {policy.DeadlineMs} ms with ≥ {policy.MinQuorum} votes (deadline; up to {policy.MaxExtensions} extension(s) below quorum)");

@@ -20,16 +20,16 @@ public sealed class GlobalEvaluation : IDisposable
     readonly ImageSet _train, _test;
     readonly int[] _testRecords, _validation, _probe;
 
-    public GlobalEvaluation(FederationSpec spec, ImageSet train, ImageSet test)
+    public GlobalEvaluation(RunContract spec, RunOptions options, ImageSet train, ImageSet test)
     {
         _model = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed);
-        _batches = new MinibatchBuilder(spec.EvalBatchSize, train);
+        _batches = new MinibatchBuilder(options.EvalBatchSize, train);
         _train = train;
         _test = test;
         _testRecords = Enumerable.Range(0, test.Count).ToArray();
         var split = ValidationSplit.Hold(train.Labels(), spec.Validation, spec.Seed);
         _validation = split.Validation;
-        _probe = RecordSample.Draw(split.Training.Length, spec.ProbeRecords, StreamKey.ForRun(spec.Seed, StreamPurpose.Probe)).Select(i => split.Training[i]).ToArray();
+        _probe = RecordSample.Draw(split.Training.Length, options.ProbeRecords, StreamKey.ForRun(spec.Seed, StreamPurpose.Probe)).Select(i => split.Training[i]).ToArray();
     }
 
     public EvaluationResult Evaluate(float[] parameters)

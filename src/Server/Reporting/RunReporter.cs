@@ -53,7 +53,7 @@ public sealed class RunReporter : ReceiveActor
         Receive<ReportOutcome>(o => _setup.Observer.Finished(o.Outcome.Stopped && _checkpointError is { } error ? o.Outcome with { Message = $"{o.Outcome.Message} ({error})" } : o.Outcome));
     }
 
-    GlobalEvaluation Evaluation => _evaluation ??= new GlobalEvaluation(_setup.Spec, _setup.Train, _setup.Test);
+    GlobalEvaluation Evaluation => _evaluation ??= new GlobalEvaluation(_setup.Contract, _setup.Options, _setup.Train, _setup.Test);
 
     public static Props Props(CoordinatorSetup setup) =>
         Akka.Actor.Props.Create(() => new RunReporter(setup)).WithDispatcher(setup.ReportDispatcher);

@@ -19,7 +19,7 @@ public class LargeSnapshotTests
     static ActorSystem System(int port) =>
         ActorSystem.Create(ClusterSettings.SystemName, ConfigurationFactory.ParseString("akka.actor.provider = remote")
             .WithFallback(new ClusterSettings("127.0.0.1", port, new[] { $"akka.tcp://signactors@127.0.0.1:{port}" }, 2000)
-                .AkkaConfig("server", ResNet50, 1, "warning", ConfigurationFactory.Empty)));
+                .AkkaConfig("server", ResNet50, new SignActors.Host.Configuration.HostSettings(1, "warning"), ConfigurationFactory.Empty)));
 
     [Fact]
     public async Task A_resnet50_snapshot_crosses_the_remote_transport_whole()

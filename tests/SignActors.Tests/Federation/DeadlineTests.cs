@@ -26,7 +26,7 @@ public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.T
     {
         var spec = TinyFederation.Spec("signsgd", nodes, rounds, verify: false) with { Policy = policy };
         var observer = new RecordingObserver();
-        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer), "akka.actor.default-dispatcher"));
+        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer, TinyFederation.Options()), "akka.actor.default-dispatcher"));
         var probes = Enumerable.Range(0, nodes).Select(_ => CreateTestProbe()).ToArray();
         for (int j = 0; j < nodes; j++)
         {

@@ -15,10 +15,10 @@ namespace SignActors.Tests.Federation;
 [Collection("torch")]
 public class FederationRunTests
 {
-    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(FederationSpec spec, int computeThreads = 2)
+    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(RunContract spec, int computeThreads = 2, RunOptions? options = null)
     {
         var recorder = new RecordingObserver();
-        var outcome = InProcessFederation.Run(spec, TinyFederation.Train, TinyFederation.Test, TinyFederation.Shards(spec), recorder, computeThreads, torchThreads: 1, logLevel: "warning", serializeMessages: true);
+        var outcome = TinyFederation.Run(spec, recorder, options, computeThreads: computeThreads, serializeMessages: true);
         return (outcome, recorder.Rows);
     }
 
@@ -40,8 +40,8 @@ public class FederationRunTests
     [InlineData("adamw", 3, 0.001)]
     public void Every_preset_runs_with_replicas_bit_identical_after_every_round(string preset, int nodes, double eta)
     {
-        var spec = TinyFederation.Spec(preset, nodes, rounds: 4, eta: eta, evalEvery: 2);
-        var (outcome, rows) = Run(spec);
+        var spec = TinyFederation.Spec(preset, nodes, rounds: 4, eta: eta);
+        var (outcome, rows) = Run(spec, options: TinyFederation.Options(evalEvery: 2));
         Assert.True(outcome.Completed, outcome.Message);
         Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Equal(nodes, r.Accepted));
@@ -55,9 +55,9 @@ public class FederationRunTests
     [Fact]
     public void One_config_and_seed_give_the_same_metrics_and_final_hash_with_any_dispatcher_thread_count()
     {
-        var spec = TinyFederation.Spec("mvsm-v2", nodes: 4, rounds: 5, evalEvery: 5);
-        var first = Run(spec, computeThreads: 1);
-        var second = Run(spec, computeThreads: 3);
+        var spec = TinyFederation.Spec("mvsm-v2", nodes: 4, rounds: 5);
+        var first = Run(spec, computeThreads: 1, options: TinyFederation.Options(evalEvery: 5));
+        var second = Run(spec, computeThreads: 3, options: TinyFederation.Options(evalEvery: 5));
         Assert.True(first.Outcome.Completed && second.Outcome.Completed);
         Assert.Equal(first.Outcome.FinalHash, second.Outcome.FinalHash);
         Assert.Equal(first.Rows.Select(Deterministic), second.Rows.Select(Deterministic));
@@ -142,16 +142,16 @@ public class FederationRunTests
         string path = Path.Combine(Path.GetTempPath(), $"signactors-checkpoint-{Guid.NewGuid():N}.bin");
         var spec = TinyFederation.Spec(preset, nodes: 3, rounds: 7) with
         {
-            CheckpointEvery = 4, CheckpointPath = path, Fingerprint = "tiny",
             Faults = Plan((1, new NodeFaults(Attack: ByzantineAttack.Colluding))), // the last broadcast is state too
         };
-        var uninterrupted = Run(spec);
+        var options = TinyFederation.Options() with { CheckpointEvery = 4, CheckpointPath = path, Fingerprint = "tiny" };
+        var uninterrupted = Run(spec, options: options);
         Assert.True(uninterrupted.Outcome.Completed, uninterrupted.Outcome.Message);
 
         var checkpoint = Checkpoint.Read(path);
         Assert.Equal(4, checkpoint.Round);
         Assert.Equal(new[] { 0, 1, 2 }, checkpoint.Nodes.Keys.Order());
-        var resumed = Run(spec with { ResumeFrom = checkpoint, CheckpointPath = path + ".2" });
+        var resumed = Run(spec, options: options with { ResumeFrom = checkpoint, CheckpointPath = path + ".2" });
         Assert.True(resumed.Outcome.Completed, resumed.Outcome.Message);
         Assert.Equal(new long[] { 5, 6, 7 }, resumed.Rows.Select(r => r.Round));
         Assert.Equal(uninterrupted.Outcome.FinalHash, resumed.Outcome.FinalHash);
@@ -163,8 +163,8 @@ public class FederationRunTests
     public void A_damaged_checkpoint_is_a_clear_error_naming_the_file()
     {
         string path = Path.Combine(Path.GetTempPath(), $"signactors-checkpoint-{Guid.NewGuid():N}.bin");
-        var spec = TinyFederation.Spec("signum", nodes: 2, rounds: 3) with { CheckpointEvery = 2, CheckpointPath = path, Fingerprint = "tiny" };
-        Assert.True(Run(spec).Outcome.Completed);
+        var spec = TinyFederation.Spec("signum", nodes: 2, rounds: 3);
+        Assert.True(Run(spec, options: TinyFederation.Options() with { CheckpointEvery = 2, CheckpointPath = path, Fingerprint = "tiny" }).Outcome.Completed);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var e = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));

@@ -15,7 +15,7 @@ public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
 {
     const int D = 422_756;
 
-    IActorRef StartNode(Akka.TestKit.TestProbe server, FederationSpec spec, int node = 0, long registeredAt = 0)
+    IActorRef StartNode(Akka.TestKit.TestProbe server, RunContract spec, int node = 0, long registeredAt = 0)
     {
         var shards = TinyFederation.Shards(spec);
         var actor = Sys.ActorOf(NodeActor.Props(new NodeSetup(node, spec, TinyFederation.Train, shards[node].Records, server.Ref), "akka.actor.default-dispatcher"));

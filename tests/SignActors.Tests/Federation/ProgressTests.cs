@@ -38,17 +38,16 @@ public class ProgressTests(ITestOutputHelper output)
         return new ImageSet("progress problem", new ImageShape(1, 8, 8), count, pixels, 0, 64, labels, 0, 1);
     }
 
-    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(FederationSpec spec, PartitionSpec? partition = null)
+    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(RunContract spec, PartitionSpec? partition = null, int evalEvery = 0)
     {
         var shards = Partitioner.Assign(Train.Labels(), spec.Nodes, partition ?? PartitionSpec.LabelSkew(0), spec.Seed);
         var recorder = new RecordingObserver();
-        var outcome = InProcessFederation.Run(spec, Train, Train, shards, recorder, computeThreads: 2, torchThreads: 1, logLevel: "warning");
+        var outcome = TinyFederation.Run(spec, recorder, new RunOptions(EvalEvery: evalEvery, ProbeRecords: 100, EvalBatchSize: 200), shards, Train, Train);
         return (outcome, recorder.Rows);
     }
 
-    static FederationSpec Spec(string preset, int nodes, long rounds, double eta) =>
-        new(Seed: 3, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(eta), ModelKind.Mlp, "cpu", BatchSize: 16,
-            VerifyReplicas: false, EvalEvery: 0, ProbeRecords: 100, EvalBatchSize: 200);
+    static RunContract Spec(string preset, int nodes, long rounds, double eta) =>
+        new(Seed: 3, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(eta), ModelKind.Mlp, "cpu", BatchSize: 16, VerifyReplicas: false);
 
     /// <summary>Mean minibatch loss of the first 3 and of the last 5 rounds.</summary>
     static (double First, double Last) Losses(IReadOnlyList<RoundMetrics> rows) =>
@@ -89,8 +88,8 @@ public class ProgressTests(ITestOutputHelper output)
         var attack = new FaultPlan(new Dictionary<int, NodeFaults> { [0] = new(Attack: ByzantineAttack.Omniscient), [1] = new(Attack: ByzantineAttack.Omniscient) }, OmniscientSample: 200);
         double Final(string preset, double eta, FaultPlan? plan)
         {
-            var spec = Spec(preset, 8, 40, eta) with { EvalEvery = 40, Faults = plan };
-            var (outcome, rows) = Run(spec, PartitionSpec.Iid);
+            var spec = Spec(preset, 8, 40, eta) with { Faults = plan };
+            var (outcome, rows) = Run(spec, PartitionSpec.Iid, evalEvery: 40);
             Assert.True(outcome.Completed, outcome.Message);
             return rows[^1].Evaluation!.Value.Loss;
         }

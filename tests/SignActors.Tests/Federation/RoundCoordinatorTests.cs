@@ -24,11 +24,11 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
     static Vote VoteOf(int node, long round, int seed, int d = D) =>
         new(round, node, new SignPayload(SignPacker.Pack(TestVectors.Uniform(d, seed))), Scalars, 1f);
 
-    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(int nodes, long rounds, bool verify = false, FederationSpec? with = null)
+    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(int nodes, long rounds, bool verify = false, RunContract? with = null)
     {
         var spec = with ?? TinyFederation.Spec("signsgd", nodes, rounds, verify);
         var observer = new RecordingObserver();
-        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer), "akka.actor.default-dispatcher"));
+        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer, TinyFederation.Options()), "akka.actor.default-dispatcher"));
         var probes = Enumerable.Range(0, nodes).Select(_ => CreateTestProbe()).ToArray();
         for (int j = 0; j < nodes; j++)
         {

@@ -24,10 +24,10 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
     static Vote VoteOf(int node, long round) =>
         new(round, node, new SignPayload(SignPacker.Pack(TestVectors.Uniform(D, 2000 + node))), new VoteScalars(4.6f, 1, 1, 0.5f), 1);
 
-    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(FederationSpec spec)
+    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(RunContract spec, RunOptions? options = null)
     {
         var observer = new RecordingObserver();
-        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer), "akka.actor.default-dispatcher"));
+        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer, options ?? TinyFederation.Options()), "akka.actor.default-dispatcher"));
         var probes = Enumerable.Range(0, spec.Nodes).Select(_ => CreateTestProbe()).ToArray();
         for (int j = 0; j < spec.Nodes; j++)
         {
@@ -58,8 +58,8 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
     public async Task The_watchdog_stops_a_round_that_does_not_close_names_the_silent_nodes_and_keeps_a_checkpoint()
     {
         string path = Path.Combine(Path.GetTempPath(), $"signactors-watchdog-{Guid.NewGuid():N}.bin");
-        var spec = TinyFederation.Spec("signsgd", nodes: 3, rounds: 5, verify: false) with { CheckpointPath = path, Fingerprint = "watchdog" };
-        var (server, probes, observer) = Start(spec);
+        var spec = TinyFederation.Spec("signsgd", nodes: 3, rounds: 5, verify: false);
+        var (server, probes, observer) = Start(spec, TinyFederation.Options() with { CheckpointPath = path, Fingerprint = "watchdog" });
         for (int j = 0; j < 3; j++) probes[j].Send(server, VoteOf(j, 1));
         foreach (var p in probes) { p.ExpectMsg<Aggregate>(); p.ExpectMsg<StartRound>(); }
         probes[0].Send(server, VoteOf(0, 2)); // nodes 1 and 2 never vote in round 2
@@ -87,7 +87,7 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
         var spec = TinyFederation.Spec("signsgd", nodes: 2, rounds: 3);
         var shards = Partitioner.Assign(images.Labels(), 2, PartitionSpec.Iid, spec.Seed);
         Array.Fill(labels, (byte)200);
-        var outcome = InProcessFederation.Run(spec, images, images, shards, new RecordingObserver(), computeThreads: 2, torchThreads: 1, logLevel: "error");
+        var outcome = TinyFederation.Run(spec, new RecordingObserver(), shards: shards, train: images, test: images, logLevel: "error");
         Assert.False(outcome.Completed);
         Assert.Matches("^node [01] failed in round 1: threw again after a restart: ", outcome.Message);
         Assert.DoesNotContain('\n', outcome.Message);

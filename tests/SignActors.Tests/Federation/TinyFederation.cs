@@ -17,11 +17,20 @@ public static class TinyFederation
     public static readonly ImageSet Train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 1), "synthetic").Images();
     public static readonly ImageSet Test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 2), "synthetic").Images();
 
-    public static FederationSpec Spec(string preset = "signsgd", int nodes = 3, long rounds = 3, bool verify = true, double eta = 0.001, int evalEvery = 0) =>
-        new(Seed: 11, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(eta), ModelKind.Mlp, "cpu", BatchSize: 8,
-            VerifyReplicas: verify, EvalEvery: evalEvery, ProbeRecords: 40, EvalBatchSize: 50);
+    public static RunContract Spec(string preset = "signsgd", int nodes = 3, long rounds = 3, bool verify = true, double eta = 0.001) =>
+        new(Seed: 11, nodes, rounds, Presets.Resolve(preset, nodes), new ConstantSchedule(eta), ModelKind.Mlp, "cpu", BatchSize: 8, TorchThreads: 1, VerifyReplicas: verify);
 
-    public static Shard[] Shards(FederationSpec spec) =>
+    /// <summary>Evaluation every <paramref name="evalEvery"/> rounds (0: after the last) on a 40-record probe, batches of 50.</summary>
+    public static RunOptions Options(int evalEvery = 0) => new(EvalEvery: evalEvery, ProbeRecords: 40, EvalBatchSize: 50);
+
+    /// <summary>A whole federation in one process on <paramref name="train"/> (the tiny set by default).</summary>
+    public static RunOutcome Run(RunContract spec, IRunObserver observer, RunOptions? options = null, Shard[]? shards = null, ImageSet? train = null, ImageSet? test = null,
+        int computeThreads = 2, bool serializeMessages = false, string logLevel = "warning") =>
+        SignActors.Host.Federation.InProcessFederation.Run(
+            new SignActors.Host.Federation.FederationRun(spec, options ?? Options(), train ?? Train, test ?? Test, shards ?? Shards(spec), new SignActors.Host.Configuration.HostSettings(computeThreads, logLevel)),
+            observer, serializeMessages: serializeMessages);
+
+    public static Shard[] Shards(RunContract spec) =>
         Partitioner.Assign(Train.Labels(), spec.Nodes, PartitionSpec.LabelSkew(0), spec.Seed);
 }
 

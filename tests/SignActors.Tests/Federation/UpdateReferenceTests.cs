@@ -20,28 +20,27 @@ public class UpdateReferenceTests
 {
     const int Nodes = 3;
 
-    static FederationSpec Spec(string preset, long rounds, double eta, Func<AlgorithmSpec, AlgorithmSpec>? change = null)
+    static RunContract Spec(string preset, long rounds, double eta, Func<AlgorithmSpec, AlgorithmSpec>? change = null)
     {
         var spec = TinyFederation.Spec(preset, Nodes, rounds, eta: eta);
         return change is null ? spec : spec with { Algorithm = change(spec.Algorithm) };
     }
 
-    static float[] Federated(FederationSpec spec)
+    static float[] Federated(RunContract spec)
     {
-        var outcome = InProcessFederation.Run(spec, TinyFederation.Train, TinyFederation.Test, TinyFederation.Shards(spec), new RecordingObserver(),
-            computeThreads: 2, torchThreads: 1, logLevel: "warning", serializeMessages: true);
+        var outcome = TinyFederation.Run(spec, new RecordingObserver(), serializeMessages: true);
         Assert.True(outcome.Completed, outcome.Message);
         return outcome.FinalParameters;
     }
 
-    static float[] InitialParameters(FederationSpec spec)
+    static float[] InitialParameters(RunContract spec)
     {
         using var model = new FlatModel(ModelSpec.For(spec.Model, TinyFederation.Train), spec.Seed);
         return model.CopyParameters();
     }
 
     /// <summary>∇ of node j's round-t minibatch loss at x (the gradient only comes from FlatModel).</summary>
-    static float[][] Gradients(FederationSpec spec, float[] x, long round)
+    static float[][] Gradients(RunContract spec, float[] x, long round)
     {
         torch.set_num_threads(1); // the nodes' torch thread count: gradients are bit-reproducible at a fixed count
         var shards = TinyFederation.Shards(spec);

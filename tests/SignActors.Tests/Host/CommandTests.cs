@@ -269,8 +269,8 @@ public class FaultConfigTests
             }
             """);
         var settings = SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(path));
-        var plan = settings.Federation.FaultPlan;
-        Assert.Equal(new SignActors.Training.Faults.RoundPolicy(SignActors.Training.Faults.RoundPolicyKind.Deadline, 750, 4, 2), settings.Federation.RoundPolicy);
+        var plan = settings.Contract.FaultPlan;
+        Assert.Equal(new SignActors.Training.Faults.RoundPolicy(SignActors.Training.Faults.RoundPolicyKind.Deadline, 750, 4, 2), settings.Contract.RoundPolicy);
         Assert.Equal(new[] { 0, 1, 6 }, plan.Nodes.Keys.Order());
         Assert.Equal(new SignActors.Training.Faults.StragglerSpec(1.0, SignActors.Training.Faults.DelayDistribution.LogNormal, 300, 0.8), plan.For(0).Straggler);
         Assert.Equal(SignActors.Training.Faults.ByzantineAttack.Colluding, plan.For(1).Attack); // slow, crashing and Byzantine at once
@@ -398,7 +398,7 @@ public class ShippedConfigTests
         var config = SignActors.Host.Configuration.RunConfig.Load(file, SignActors.Host.Experiments.GridExperiment.Section);
         var settings = SignActors.Host.Configuration.RunSettings.Read(config);
         // Read refuses an invalid algorithm, so what is left to check is that the file's preset is the one resolved.
-        Assert.Equal(config.GetString("signactors.algorithm.preset"), settings.Federation.Algorithm.Name);
+        Assert.Equal(config.GetString("signactors.algorithm.preset"), settings.Contract.Algorithm.Name);
         if (config.HasPath("experiment.grid")) Assert.NotEmpty(SignActors.Host.Experiments.GridExperiment.Runs(config)); // an experiment file: its grid resolves
     }
 }

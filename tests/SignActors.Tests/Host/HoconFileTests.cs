@@ -30,8 +30,8 @@ public class HoconFileTests : IDisposable
         string cwd = Environment.CurrentDirectory;
         var settings = RunSettings.Read(RunConfig.Load(run));
         Assert.Equal(cwd, Environment.CurrentDirectory);
-        Assert.Equal((7L, 2, 16), (settings.Federation.Rounds, settings.Federation.Nodes, settings.Federation.BatchSize));
-        Assert.Equal(SignActors.Training.Models.ModelKind.Mlp, settings.Federation.Model);
+        Assert.Equal((7L, 2, 16), (settings.Contract.Rounds, settings.Contract.Nodes, settings.Contract.BatchSize));
+        Assert.Equal(SignActors.Training.Models.ModelKind.Mlp, settings.Contract.Model);
     }
 
     [Fact]
