@@ -41,7 +41,7 @@ public static class Program
             foreach (var s in suites)
                 if (s is not ("kernels" or "training" or "federation")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation");
             foreach (var m in parse.GetValue(models)!)
-                if (!ModelZoo.Names.Contains(m)) throw new ConfigurationException($"--models: unknown model '{m}'; one of: {string.Join(", ", ModelZoo.Names)}");
+                if (!Training.Spellings.Model.TryParse(m, out _)) throw new ConfigurationException($"--models = \"{m}\" is not one of: {Training.Spellings.Model.Choices}");
             if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
             if (suites.Contains("training")) new TrainingBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(models)!, parse.GetValue(batches)!, parse.GetValue(threads)!);
             if (suites.Contains("federation"))

@@ -11,7 +11,7 @@ namespace SignActors.Host.Bench;
 /// </summary>
 public sealed class TrainingBench(TextWriter output, double minMsPerCase)
 {
-    public static IReadOnlyList<string> DefaultModels => ModelZoo.Names;
+    public static IReadOnlyList<string> DefaultModels => Training.Spellings.Model.Names.ToArray();
 
     public void Run(IReadOnlyList<string> models, IReadOnlyList<int> batches, IReadOnlyList<int> threads)
     {
@@ -21,7 +21,7 @@ public sealed class TrainingBench(TextWriter output, double minMsPerCase)
         var rows = new List<string>();
         foreach (var name in models)
         {
-            var kind = ModelZoo.Parse(name);
+            var kind = Training.Spellings.Model.Parse(name, "--models");
             using var model = new FlatModel(ModelSpec.For(kind, set), 1);
             foreach (int batch in batches)
             {

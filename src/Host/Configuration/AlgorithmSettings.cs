@@ -73,8 +73,7 @@ public static class AlgorithmSettings
 
     static T Parse<T>(SettingsReader c, string key) where T : struct, Enum
     {
-        try { return Names.Parse<T>(c.String(key), c.Path(key)); }
-        catch (FormatException e) { throw new ConfigurationException(e.Message); }
+        return c.Enum(key, Training.Spellings.For<T>());
     }
 
     static RadiusRule Radius(SettingsReader c)

@@ -1,3 +1,4 @@
+using SignActors.Training;
 using Akka.Configuration;
 using SignActors.Training.Data;
 using SignActors.Training.Models;
@@ -13,34 +14,24 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
     public static DataSettings Read(Config root)
     {
         var c = new SettingsReader(root, "signactors.data");
-        string source = c.String("source");
-        if (!Sources.Contains(source))
-            throw new ConfigurationException($"signactors.data.source: '{source}' is not one of {string.Join(", ", Sources)}");
+        string source = c.OneOf("source", Sources);
         string directory = ExpandHome(c.String("directory"));
         if (source != "synthetic" && directory.Length == 0)
             throw new ConfigurationException(source == "cifar100"
                 ? "signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)"
                 : $"signactors.data.directory: set it to the folder holding the IDX files, e.g. /usr/share/datasets/fashion-mnist (source = idx)");
         var synthetic = new SyntheticSpec((ulong)c.Long("synthetic.seed", 0), c.Int("synthetic.train-per-class"), c.Int("synthetic.test-per-class"));
-        try { synthetic.Validate(); }
-        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.synthetic", e); }
-        var labels = c.String("labels") switch
-        {
-            "fine" => CifarLabels.Fine,
-            "coarse" => CifarLabels.Coarse,
-            var l => throw new ConfigurationException($"signactors.data.labels = \"{l}\" is not one of: fine, coarse"),
-        };
+        new SettingsReader(root, "signactors.data.synthetic").Valid(synthetic, synthetic.Validate());
+        var labels = c.Enum("labels", Spellings.Labels);
         if (labels == CifarLabels.Coarse && source == "idx")
             throw new ConfigurationException("signactors.data.labels = coarse: only CIFAR-100 files (source = cifar100 or synthetic) have coarse labels");
 
-        string kind = c.String("partition.kind");
-        PartitionSpec partition = kind switch
+        PartitionSpec partition = c.Enum("partition.kind", Spellings.Partition) switch
         {
-            "iid" => PartitionSpec.Iid,
-            "label-skew" => PartitionSpec.LabelSkew(c.IntOrAuto("partition.classes-per-node", 0, 1)),
-            "shards" => PartitionSpec.Shards(c.Int("partition.shards-per-node", 1, 1_000_000)),
-            "dirichlet" => PartitionSpec.Dirichlet(c.Double("partition.alpha")),
-            _ => throw new ConfigurationException($"signactors.data.partition.kind: '{kind}' is not one of {string.Join(", ", PartitionSpec.Names)}"),
+            PartitionKind.Iid => PartitionSpec.Iid,
+            PartitionKind.LabelSkew => PartitionSpec.LabelSkew(c.IntOrAuto("partition.classes-per-node", 0, 1)),
+            PartitionKind.Shards => PartitionSpec.Shards(c.Int("partition.shards-per-node", 1, 1_000_000)),
+            _ => PartitionSpec.Dirichlet(c.Double("partition.alpha")),
         };
         try { Partitioner.ValidateShape(partition); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
@@ -85,9 +76,7 @@ public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThrea
     public static ModelSettings Read(Config root)
     {
         var c = new SettingsReader(root, "signactors.model");
-        ModelKind kind;
-        try { kind = ModelZoo.Parse(c.String("name")); }
-        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.name", e); }
+        var kind = c.Enum("name", Spellings.Model);
         string device = c.String("device");
         try { ReplicaDevice.Validate(device); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.device", e); }

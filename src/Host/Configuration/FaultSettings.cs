@@ -1,3 +1,4 @@
+using SignActors.Training;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using SignActors.Training.Faults;
@@ -23,32 +24,20 @@ public static class FaultSettings
 
         foreach (var (entry, name, selected) in Entries(root, "stragglers", nodes, StragglerKeys))
         {
-            string distribution = entry.String("distribution");
-            var spec = new StragglerSpec(entry.Has("probability") ? entry.Double("probability", 0, 1) : 1.0, distribution switch
-            {
-                "fixed" => DelayDistribution.Fixed,
-                "exponential" => DelayDistribution.Exponential,
-                "log-normal" => DelayDistribution.LogNormal,
-                _ => throw new ConfigurationException($"{entry.Path("distribution")} = \"{distribution}\" is not one of: fixed, exponential, log-normal"),
-            }, entry.Double("mean-ms", 0, 3_600_000), entry.Has("sigma") ? entry.Double("sigma", 0.001, 5) : 0.5);
+            var spec = new StragglerSpec(entry.Has("probability") ? entry.Double("probability", 0, 1) : 1.0, entry.Enum("distribution", Spellings.Delay),
+                entry.Double("mean-ms", 0, 3_600_000), entry.Has("sigma") ? entry.Double("sigma", 0.001, 5) : 0.5);
+            entry.Valid(spec, spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Straggler = spec };
         }
         foreach (var (entry, name, selected) in Entries(root, "crashes", nodes, CrashKeys))
         {
             var spec = new CrashSpec(entry.Long("at-round", 1, rounds), entry.Long("for-rounds", 1, uint.MaxValue));
+            entry.Valid(spec, spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Crash = spec };
         }
         foreach (var (entry, name, selected) in Entries(root, "byzantine", nodes, ByzantineKeys))
         {
-            string attack = entry.String("attack");
-            var kind = attack switch
-            {
-                "sign-flip" => ByzantineAttack.SignFlip,
-                "random" => ByzantineAttack.Random,
-                "colluding" => ByzantineAttack.Colluding,
-                "omniscient" => ByzantineAttack.Omniscient,
-                _ => throw new ConfigurationException($"{entry.Path("attack")} = \"{attack}\" is not one of: sign-flip, random, colluding, omniscient"),
-            };
+            var kind = entry.Enum("attack", Spellings.Attack);
             foreach (int j in selected) faults[j] = At(j) with { Attack = kind };
         }
         var c = new SettingsReader(root, "signactors.faults");
@@ -58,9 +47,7 @@ public static class FaultSettings
     public static RoundPolicy ReadPolicy(Config root, int nodes)
     {
         var c = new SettingsReader(root, ConfigKeys.Root);
-        string kind = c.String("round-policy");
-        if (kind == "wait-all") return RoundPolicy.WaitAll;
-        if (kind != "deadline") throw new ConfigurationException($"{c.Path("round-policy")} = \"{kind}\" is not one of: wait-all, deadline");
+        if (c.Enum("round-policy", Spellings.RoundPolicy) == RoundPolicyKind.WaitAll) return RoundPolicy.WaitAll;
         var d = new SettingsReader(root, "signactors.deadline");
         var policy = new RoundPolicy(RoundPolicyKind.Deadline, d.Int("round-ms", 1), d.IntOrAuto("min-quorum", (nodes + 1) / 2, 1, nodes), d.Int("max-extensions", 0, 1000));
         if (policy.Validate(nodes) is { } problem) throw new ConfigurationException($"signactors.{problem}");

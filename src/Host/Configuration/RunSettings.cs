@@ -43,9 +43,7 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
             CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
         var output = new SettingsReader(root, "signactors.output");
         int threads = new SettingsReader(root, "signactors.compute").IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
-        string level = c.String("log-level");
-        if (level is not ("debug" or "info" or "warning" or "error"))
-            throw new ConfigurationException($"{c.Path("log-level")} = \"{level}\" is not one of: debug, info, warning, error");
+        string level = c.OneOf("log-level", ["debug", "info", "warning", "error"]);
         return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), new HostSettings(threads, level));
     }
 }

@@ -57,6 +57,23 @@ public readonly struct SettingsReader(Config root, string section, string? displ
         var text => throw new ConfigurationException($"{Path(key)} = \"{text}\" is not one of on, off (true, false)"),
     };
 
+    /// <summary>A kind, spelt as <paramref name="spelling"/> spells it.</summary>
+    public T Enum<T>(string key, Training.Spelling<T> spelling) where T : struct, System.Enum
+    {
+        try { return spelling.Parse(String(key), Path(key)); }
+        catch (FormatException e) { throw new ConfigurationException(e.Message); }
+    }
+
+    /// <summary>One of <paramref name="choices"/>, or a one-line error naming them.</summary>
+    public string OneOf(string key, IReadOnlyCollection<string> choices) =>
+        String(key) is var text && choices.Contains(text) ? text : throw new ConfigurationException($"{Path(key)} = \"{text}\" is not one of: {string.Join(", ", choices)}");
+
+    /// <summary>
+    /// A domain value the reader built, checked by its own rule (<c>Validate</c> returns the problem or
+    /// null): the one way a setting's constraints reach the user, as "section: problem".
+    /// </summary>
+    public T Valid<T>(T value, string? problem) => problem is null ? value : throw new ConfigurationException($"{display ?? section}: {problem}");
+
     /// <summary>A whole number, or <paramref name="automatic"/> when the value is "auto".</summary>
     public int IntOrAuto(string key, int automatic, int min = 1, int max = int.MaxValue) =>
         String(key) == "auto" ? automatic : Int(key, min, max);

@@ -105,11 +105,7 @@ public sealed class ByzantineExperiment(TextWriter output)
 
     static string Sample(int omniscientSample) => omniscientSample > 0 ? $"{omniscientSample} training records" : "the whole training set";
 
-    public static string Name(ByzantineAttack attack) => attack switch
-    {
-        ByzantineAttack.SignFlip => "sign-flip", ByzantineAttack.Random => "random",
-        ByzantineAttack.Colluding => "colluding", _ => "omniscient",
-    };
+    public static string Name(ByzantineAttack attack) => Training.Spellings.Attack.Of(attack);
 
     static void WriteCsv(IEnumerable<ByzantineCell> cells, string path)
     {

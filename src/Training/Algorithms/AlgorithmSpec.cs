@@ -159,42 +159,12 @@ public sealed record AlgorithmSpec(
     }
 }
 
-/// <summary>The config spellings of every kind (kebab-case, as in SPEC.md).</summary>
+/// <summary>The spelling of a kind in messages (the tables are <see cref="Spellings"/>).</summary>
 public static class Names
 {
-    public static string Of(EstimatorKind k) => k switch
-    {
-        EstimatorKind.Plain => "plain", EstimatorKind.Momentum => "momentum", EstimatorKind.Storm => "storm",
-        EstimatorKind.ErrorFeedback => "error-feedback", EstimatorKind.Lion => "lion", _ => k.ToString(),
-    };
-    public static string Of(UplinkKind k) => k switch
-    {
-        UplinkKind.Sign => "sign", UplinkKind.StochasticSign => "stochastic-sign",
-        UplinkKind.ScaledSign => "scaled-sign", UplinkKind.Float32 => "float32", _ => k.ToString(),
-    };
-    public static string Of(AggregatorKind k) => k switch
-    {
-        AggregatorKind.MajorityVote => "majority-vote", AggregatorKind.UnbiasedSign => "unbiased-sign",
-        AggregatorKind.ScaledMajority => "scaled-majority", AggregatorKind.Mean => "mean",
-        AggregatorKind.Identity => "identity", _ => k.ToString(),
-    };
-    public static string Of(OptimizerKind k) => k switch
-    {
-        OptimizerKind.Sgd => "sgd", OptimizerKind.SgdMomentum => "sgdm", OptimizerKind.AdamW => "adamw", _ => k.ToString(),
-    };
-    public static string Of(TieBreak k) => k == TieBreak.Random ? "random" : "positive";
-
-    public static T Parse<T>(string text, string key) where T : struct, Enum
-    {
-        foreach (var value in Enum.GetValues<T>())
-            if (string.Equals(OfAny(value), text, StringComparison.Ordinal)) return value;
-        var accepted = string.Join(", ", Enum.GetValues<T>().Select(OfAny));
-        throw new FormatException($"{key} = \"{text}\" is not one of: {accepted}");
-    }
-
-    static string OfAny<T>(T value) where T : struct, Enum => value switch
-    {
-        EstimatorKind e => Of(e), UplinkKind u => Of(u), AggregatorKind a => Of(a),
-        OptimizerKind o => Of(o), TieBreak t => Of(t), _ => value.ToString().ToLowerInvariant(),
-    };
+    public static string Of(EstimatorKind k) => Spellings.Estimator.Of(k);
+    public static string Of(UplinkKind k) => Spellings.Uplink.Of(k);
+    public static string Of(AggregatorKind k) => Spellings.Aggregator.Of(k);
+    public static string Of(OptimizerKind k) => Spellings.Optimizer.Of(k);
+    public static string Of(TieBreak k) => Spellings.TieBreak.Of(k);
 }

@@ -14,8 +14,6 @@ public sealed record PartitionSpec(PartitionKind Kind, int ClassesPerNode = 0, d
     public static PartitionSpec Shards(int shardsPerNode) => new(PartitionKind.Shards, ShardsPerNode: shardsPerNode);
     public static PartitionSpec Dirichlet(double alpha) => new(PartitionKind.Dirichlet, Alpha: alpha);
 
-    public static IReadOnlyList<string> Names { get; } = new[] { "iid", "label-skew", "shards", "dirichlet" };
-
     /// <summary>label-skew's k for <paramref name="classes"/> classes present and <paramref name="nodes"/> nodes.</summary>
     public int ClassesPerNodeFor(int classes, int nodes) => ClassesPerNode > 0 ? ClassesPerNode : (classes + nodes - 1) / nodes;
 

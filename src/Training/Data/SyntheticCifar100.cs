@@ -8,13 +8,12 @@ public sealed record SyntheticSpec(ulong Seed, int TrainPerClass, int TestPerCla
     /// <summary>Bumped whenever the generator's output changes, so stale caches are never reused.</summary>
     public const int GeneratorVersion = 1;
 
-    public void Validate()
-    {
-        if (TrainPerClass < 1) throw new ArgumentOutOfRangeException(nameof(TrainPerClass), $"synthetic train-per-class must be ≥ 1, got {TrainPerClass}");
-        if (TestPerClass < 1) throw new ArgumentOutOfRangeException(nameof(TestPerClass), $"synthetic test-per-class must be ≥ 1, got {TestPerClass}");
-        if ((long)Math.Max(TrainPerClass, TestPerClass) * Cifar100Set.FineClasses * Cifar100Set.RecordBytes > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(TrainPerClass), "synthetic set larger than 2 GB per split");
-    }
+    /// <summary>What is wrong with this spec, or null.</summary>
+    public string? Validate() =>
+        TrainPerClass < 1 ? $"synthetic train-per-class must be ≥ 1, got {TrainPerClass}"
+        : TestPerClass < 1 ? $"synthetic test-per-class must be ≥ 1, got {TestPerClass}"
+        : (long)Math.Max(TrainPerClass, TestPerClass) * Cifar100Set.FineClasses * Cifar100Set.RecordBytes > int.MaxValue ? "synthetic set larger than 2 GB per split"
+        : null;
 
     /// <summary>The cache directory name: everything that determines the bytes.</summary>
     public string DirectoryName => $"synthetic-cifar100-v{GeneratorVersion}-seed{Seed}-train{TrainPerClass}-test{TestPerClass}";
@@ -47,7 +46,7 @@ public static class SyntheticCifar100
     /// <summary>The records of one split: 1 = train, 2 = test.</summary>
     public static byte[] Generate(SyntheticSpec spec, int split)
     {
-        spec.Validate();
+        if (spec.Validate() is { } problem) throw new ArgumentOutOfRangeException(nameof(spec), problem);
         if (split is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(split), "split 1 (train) or 2 (test)");
         var prototypes = Prototypes(spec.Seed);
         int count = Classes * (split == 1 ? spec.TrainPerClass : spec.TestPerClass);
@@ -64,7 +63,7 @@ public static class SyntheticCifar100
     /// </summary>
     public static (Cifar100Set Train, Cifar100Set Test) LoadOrCreate(SyntheticSpec spec, string cacheDirectory, Action<string>? log = null)
     {
-        spec.Validate();
+        if (spec.Validate() is { } problem) throw new ArgumentOutOfRangeException(nameof(spec), problem);
         string directory = Path.Combine(cacheDirectory, spec.DirectoryName);
         string train = Path.Combine(directory, Cifar100File.TrainFile), test = Path.Combine(directory, Cifar100File.TestFile);
         if (File.Exists(train) && File.Exists(test))

@@ -40,18 +40,7 @@ public sealed record ModelSpec(ModelKind Kind, ImageShape Input, int Classes)
 /// </summary>
 public static class ModelZoo
 {
-    public static IReadOnlyList<string> Names { get; } = new[] { "mlp", "cnn-small", "resnet18", "resnet50" };
-
-    public static ModelKind Parse(string name) => name switch
-    {
-        "mlp" => ModelKind.Mlp,
-        "cnn-small" => ModelKind.CnnSmall,
-        "resnet18" => ModelKind.ResNet18,
-        "resnet50" => ModelKind.ResNet50,
-        _ => throw new ArgumentException($"unknown model '{name}'; one of: {string.Join(", ", Names)}"),
-    };
-
-    public static string Name(ModelKind kind) => Names[(int)kind];
+    public static string Name(ModelKind kind) => Spellings.Model.Of(kind);
 
     /// <summary>d, the number of parameters of <paramref name="spec"/> (builds the module once, without initialising it).</summary>
     public static int Dimension(ModelSpec spec)

@@ -73,6 +73,8 @@ public class SignalTests
         Assert.Equal(Enumerable.Range(1, (int)stoppedAfter).Select(t => (long)t), Rounds(run));
         Assert.True(File.Exists(Path.Combine(run, "final-parameters.bin")));
         Assert.Contains("to continue: signactors run", printed);
+        // A clean run, stopped on request, warns of nothing (its own process: nothing else writes to its log).
+        Assert.DoesNotMatch(" (WARN|ERROR) ", File.ReadAllText(Path.Combine(run, "run.log")));
 
         var resumed = CommandTests.Run("run", interrupted, "--resume", Path.Combine(run, "checkpoint.bin"));
         Assert.True(resumed.Code == 0, resumed.Out + resumed.Err);
