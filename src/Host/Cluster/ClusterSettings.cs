@@ -26,8 +26,7 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     /// Akka.Cluster over Akka.Remote for one host in <paramref name="role"/>. Frames and socket
     /// buffers are sized from d: the largest message is a ModelSnapshot of d parameters plus up to
     /// two optimizer buffers, and Akka.Remote silently drops a message over the frame limit.
-    /// Split-brain resolver keep-oldest: the server starts first, so it is the oldest member and
-    /// its side of any partition survives; unreachable workers are downed after stable-after.
+    /// The rest (the split-brain resolver, serialization, dispatchers) is the embedded akka.conf.
     /// </summary>
     public Config AkkaConfig(string role, int dimension, HostSettings host, Config? user)
     {
@@ -45,12 +44,7 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
               cluster {
                 seed-nodes = [{{string.Join(", ", SeedNodes.Select(s => $"\"{s}\""))}}]
                 roles = [{{role}}]
-                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver {
-                  active-strategy = keep-oldest
-                  stable-after = {{StableAfterMs}}ms
-                  keep-oldest.down-if-alone = off
-                }
+                split-brain-resolver.stable-after = {{StableAfterMs}}ms
               }
             }
             """);

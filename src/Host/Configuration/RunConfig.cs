@@ -10,12 +10,15 @@ public static class RunConfig
 
     public static Config Reference { get; } = LoadReference();
 
-    static Config LoadReference()
+    static Config LoadReference() => ConfigurationFactory.ParseString(ReadResource(ResourceName));
+
+    /// <summary>The text of an embedded resource of this build.</summary>
+    public static string ReadResource(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing from the build");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"embedded resource {name} is missing from the build");
         using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+        return reader.ReadToEnd();
     }
 
     /// <summary>

@@ -41,39 +41,21 @@ public static class InProcessFederation
         return outcome;
     }
 
+    /// <summary>The embedded akka.conf with what this host computes: the compute pool's size and the log level.</summary>
     public static Config AkkaConfig(HostSettings host, Config? userAkka, bool serializeMessages = false)
     {
         var ours = ConfigurationFactory.ParseString($$"""
             akka.actor.serialize-messages = {{(serializeMessages ? "on" : "off")}}
-            akka {
-              loglevel = {{LogSetup.AkkaLevel(host.LogLevel)}}
-              stdout-loglevel = WARNING
-              loggers = ["{{typeof(NLogLogger).AssemblyQualifiedName}}"]
-              log-dead-letters-during-shutdown = off
-              # A signal's clean stop waits for the open round and the checkpoint (a second signal exits at once).
-              coordinated-shutdown.phases.before-service-unbind.timeout = 1h
-              # Signals are ours (StopSignals): Akka's own hook would stop the system under a running round.
-              coordinated-shutdown.run-by-clr-shutdown-hook = off
-            }
-            signactors-dispatchers {
-              compute {
-                type = ForkJoinDispatcher
-                throughput = 1
-                dedicated-thread-pool {
-                  thread-count = {{host.ComputeThreads}}
-                  threadtype = background
-                }
-              }
-              server {
-                type = PinnedDispatcher
-              }
-              report {
-                type = PinnedDispatcher
-              }
-            }
-            """).WithFallback(ConfigurationFactory.ParseString(Messages.Serialization.ProtocolSerializer.Hocon));
+            akka.loglevel = {{LogSetup.AkkaLevel(host.LogLevel)}}
+            signactors-dispatchers.compute.dedicated-thread-pool.thread-count = {{host.ComputeThreads}}
+            """).WithFallback(EmbeddedAkka);
         return userAkka is null ? ours : userAkka.WithFallback(ours);
     }
+
+    /// <summary>The text of the embedded akka.conf (tests start their systems from it).</summary>
+    public static string EmbeddedAkkaText { get; } = RunConfig.ReadResource("SignActors.akka.conf");
+
+    static Config EmbeddedAkka { get; } = ConfigurationFactory.ParseString(EmbeddedAkkaText);
 }
 
 /// <summary>Passes a run's reports on, and completes the host's wait when the coordinator reports the outcome.</summary>

@@ -14,22 +14,14 @@ namespace SignActors.Messages.Serialization;
 /// type, a format-version byte first, little-endian fields, and the packed sign bytes written as
 /// they are. The layouts of <see cref="Vote"/> and <see cref="Aggregate"/> are the ones
 /// <see cref="WireSize"/> documents, so the bits-up/down metrics are what this writes. Bound in
-/// HOCON to <see cref="IRoundProtocol"/> (see <see cref="Hocon"/>); nothing on the wire is JSON.
+/// HOCON to <see cref="IRoundProtocol"/> (the host's embedded akka.conf, under the identifier
+/// <see cref="Id"/>); nothing on the wire is JSON.
 /// Bad bytes give a <see cref="SerializationException"/> naming what is wrong.
 /// </summary>
 public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 4711;
     public const byte Version = 2; // 2: per-tensor radii in StartRound and per-tensor norms in Vote
-
-    /// <summary>The HOCON that binds the protocol to this serializer.</summary>
-    public static readonly string Hocon = $$"""
-        akka.actor {
-          serializers { signactors-protocol = "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}" }
-          serialization-bindings { "{{typeof(IRoundProtocol).AssemblyQualifiedName}}" = signactors-protocol }
-          serialization-identifiers { "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}" = {{Id}} }
-        }
-        """;
 
     public override int Identifier => Id;
     public override string Manifest(object o) => ProtocolCodec.Manifest(o);

@@ -12,7 +12,8 @@ namespace SignActors.Tests.Federation;
 public static class TinyFederation
 {
     /// <summary>Every message between actors goes through the binary wire format, as over Akka.Remote.</summary>
-    public static readonly string WireConfig = "akka.actor.serialize-messages = on\n" + SignActors.Messages.Serialization.ProtocolSerializer.Hocon;
+    public static readonly string WireConfig = SignActors.Host.Federation.InProcessFederation.EmbeddedAkkaText
+        + "\nakka.actor.serialize-messages = on\nakka.loggers = [\"Akka.TestKit.TestEventListener, Akka.TestKit\"]\n";
 
     public static readonly ImageSet Train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 1), "synthetic").Images();
     public static readonly ImageSet Test = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 2), "synthetic").Images();

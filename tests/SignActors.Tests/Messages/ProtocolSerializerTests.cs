@@ -11,7 +11,7 @@ using Xunit;
 namespace SignActors.Tests.Messages;
 
 /// <summary>The binary wire format: round trips, exact sizes, the HOCON binding, and bad bytes.</summary>
-public class ProtocolSerializerTests() : TestKit(ProtocolSerializer.Hocon)
+public class ProtocolSerializerTests() : TestKit(SignActors.Tests.Federation.TinyFederation.WireConfig)
 {
     const int D = 1001;
 
