@@ -6,6 +6,7 @@ using SignActors.Server.Checkpoints;
 using SignActors.Server.Metrics;
 using SignActors.Server.Reporting;
 using SignActors.Server.Rounds;
+using static SignActors.Server.Rounds.RoundTimers;
 using SignActors.Training.Faults;
 using SignActors.Training.Runs;
 
@@ -171,14 +172,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void OnDeadline(RoundDeadline deadline)
     {
         var (policy, open) = (_spec.RoundPolicy, _open!);
-        switch (RoundClosing.AtDeadline(policy, open.Voted.Count, open.Extensions))
+        var decision = RoundClosing.AtDeadline(policy, open.Voted.Count, open.Extensions);
+        if (decision == DeadlineDecision.Close) CloseRound();
+        else if (decision == DeadlineDecision.Fail) Fail(StopReasons.BelowQuorum(open.Round, open.Voted.Count, policy, LastClosed));
+        else
         {
-            case DeadlineDecision.Close: CloseRound(); break;
-            case DeadlineDecision.Fail: Fail(StopReasons.BelowQuorum(open.Round, open.Voted.Count, policy, LastClosed)); break;
-            default:
-                _log.Warning("server: round {0} has {1} of min-quorum {2} votes at the deadline; extension {3} of {4}", open.Round, open.Voted.Count, policy.MinQuorum, ++open.Extensions, policy.MaxExtensions);
-                Timers.StartSingleTimer(nameof(RoundDeadline), deadline, TimeSpan.FromMilliseconds(policy.DeadlineMs));
-                break;
+            _log.Warning(StopReasons.Extension(open.Round, open.Voted.Count, policy, ++open.Extensions));
+            Timers.StartSingleTimer(nameof(RoundDeadline), deadline, TimeSpan.FromMilliseconds(policy.DeadlineMs));
         }
     }
 
@@ -285,11 +285,4 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         if (_reporter.IsNobody()) _setup.Observer.Finished(outcome);
         else _reporter.Tell(new ReportOutcome(outcome)); // after the rows and checkpoints sent before it
     }
-
-    abstract record RoundTimer(long Round) : INoSerializationVerificationNeeded;
-    sealed record RoundDeadline(long Round) : RoundTimer(Round);
-    sealed record ResendStart(long Round) : RoundTimer(Round);
-    sealed record WatchdogTimeout(long Round) : RoundTimer(Round);
-    sealed record FinalHashTimeout(long Round) : RoundTimer(Round);
-    sealed record ChildFailed(string Reason) : INoSerializationVerificationNeeded;
 }

@@ -42,20 +42,6 @@ public static class Aggregator
     }
 }
 
-public sealed class MajorityVoteAggregator(TieBreak tieBreak, ulong seed) : IAggregator
-{
-    public AggregatorKind Kind => AggregatorKind.MajorityVote;
-    public Payload Aggregate(IReadOnlyList<Payload> votes, long round) =>
-        new SignPayload(MajorityVote.Aggregate(Aggregator.Signs(votes, Kind), tieBreak, StreamKey.ForServer(seed, round, StreamPurpose.TieBreak)));
-}
-
-public sealed class UnbiasedSignAggregator(ulong seed) : IAggregator
-{
-    public AggregatorKind Kind => AggregatorKind.UnbiasedSign;
-    public Payload Aggregate(IReadOnlyList<Payload> votes, long round) =>
-        new SignPayload(UnbiasedSign.Aggregate(Aggregator.Signs(votes, Kind), StreamKey.ForServer(seed, round, StreamPurpose.UnbiasedSign)));
-}
-
 /// <summary>The node's own message (single-node runs).</summary>
 public sealed class IdentityAggregator : IAggregator
 {

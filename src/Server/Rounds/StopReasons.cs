@@ -8,6 +8,10 @@ public static class StopReasons
     public static string BelowQuorum(long round, int votes, RoundPolicy policy, long lastClosed) =>
         $"round {round} reached only {votes} of min-quorum {policy.MinQuorum} votes by its deadline after {policy.MaxExtensions} extension(s) of {policy.DeadlineMs} ms; the global model after round {lastClosed} is the checkpoint";
 
+    /// <summary>Not a stop: a round below quorum at its deadline waits one more.</summary>
+    public static string Extension(long round, int votes, RoundPolicy policy, int extension) =>
+        $"server: round {round} has {votes} of min-quorum {policy.MinQuorum} votes at the deadline; extension {extension} of {policy.MaxExtensions}";
+
     public static string Watchdog(long round, TimeSpan waited, IReadOnlyCollection<int> silent, int votes, int live, string? checkpoint, long lastClosed) =>
         $"round {round} did not close within {waited.TotalSeconds:F0} s (20 × the median round time, at least 60 s); "
         + (silent.Count > 0 ? $"nodes {string.Join(", ", silent)} have not voted" : $"{votes} votes in, none missing from the {live} live nodes")

@@ -3,6 +3,8 @@ using Xunit;
 
 namespace SignActors.Tests.Host;
 
+/// <summary>In-process runs share NLog's one configuration: they run one at a time.</summary>
+[Collection("host-runs")]
 public class CommandTests
 {
     internal static (int Code, string Out, string Err) Run(params string[] args)
@@ -209,6 +211,8 @@ public class CommandTests
     }
 }
 
+/// <summary>In-process runs share NLog's one configuration: they run one at a time.</summary>
+[Collection("host-runs")]
 public class FaultConfigTests
 {
     [Fact]
@@ -283,6 +287,8 @@ public class FaultConfigTests
     }
 }
 
+/// <summary>In-process runs share NLog's one configuration: they run one at a time.</summary>
+[Collection("host-runs")]
 public class ExperimentTests
 {
     static (int Code, string Out, string Err) Run(params string[] args) => CommandTests.Run(args);

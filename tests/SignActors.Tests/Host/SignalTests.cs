@@ -6,17 +6,18 @@ using Xunit;
 namespace SignActors.Tests.Host;
 
 /// <summary>
-/// SIGINT sent to a real `signactors run` process: the open round finishes, a checkpoint is written,
-/// the run directory is complete, the exit code is 130; `--resume` goes on in the same folder and ends
-/// with the uninterrupted run's hash.
+/// SIGTERM sent to a real `signactors run` process: the open round finishes, a checkpoint is written,
+/// the run directory is complete, the exit code is 143; `--resume` goes on in the same folder and ends
+/// with the uninterrupted run's hash. (SIGTERM, not SIGINT: a shell starts background jobs with SIGINT
+/// ignored, and an ignored signal stays ignored in the process it starts; both take the same path.)
 /// </summary>
-[Collection("torch")]
+[Collection("host-runs")]
 public class SignalTests
 {
     [DllImport("libc", SetLastError = true)]
     static extern int kill(int pid, int signal);
 
-    const int SIGINT = 2;
+    const int SIGTERM = 15;
 
     static string Config(string output) => $$"""
         signactors {
@@ -37,7 +38,7 @@ public class SignalTests
         File.ReadAllLines(Path.Combine(runDirectory, "metrics.csv")).Skip(1).Select(l => long.Parse(l[..l.IndexOf(',')])).ToArray();
 
     [Fact]
-    public async Task SIGINT_checkpoints_the_run_and_resume_continues_it_bit_identically_in_the_same_folder()
+    public async Task SIGTERM_checkpoints_the_run_and_resume_continues_it_bit_identically_in_the_same_folder()
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-signal-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -59,17 +60,17 @@ public class SignalTests
         var waited = Stopwatch.StartNew();
         while (!(File.Exists(metrics()) && File.ReadAllLines(metrics()).Length > 4) && waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited) Thread.Sleep(50);
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
-        Assert.Equal(0, kill(process.Id, SIGINT));
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop within 60 s of SIGINT");
+        Assert.Equal(0, kill(process.Id, SIGTERM));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop within 60 s of SIGTERM");
         string printed = await output;
-        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}; output:\n{printed}");
+        Assert.True(process.ExitCode == 143, $"exit code {process.ExitCode}; output:\n{printed}");
 
         string run = Path.GetDirectoryName(metrics())!;
         var outcome = File.ReadAllLines(Path.Combine(run, "outcome.txt"));
         Assert.Equal("stopped", outcome[0]);
         long stoppedAfter = long.Parse(outcome[1]["rounds ".Length..]);
         Assert.InRange(stoppedAfter, 4, 23);
-        Assert.Equal($"SIGINT; resume from {Path.Combine(run, "checkpoint.bin")}", outcome[3]);
+        Assert.Equal($"SIGTERM; resume from {Path.Combine(run, "checkpoint.bin")}", outcome[3]);
         Assert.Equal(Enumerable.Range(1, (int)stoppedAfter).Select(t => (long)t), Rounds(run));
         Assert.True(File.Exists(Path.Combine(run, "final-parameters.bin")));
         Assert.Contains("to continue: signactors run", printed);
