@@ -96,7 +96,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         Receive<ResendStart>(r => r.Round == _open?.Round, r =>
         {
             // Akka.Remote delivers at most once: a node whose StartRound (or Vote) was lost is asked again.
-            foreach (var (_, node) in _members.All.Where(n => _open!.VoteOf(n.Key) is null)) node.Tell(_open!.Start);
+            foreach (int j in _open!.Missing(_members.Ids)) _members.ActorOf(j).Tell(_open.Start);
             Timers.StartSingleTimer(nameof(ResendStart), r, _timing.ResendAfter);
         });
         Receive<WatchdogTimeout>(w => w.Round == _open?.Round, _ => Watchdog());
@@ -211,10 +211,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         _timing.Record(round.Clock.Elapsed);
         var next = RoundClosing.After(t, _spec.Rounds, _options.CheckpointsAfter(t, _spec.Rounds), _stopReason is not null, _options.CheckpointPath is not null);
         if (next == AfterClose.NextRound) StartRound(t + 1); // before the books: nodes compute meanwhile
-        double closeMs = closing.Elapsed.TotalMilliseconds;
-        _server.Apply(aggregate);
-        var facts = round.Facts(votes, aggregate, recipients, _spec.FaultPlan, _setup.Train.Count, wallMs, elapsed, closeMs);
-        _reporter.Tell(new RoundReport(facts, _options.EvaluatesAfter(t, _spec.Rounds) ? _server.CopyParameters() : null));
+        _reporter.Tell(_server.Apply(round, votes, aggregate, recipients, _setup.Train.Count, wallMs, elapsed, closing.Elapsed.TotalMilliseconds));
         switch (next)
         {
             case AfterClose.Checkpoint: // a child gathers the nodes' states; rounds go on (or the run stops) once it has
@@ -239,17 +236,19 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     /// <summary>No round closed for 20 × the median round time: stop, name who has not voted, keep the global model.</summary>
     void Watchdog()
     {
-        var open = _open!;
         string? path = LastClosed > 0 ? _options.CheckpointPath : null;
         // Nodes that voted have moved their estimators on: this checkpoint keeps the global model only.
         if (path is not null) _reporter.Tell(new WriteCheckpoint(_server.Checkpoint(NoStates), path));
-        var silent = _members.Ids.Where(j => open.VoteOf(j) is null).ToArray();
-        Fail(StopReasons.Watchdog(open.Round, _timing.WatchdogAfter, silent, open.Voted.Count, _members.Count, path, LastClosed));
+        Fail(StopReasons.Watchdog(_open!.Round, _timing.WatchdogAfter, _open.Missing(_members.Ids), _open.Voted.Count, _members.Count, path, LastClosed));
     }
 
     void OnSnapshotRequest(SnapshotRequest request)
     {
-        if (!_members.Speaks(request.NodeId, Sender)) { _log.Warning("server: ignored snapshot request for node {0} from unregistered {1}", request.NodeId, Sender); return; }
+        if (!_members.Speaks(request.NodeId, Sender))
+        {
+            _log.Warning("server: ignored snapshot request for node {0} from unregistered {1}", request.NodeId, Sender);
+            return;
+        }
         _log.Info("server: node {0} is at round {1}; sending the global model after round {2}", request.NodeId, request.LastAppliedRound, LastClosed);
         Sender.Tell(_server.Snapshot());
         if (_open is not null && _open.VoteOf(request.NodeId) is null) Sender.Tell(_open.Start);
@@ -263,9 +262,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void CompleteWhenConfirmed()
     {
-        if (_server.Replicas.Unconfirmed(_spec.Rounds, _members.Ids).Any()) return;
-        string verified = _spec.VerifyReplicas ? $"; all {_members.Count} replicas bit-identical to the server after every round" : "";
-        Finish(Outcome(true, $"{_spec.Rounds} rounds completed{verified}"));
+        if (!_server.Replicas.Unconfirmed(_spec.Rounds, _members.Ids).Any()) Finish(Outcome(true, StopReasons.Completed(_spec.Rounds, _spec.VerifyReplicas, _members.Count)));
     }
 
     void Fail(string reason)

@@ -1,6 +1,7 @@
 using SignActors.Messages.Protocol;
 using SignActors.Server.Aggregators;
 using SignActors.Server.Metrics;
+using SignActors.Server.Reporting;
 using SignActors.Server.Rounds;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
@@ -69,6 +70,17 @@ public sealed class ServerReplica : IDisposable
         _model.UpdateParameters(x => _update.Apply(aggregate.Payload, x, aggregate.LearningRate));
         (LastAppliedRound, _lastBroadcast) = (aggregate.Round, aggregate);
         if (_spec.VerifyReplicas) Replicas.Expect(aggregate.Round, Hash().Hex);
+    }
+
+    /// <summary>
+    /// Applies round t's aggregate (<see cref="Apply(Aggregate)"/>) and returns what the reporter needs:
+    /// the round's facts and, on an evaluation round, a copy of x_{t+1} to evaluate.
+    /// </summary>
+    public RoundReport Apply(OpenRound round, Vote[] votes, Aggregate aggregate, int recipients, int trainingRecords, double wallMs, double elapsedSeconds, double closeMs)
+    {
+        Apply(aggregate);
+        var facts = round.Facts(votes, aggregate, recipients, _spec.FaultPlan, trainingRecords, wallMs, elapsedSeconds, closeMs);
+        return new RoundReport(facts, _options.EvaluatesAfter(round.Round, _spec.Rounds) ? CopyParameters() : null);
     }
 
     public ModelSnapshot Snapshot() => new(LastAppliedRound, _model.CopyParameters(), _update.ExportState());

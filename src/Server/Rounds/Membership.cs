@@ -19,6 +19,8 @@ public sealed class Membership(int nodes)
     public IEnumerable<IActorRef> Actors => _nodes.Values;
     public IEnumerable<KeyValuePair<int, IActorRef>> All => _nodes;
 
+    public IActorRef ActorOf(int id) => _nodes[id];
+
     public bool InRange(int id) => id >= 0 && id < nodes;
 
     /// <summary>Registers <paramref name="actor"/> as node <paramref name="id"/>; returns the actor it replaces, if another.</summary>

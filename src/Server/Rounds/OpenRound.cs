@@ -25,6 +25,9 @@ public sealed class OpenRound(StartRound start)
 
     public Vote? VoteOf(int node) => _votes.GetValueOrDefault(node);
 
+    /// <summary>The nodes of <paramref name="live"/> that have not voted.</summary>
+    public int[] Missing(IEnumerable<int> live) => live.Where(j => !_votes.ContainsKey(j)).ToArray();
+
     public void Accept(Vote vote) => _votes.Add(vote.NodeId, vote);
 
     public Vote[] Votes() => _votes.Values.ToArray();

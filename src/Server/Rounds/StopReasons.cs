@@ -5,6 +5,10 @@ namespace SignActors.Server.Rounds;
 /// <summary>The one-line reasons a run stops, so the coordinator only decides when.</summary>
 public static class StopReasons
 {
+    /// <summary>Not a stop: how a run that ran every round ends.</summary>
+    public static string Completed(long rounds, bool verified, int replicas) =>
+        $"{rounds} rounds completed" + (verified ? $"; all {replicas} replicas bit-identical to the server after every round" : "");
+
     public static string BelowQuorum(long round, int votes, RoundPolicy policy, long lastClosed) =>
         $"round {round} reached only {votes} of min-quorum {policy.MinQuorum} votes by its deadline after {policy.MaxExtensions} extension(s) of {policy.DeadlineMs} ms; the global model after round {lastClosed} is the checkpoint";
 
