@@ -45,13 +45,10 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
     public static Props Props(CoordinatorSetup setup, string dispatcher) => Akka.Actor.Props.Create(() => new RoundCoordinator(setup)).WithDispatcher(dispatcher);
-
     long LastClosed => _server.LastAppliedRound;
 
-    /// <summary>A failure here is the parent's: it ends the run with the reason (<c>NodeParent</c>).</summary>
-    protected override void PreStart()
+    protected override void PreStart() // a failure here is the parent's: it ends the run with the reason (NodeParent)
     {
         _server = new ServerReplica(_spec, _options, _setup.Train);
         _reporter = Context.ActorOf(RunReporter.Props(_setup), "reporter");
@@ -60,8 +57,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     protected override void PostStop() => _server?.Dispose();
 
-    /// <summary>An exception while handling a message stops the run: a restart would lose the round and hang it.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
+    protected override bool AroundReceive(Receive receive, object message) // a restart would lose the round and hang the run
     {
         try { return base.AroundReceive(receive, message); }
         catch (Exception e) when (!_finished)
@@ -71,7 +67,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>A child failing (the reporter's evaluation or metrics write, a checkpoint's collection) stops the run too.</summary>
+    // A child failing (the reporter's evaluation or metrics write, a checkpoint's collection) stops the run too.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e => { Self.Tell(new ChildFailed(StopReasons.OneLine(e))); return Directive.Stop; });
 
     void WaitingForNodes()
@@ -122,8 +118,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         var waiting = new List<IActorRef>(); // hosts waiting for every node to have stopped
         Receive<Terminated>(t => { NodeGone(t); if (_members.Count == 0) waiting.ForEach(w => w.Tell(NodesGone.Instance)); });
         Receive<AwaitNodesGone>(_ => { if (_members.Count == 0) Sender.Tell(NodesGone.Instance); else waiting.Add(Sender); });
-        Receive<Vote>(v => Drop(v, VoteVerdict.Late));
-        ReceiveAny(_ => { });
+        ReceiveAny(_ => { }); // votes after the outcome included: it is written
     }
 
     void Common()
@@ -185,12 +180,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void OnVote(Vote vote)
     {
         var verdict = _server.Admit(vote, _open!, _members.Speaks(vote.NodeId, Sender));
-        if (verdict != VoteVerdict.Accepted) Drop(vote, verdict);
-        else
-        {
-            _open!.Accept(vote);
-            if (AllExpectedVoted()) CloseRound();
-        }
+        if (verdict == VoteVerdict.Accepted) _open!.Accept(vote);
+        else Drop(vote, verdict);
+        if (AllExpectedVoted()) CloseRound(); // a drop changes nothing: the round was open before it
     }
 
     void Drop(Vote vote, VoteVerdict verdict)
