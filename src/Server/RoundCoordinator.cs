@@ -62,7 +62,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         try { return base.AroundReceive(receive, message); }
         catch (Exception e) when (!_finished)
         {
-            Fail($"internal error while handling {message.GetType().Name}: {StopReasons.OneLine(e)}");
+            Fail(e is Aggregators.AggregationRefused ? e.Message : $"internal error while handling {message.GetType().Name}: {StopReasons.OneLine(e)}");
             return true;
         }
     }

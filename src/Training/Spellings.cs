@@ -18,7 +18,8 @@ public static class Spellings
         (UplinkKind.ScaledSign, "scaled-sign"), (UplinkKind.Float32, "float32"));
 
     public static readonly Spelling<AggregatorKind> Aggregator = new((AggregatorKind.MajorityVote, "majority-vote"), (AggregatorKind.UnbiasedSign, "unbiased-sign"),
-        (AggregatorKind.ScaledMajority, "scaled-majority"), (AggregatorKind.Mean, "mean"), (AggregatorKind.Identity, "identity"));
+        (AggregatorKind.ScaledMajority, "scaled-majority"), (AggregatorKind.Mean, "mean"), (AggregatorKind.Identity, "identity"),
+        (AggregatorKind.Median, "median"), (AggregatorKind.TrimmedMean, "trimmed-mean"), (AggregatorKind.Krum, "krum"));
 
     public static readonly Spelling<OptimizerKind> Optimizer = new((OptimizerKind.Sgd, "sgd"), (OptimizerKind.SgdMomentum, "sgdm"), (OptimizerKind.AdamW, "adamw"));
 

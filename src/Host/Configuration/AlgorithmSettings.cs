@@ -9,7 +9,8 @@ public static class AlgorithmSettings
 {
     const string Keep = "preset";
 
-    public static AlgorithmSpec Read(Config root, int nodes)
+    /// <param name="byzantine">The configured Byzantine nodes: the robust aggregators' tolerance when it is auto (at least 1).</param>
+    public static AlgorithmSpec Read(Config root, int nodes, int byzantine = 0)
     {
         var c = new SettingsReader(root, "signactors.algorithm");
         string preset = c.String("preset");
@@ -32,6 +33,7 @@ public static class AlgorithmSettings
             {
                 Kind = Override(c, "aggregator", spec.Aggregator.Kind),
                 TieBreak = Parse<TieBreak>(c, "tie-break"),
+                Tolerance = c.IntOrAuto("tolerance", Math.Max(1, byzantine), 0, nodes),
             },
             Optimizer = spec.Optimizer with
             {

@@ -22,7 +22,8 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         ulong seed = (ulong)c.Long("seed", 0);
         int nodes = c.Int("nodes", 1, 100_000);
         long rounds = c.Long("rounds", 1, uint.MaxValue);
-        var algorithm = AlgorithmSettings.Read(root, nodes);
+        var faults = FaultSettings.Read(root, nodes, rounds);
+        var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count);
         var schedule = AlgorithmSettings.ReadSchedule(root, rounds);
         // Error feedback scales the gradient by γ = η_t (p_t = γ g_t + e_t): a round at η = 0 would send nothing and stop the run.
         // Every schedule is non-increasing, so the last round has the smallest η.
@@ -31,7 +32,6 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         var data = DataSettings.Read(root);
         var model = ModelSettings.Read(root);
         var policy = FaultSettings.ReadPolicy(root, nodes);
-        var faults = FaultSettings.Read(root, nodes, rounds);
         var evaluation = new SettingsReader(root, "signactors.evaluation");
         var contract = new RunContract(seed, nodes, rounds, algorithm, schedule, model.Kind, model.Device, model.BatchSize, model.TorchThreads,
             VerifyReplicas: c.Bool("verify-replicas"), Faults: faults, Policy: policy, Validation: data.Validation);

@@ -98,7 +98,7 @@ public static class RunCommand
         var a = spec.Algorithm;
         stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {Names.Of(a.Estimator.Kind)}, uplink {Names.Of(a.Uplink.Kind)}"
             + (a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.RadiusRule})" : "")
-            + $", aggregator {Names.Of(a.Aggregator.Kind)}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
+            + $", aggregator {a.Aggregator.Describe}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{spec.TorchThreads} torch thread(s) per gradient, {settings.Host.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
         var policy = spec.RoundPolicy;

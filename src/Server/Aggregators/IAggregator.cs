@@ -24,6 +24,9 @@ public static class Aggregator
         AggregatorKind.ScaledMajority => new ScaledMajorityAggregator(spec.Aggregator.TieBreak, seed),
         AggregatorKind.Mean => new MeanAggregator(),
         AggregatorKind.Identity => new IdentityAggregator(),
+        AggregatorKind.Median => new MedianAggregator(),
+        AggregatorKind.TrimmedMean => new TrimmedMeanAggregator(spec.Aggregator.Tolerance),
+        AggregatorKind.Krum => new KrumAggregator(spec.Aggregator.Tolerance),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), $"unknown aggregator {spec.Aggregator.Kind}"),
     };
 

@@ -7,7 +7,7 @@ public enum EstimatorKind { Plain, Momentum, Storm, ErrorFeedback, Lion }
 public enum UplinkKind { Sign, StochasticSign, ScaledSign, Float32 }
 
 /// <summary>Server aggregator kinds (SPEC §3).</summary>
-public enum AggregatorKind { MajorityVote, UnbiasedSign, ScaledMajority, Mean, Identity }
+public enum AggregatorKind { MajorityVote, UnbiasedSign, ScaledMajority, Mean, Identity, Median, TrimmedMean, Krum }
 
 /// <summary>How majority vote settles ties (even |A_t|).</summary>
 public enum TieBreak { Random, Positive }
@@ -92,7 +92,26 @@ public sealed record UplinkSpec(UplinkKind Kind, RadiusRule? Radius = null)
     public bool PerTensorNorms => Kind == UplinkKind.StochasticSign && RadiusRule.Kind is RadiusKind.PerTensor or RadiusKind.PerTensorRms;
 }
 
-public sealed record AggregatorSpec(AggregatorKind Kind, TieBreak TieBreak = TieBreak.Random);
+/// <param name="Tolerance">The robust aggregators' parameter: trimmed-mean's b (dropped at each end), Krum's f (Byzantine votes tolerated).</param>
+public sealed record AggregatorSpec(AggregatorKind Kind, TieBreak TieBreak = TieBreak.Random, int Tolerance = 1)
+{
+    /// <summary>The robust baselines of SPEC §3: float32 votes in, a float32 vector out, fed to the mean update's optimizer.</summary>
+    public bool IsRobust => Kind is AggregatorKind.Median or AggregatorKind.TrimmedMean or AggregatorKind.Krum;
+
+    /// <summary>Votes the aggregator needs at least: trimmed mean n > 2b, Krum n ≥ 2f + 3; 1 otherwise.</summary>
+    public int MinimumVotes => Kind switch
+    {
+        AggregatorKind.TrimmedMean => 2 * Tolerance + 1,
+        AggregatorKind.Krum => 2 * Tolerance + 3,
+        _ => 1,
+    };
+
+    public string Describe => Kind switch
+    {
+        AggregatorKind.TrimmedMean or AggregatorKind.Krum => $"{Names.Of(Kind)}({Tolerance})",
+        _ => Names.Of(Kind),
+    };
+}
 
 public sealed record OptimizerSpec(OptimizerKind Kind = OptimizerKind.Sgd, double Momentum = 0.9, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8);
 
@@ -108,7 +127,7 @@ public sealed record AlgorithmSpec(
     /// <summary>The update rule implied by the components (SPEC §4).</summary>
     public UpdateKind Update => Aggregator.Kind switch
     {
-        AggregatorKind.Mean => UpdateKind.Optimizer,
+        AggregatorKind.Mean or AggregatorKind.Median or AggregatorKind.TrimmedMean or AggregatorKind.Krum => UpdateKind.Optimizer,
         AggregatorKind.ScaledMajority => Estimator.Kind == EstimatorKind.ErrorFeedback ? UpdateKind.ErrorFeedback : UpdateKind.ScaledSign,
         AggregatorKind.Identity => Uplink.Kind switch
         {
@@ -152,9 +171,15 @@ public sealed record AlgorithmSpec(
                 return $"aggregator scaled-majority needs uplink scaled-sign, got {Names.Of(u.Kind)}";
             case AggregatorKind.Mean when u.Kind == UplinkKind.ScaledSign:
                 return "aggregator mean takes sign, stochastic-sign (counts) or float32 uplinks, not scaled-sign; use scaled-majority";
+            case AggregatorKind.Median or AggregatorKind.TrimmedMean or AggregatorKind.Krum when u.Kind != UplinkKind.Float32:
+                return $"aggregator {Names.Of(a.Kind)} is a robust baseline for float32 uplinks, got {Names.Of(u.Kind)}";
+            case AggregatorKind.TrimmedMean or AggregatorKind.Krum when a.Tolerance < (a.Kind == AggregatorKind.Krum ? 0 : 1):
+                return $"aggregator {Names.Of(a.Kind)}: tolerance must be ≥ {(a.Kind == AggregatorKind.Krum ? 0 : 1)}, got {a.Tolerance}";
+            case AggregatorKind.TrimmedMean or AggregatorKind.Krum when nodes < a.MinimumVotes:
+                return $"aggregator {a.Describe} needs at least {a.MinimumVotes} votes a round ({(a.Kind == AggregatorKind.Krum ? "n ≥ 2f + 3" : "n > 2b")}), but there are {nodes} nodes";
         }
-        if (u.Kind == UplinkKind.Float32 && a.Kind is not (AggregatorKind.Mean or AggregatorKind.Identity))
-            return $"uplink float32 needs aggregator mean (or identity for one node), got {Names.Of(a.Kind)}";
+        if (u.Kind == UplinkKind.Float32 && !(a.Kind is AggregatorKind.Mean or AggregatorKind.Identity || a.IsRobust))
+            return $"uplink float32 needs aggregator mean, median, trimmed-mean or krum (or identity for one node), got {Names.Of(a.Kind)}";
         return null;
     }
 }

@@ -10,7 +10,7 @@ public static class Presets
     public static IReadOnlyList<string> All { get; } = new[]
     {
         "signsgd", "signum", "sto-signsgd", "mvsm-v1", "mvsm-v2", "ssvr", "ssvr-mv", "ssdm",
-        "scaled-signsgd", "ef-signsgd", "lion", "lion-mv", "sgd", "sgdm", "adamw",
+        "scaled-signsgd", "ef-signsgd", "lion", "lion-mv", "sgd", "sgdm", "adamw", "median-sgd", "trimmed-mean-sgd", "krum-sgd",
     };
 
     public static AlgorithmSpec Resolve(string preset, int nodes)
@@ -45,6 +45,10 @@ public static class Presets
             "sgd" => Make(plain, new UplinkSpec(UplinkKind.Float32), new AggregatorSpec(AggregatorKind.Mean), sgd),
             "sgdm" => Make(momentum, new UplinkSpec(UplinkKind.Float32), new AggregatorSpec(AggregatorKind.Mean), sgd),
             "adamw" => Make(plain, new UplinkSpec(UplinkKind.Float32), new AggregatorSpec(AggregatorKind.Mean), new OptimizerSpec(OptimizerKind.AdamW)),
+            // The robust baselines (SPEC §3): b = f = 1 here; a config sets algorithm.tolerance (auto: the Byzantine count).
+            "median-sgd" => Make(plain, new UplinkSpec(UplinkKind.Float32), new AggregatorSpec(AggregatorKind.Median), sgd),
+            "trimmed-mean-sgd" => Make(plain, new UplinkSpec(UplinkKind.Float32), new AggregatorSpec(AggregatorKind.TrimmedMean), sgd),
+            "krum-sgd" => Make(plain, new UplinkSpec(UplinkKind.Float32), new AggregatorSpec(AggregatorKind.Krum), sgd),
             _ => throw new ArgumentException($"unknown preset \"{preset}\"; presets: {string.Join(", ", All)}", nameof(preset)),
         };
     }

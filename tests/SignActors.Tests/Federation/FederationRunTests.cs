@@ -38,6 +38,9 @@ public class FederationRunTests
     [InlineData("sgd", 3, 0.01)]
     [InlineData("sgdm", 3, 0.01)]
     [InlineData("adamw", 3, 0.001)]
+    [InlineData("median-sgd", 3, 0.01)]
+    [InlineData("trimmed-mean-sgd", 3, 0.01)]
+    [InlineData("krum-sgd", 5, 0.01)]
     public void Every_preset_runs_with_replicas_bit_identical_after_every_round(string preset, int nodes, double eta)
     {
         var spec = TinyFederation.Spec(preset, nodes, rounds: 4, eta: eta);

@@ -55,6 +55,24 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
     }
 
     [Fact]
+    public async Task A_round_with_too_few_votes_for_krum_stops_the_run_with_one_line()
+    {
+        // krum(1) needs 5 votes; the deadline closes round 1 with the 3 that came.
+        var spec = TinyFederation.Spec("krum-sgd", nodes: 5, rounds: 3, verify: false) with
+        {
+            Policy = new SignActors.Training.Faults.RoundPolicy(SignActors.Training.Faults.RoundPolicyKind.Deadline, DeadlineMs: 1000, MinQuorum: 3),
+        };
+        var (server, probes, observer) = Start(spec);
+        var dense = new VoteScalars(4.6f, 1, 1, 0.5f);
+        for (int j = 0; j < 3; j++) probes[j].Send(server, new Vote(1, j, new DensePayload(TestVectors.Uniform(D, 3000 + j)), dense, 1));
+        Clock.Advance(TimeSpan.FromMilliseconds(1000));
+        var outcome = await observer.Outcome.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(outcome.Completed);
+        Assert.Equal("krum(1) needs at least 5 votes a round (n ≥ 2f + 3), got 3", outcome.Message);
+        foreach (var p in probes) p.FishForMessage(m => m is RunFinished);
+    }
+
+    [Fact]
     public async Task The_watchdog_stops_a_round_that_does_not_close_names_the_silent_nodes_and_keeps_a_checkpoint()
     {
         string path = Path.Combine(Path.GetTempPath(), $"signactors-watchdog-{Guid.NewGuid():N}.bin");
