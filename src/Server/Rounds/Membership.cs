@@ -66,6 +66,7 @@ public sealed class Membership(int nodes)
     /// </summary>
     public News? Lose(IActorRef actor, bool runFinished, FaultPlan faults, long round)
     {
+        if (!_nodes.ContainsValue(actor)) return null; // replaced by a newer registration: nothing was lost
         var lostHost = runFinished ? null : FirstLossOf(actor); // the host's ids, before this one is removed
         if (Remove(actor) is not { } j) return null;
         if (runFinished || faults.IsDown(j, round)) return new News(LogLevel.InfoLevel, $"server: node {j} has stopped");

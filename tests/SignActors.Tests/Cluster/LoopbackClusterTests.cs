@@ -113,10 +113,12 @@ public class LoopbackClusterTests
         string errors = server.StandardError.ReadToEnd();
         Assert.True(server.ExitCode == 0, output + errors);
         Assert.Contains("120 rounds completed; all 4 replicas bit-identical to the server after every round", output);
-        // The lost host is one line naming it and its nodes; Akka's remoting detail went to run.log only.
+        // The lost host is at most one line naming it and its nodes (none when the restarted host registers
+        // its nodes before the old ones are downed); Akka's remoting detail went to run.log only.
         // (Under load a round may also reach its deadline below quorum and say so: that line is the run's own.)
         var errorLines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(errorLines.Count(l => l.Contains("is gone, and with it nodes 2, 3; rounds go on without them")) == 1, errors);
+        var gone = errorLines.Where(l => l.Contains(" is gone")).ToArray();
+        Assert.True(gone.Length <= 1 && gone.All(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"worker host \S+ is gone, and with it nodes (2, 3|2|3); rounds go on without them")), errors);
         Assert.True(errorLines.All(l => l.StartsWith("WARN: server: ") || l.StartsWith("ERROR: server: ")), errors);
         Assert.DoesNotContain("Disassociat", errors);
 

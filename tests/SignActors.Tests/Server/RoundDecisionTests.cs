@@ -99,6 +99,8 @@ public class RoundDecisionTests : TestKit
         Assert.True(members.Speaks(1, a));
         Assert.Equal(a, members.Register(1, b));        // a restarted node: the old actor is replaced
         Assert.False(members.Speaks(1, a));
+        Assert.Null(members.Lose(a, false, FaultPlan.None, 1)); // the replaced actor stopping is no news
+        Assert.Equal(1, members.Count);
         Assert.False(members.InRange(3));
         Assert.Throws<ArgumentOutOfRangeException>(() => members.Register(-1, a));
         Assert.Null(members.Remove(a));
