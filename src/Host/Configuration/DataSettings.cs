@@ -21,7 +21,7 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
                 ? "signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)"
                 : $"signactors.data.directory: set it to the folder holding the IDX files, e.g. /usr/share/datasets/fashion-mnist (source = idx)");
         var synthetic = new SyntheticSpec((ulong)c.Long("synthetic.seed", 0), c.Int("synthetic.train-per-class"), c.Int("synthetic.test-per-class"));
-        new SettingsReader(root, "signactors.data.synthetic").Valid(synthetic, synthetic.Validate());
+        new SettingsReader(root, "signactors.data.synthetic").Check(synthetic.Validate());
         var labels = c.Enum("labels", Spellings.Labels);
         if (labels == CifarLabels.Coarse && source == "idx")
             throw new ConfigurationException("signactors.data.labels = coarse: only CIFAR-100 files (source = cifar100 or synthetic) have coarse labels");

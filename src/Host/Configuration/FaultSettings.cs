@@ -26,13 +26,13 @@ public static class FaultSettings
         {
             var spec = new StragglerSpec(entry.Has("probability") ? entry.Double("probability", 0, 1) : 1.0, entry.Enum("distribution", Spellings.Delay),
                 entry.Double("mean-ms", 0, 3_600_000), entry.Has("sigma") ? entry.Double("sigma", 0.001, 5) : 0.5);
-            entry.Valid(spec, spec.Validate());
+            entry.Check(spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Straggler = spec };
         }
         foreach (var (entry, name, selected) in Entries(root, "crashes", nodes, CrashKeys))
         {
             var spec = new CrashSpec(entry.Long("at-round", 1, rounds), entry.Long("for-rounds", 1, uint.MaxValue));
-            entry.Valid(spec, spec.Validate());
+            entry.Check(spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Crash = spec };
         }
         foreach (var (entry, name, selected) in Entries(root, "byzantine", nodes, ByzantineKeys))

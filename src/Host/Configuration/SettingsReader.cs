@@ -69,10 +69,13 @@ public readonly struct SettingsReader(Config root, string section, string? displ
         String(key) is var text && choices.Contains(text) ? text : throw new ConfigurationException($"{Path(key)} = \"{text}\" is not one of: {string.Join(", ", choices)}");
 
     /// <summary>
-    /// A domain value the reader built, checked by its own rule (<c>Validate</c> returns the problem or
-    /// null): the one way a setting's constraints reach the user, as "section: problem".
+    /// A domain value's own rule (its <c>Validate</c> returns the problem, or null): the one way a
+    /// setting's constraints reach the user, as "section: problem".
     /// </summary>
-    public T Valid<T>(T value, string? problem) => problem is null ? value : throw new ConfigurationException($"{display ?? section}: {problem}");
+    public void Check(string? problem)
+    {
+        if (problem is not null) throw new ConfigurationException($"{display ?? section}: {problem}");
+    }
 
     /// <summary>A whole number, or <paramref name="automatic"/> when the value is "auto".</summary>
     public int IntOrAuto(string key, int automatic, int min = 1, int max = int.MaxValue) =>

@@ -86,7 +86,7 @@ public static class RunCommand
                 stdout.WriteLine($"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
             stdout.WriteLine($"results: {directory.Path} ({RunDirectory.MetricsFile}, {RunDirectory.ConfigFile}, {RunDirectory.LogFile}, {RunDirectory.ParametersFile})");
             if (outcome.Stopped && File.Exists(directory[RunDirectory.CheckpointFile]))
-                stdout.WriteLine($"to continue: signactors {command} {path ?? ""} --resume {directory[RunDirectory.CheckpointFile]}".Replace("  ", " "));
+                stdout.WriteLine($"to continue: signactors {command}{(path is null ? "" : $" {path}")} --resume {directory[RunDirectory.CheckpointFile]}");
             return signals.ExitCode ?? (outcome.Completed ? 0 : 1);
         }
         finally { LogSetup.Shutdown(); }

@@ -8,7 +8,10 @@ namespace SignActors.Host.Federation;
 public sealed class SignalReason(string signal) : CoordinatedShutdown.Reason
 {
     public string Signal => signal;
-    public override int ExitCode => signal == "SIGINT" ? 130 : 143;
+    public override int ExitCode => ExitCodeOf(signal);
+
+    /// <summary>128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.</summary>
+    public static int ExitCodeOf(string signal) => signal == "SIGINT" ? 130 : 143;
     public override string ToString() => signal;
 }
 
@@ -37,7 +40,7 @@ public sealed class StopSignals : IDisposable
     public string? Signal { get { lock (_gate) return _signal; } }
 
     /// <summary>130 after SIGINT, 143 after SIGTERM; null while no signal has come.</summary>
-    public int? ExitCode => Signal is { } s ? new SignalReason(s).ExitCode : null;
+    public int? ExitCode => Signal is { } s ? SignalReason.ExitCodeOf(s) : null;
 
     /// <summary>
     /// From now on a signal runs <paramref name="system"/>'s CoordinatedShutdown, whose

@@ -82,7 +82,7 @@ public sealed class Membership(int nodes)
     /// for a local actor or a host already reported. The host is reported again once one of its nodes
     /// has registered anew.
     /// </summary>
-    public int[]? FirstLossOf(IActorRef actor)
+    int[]? FirstLossOf(IActorRef actor)
     {
         var host = actor.Path.Address;
         if (!host.HasGlobalScope || !_lostHosts.Add(host)) return null;

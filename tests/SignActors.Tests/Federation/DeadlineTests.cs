@@ -24,17 +24,7 @@ public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.T
 
     (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(int nodes, long rounds, RoundPolicy policy)
     {
-        var spec = TinyFederation.Spec("signsgd", nodes, rounds, verify: false) with { Policy = policy };
-        var observer = new RecordingObserver();
-        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer, TinyFederation.Options()), "akka.actor.default-dispatcher"));
-        var probes = Enumerable.Range(0, nodes).Select(_ => CreateTestProbe()).ToArray();
-        for (int j = 0; j < nodes; j++)
-        {
-            probes[j].Send(server, new RegisterNode(j));
-            probes[j].ExpectMsg<NodeRegistered>();
-        }
-        foreach (var p in probes) p.ExpectMsg<StartRound>();
-        return (server, probes, observer);
+        return TinyFederation.StartServer(this, TinyFederation.Spec("signsgd", nodes, rounds, verify: false) with { Policy = policy });
     }
 
     [Fact]

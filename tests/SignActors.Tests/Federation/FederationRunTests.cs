@@ -15,12 +15,8 @@ namespace SignActors.Tests.Federation;
 [Collection("torch")]
 public class FederationRunTests
 {
-    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(RunContract spec, int computeThreads = 2, RunOptions? options = null)
-    {
-        var recorder = new RecordingObserver();
-        var outcome = TinyFederation.Run(spec, recorder, options, computeThreads: computeThreads, serializeMessages: true);
-        return (outcome, recorder.Rows);
-    }
+    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(RunContract spec, int computeThreads = 2, RunOptions? options = null) =>
+        TinyFederation.RunRecorded(spec, options, computeThreads: computeThreads, serializeMessages: true);
 
     [Theory]
     [InlineData("signsgd", 3, 0.001)]

@@ -41,9 +41,7 @@ public class ProgressTests(ITestOutputHelper output)
     static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(RunContract spec, PartitionSpec? partition = null, int evalEvery = 0)
     {
         var shards = Partitioner.Assign(Train.Labels(), spec.Nodes, partition ?? PartitionSpec.LabelSkew(0), spec.Seed);
-        var recorder = new RecordingObserver();
-        var outcome = TinyFederation.Run(spec, recorder, new RunOptions(EvalEvery: evalEvery, ProbeRecords: 100, EvalBatchSize: 200), shards, Train, Train);
-        return (outcome, recorder.Rows);
+        return TinyFederation.RunRecorded(spec, new RunOptions(EvalEvery: evalEvery, ProbeRecords: 100, EvalBatchSize: 200), shards, Train, Train);
     }
 
     static RunContract Spec(string preset, int nodes, long rounds, double eta) =>

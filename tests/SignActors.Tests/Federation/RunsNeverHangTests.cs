@@ -24,19 +24,7 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
     static Vote VoteOf(int node, long round) =>
         new(round, node, new SignPayload(SignPacker.Pack(TestVectors.Uniform(D, 2000 + node))), new VoteScalars(4.6f, 1, 1, 0.5f), 1);
 
-    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(RunContract spec, RunOptions? options = null)
-    {
-        var observer = new RecordingObserver();
-        var server = Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, TinyFederation.Train, TinyFederation.Test, observer, options ?? TinyFederation.Options()), "akka.actor.default-dispatcher"));
-        var probes = Enumerable.Range(0, spec.Nodes).Select(_ => CreateTestProbe()).ToArray();
-        for (int j = 0; j < spec.Nodes; j++)
-        {
-            probes[j].Send(server, new RegisterNode(j));
-            probes[j].ExpectMsg<NodeRegistered>();
-        }
-        foreach (var p in probes) p.ExpectMsg<StartRound>();
-        return (server, probes, observer);
-    }
+    (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) Start(RunContract spec, RunOptions? options = null) => TinyFederation.StartServer(this, spec, options);
 
     [Fact]
     public async Task An_aggregator_that_throws_stops_the_run_with_one_line_and_tells_every_node()

@@ -1,3 +1,6 @@
+using Akka.Actor;
+using Akka.TestKit;
+using SignActors.Messages.Protocol;
 using SignActors.Server;
 using SignActors.Server.Metrics;
 using SignActors.Training.Algorithms;
@@ -30,6 +33,30 @@ public static class TinyFederation
         SignActors.Host.Federation.InProcessFederation.Run(
             new SignActors.Host.Federation.FederationRun(spec, options ?? Options(), train ?? Train, test ?? Test, shards ?? Shards(spec), new SignActors.Host.Configuration.HostSettings(computeThreads, logLevel)),
             observer, serializeMessages: serializeMessages);
+
+    /// <summary><see cref="Run"/> with the rows it reported.</summary>
+    public static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) RunRecorded(RunContract spec, RunOptions? options = null, Shard[]? shards = null, ImageSet? train = null,
+        ImageSet? test = null, int computeThreads = 2, bool serializeMessages = false)
+    {
+        var recorder = new RecordingObserver();
+        var outcome = Run(spec, recorder, options, shards, train, test, computeThreads, serializeMessages);
+        return (outcome, recorder.Rows);
+    }
+
+    /// <summary>A coordinator on the default dispatcher and a TestProbe per node: every node registered, round 1 started.</summary>
+    public static (IActorRef Server, TestProbe[] Nodes, RecordingObserver Observer) StartServer(TestKitBase kit, RunContract spec, RunOptions? options = null)
+    {
+        var observer = new RecordingObserver();
+        var server = kit.Sys.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(spec, Train, Test, observer, options ?? Options()), "akka.actor.default-dispatcher"));
+        var probes = Enumerable.Range(0, spec.Nodes).Select(_ => kit.CreateTestProbe()).ToArray();
+        for (int j = 0; j < spec.Nodes; j++)
+        {
+            probes[j].Send(server, new RegisterNode(j));
+            probes[j].ExpectMsg<NodeRegistered>();
+        }
+        foreach (var p in probes) p.ExpectMsg<StartRound>();
+        return (server, probes, observer);
+    }
 
     public static Shard[] Shards(RunContract spec) =>
         Partitioner.Assign(Train.Labels(), spec.Nodes, PartitionSpec.LabelSkew(0), spec.Seed);

@@ -58,6 +58,7 @@ public class SignalTests
         Directory.CreateDirectory(Path.Combine(root, "interrupted"));
         string metrics() => Directory.GetFiles(Path.Combine(root, "interrupted"), "metrics.csv", SearchOption.AllDirectories).SingleOrDefault() ?? "";
         var waited = Stopwatch.StartNew();
+        // Waits until the run has closed 4 rounds (a wait-until polled every 50 ms, capped at 60 s; nothing is timed).
         while (!(File.Exists(metrics()) && File.ReadAllLines(metrics()).Length > 4) && waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited) Thread.Sleep(50);
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
         Assert.Equal(0, kill(process.Id, SIGTERM));
