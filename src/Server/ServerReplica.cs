@@ -1,5 +1,6 @@
 using SignActors.Messages.Protocol;
 using SignActors.Server.Aggregators;
+using SignActors.Server.Byzantine;
 using SignActors.Server.Metrics;
 using SignActors.Server.Reporting;
 using SignActors.Server.Rounds;
@@ -54,10 +55,14 @@ public sealed class ServerReplica : IDisposable
         VoteAdmission.Check(vote, open.Round, LastAppliedRound, fromRegisteredSender, open.VoteOf(vote.NodeId), Dimension,
             _spec.Algorithm.Uplink.Kind, _spec.Algorithm.Uplink.PerTensorNorms ? _model.Layout.Slots.Count : 0);
 
-    /// <summary>Round t's aggregate of the accepted votes (node-id order); sets the radii for round t + 1.</summary>
+    /// <summary>
+    /// Round t's aggregate of the accepted votes (node-id order), ALIE and IPM attackers' messages
+    /// crafted from the honest ones first; sets the radii for round t + 1.
+    /// </summary>
     public Aggregate Aggregate(OpenRound round, Vote[] votes)
     {
-        var aggregate = new Aggregate(round.Round, _aggregator.Aggregate(votes.Select(v => v.Payload).ToArray(), round.Round), round.Start.LearningRate);
+        var sent = CraftedVotes.Replace(votes, _spec.FaultPlan, _spec.Nodes);
+        var aggregate = new Aggregate(round.Round, _aggregator.Aggregate(sent.Select(v => v.Payload).ToArray(), round.Round), round.Start.LearningRate);
         _radius = RadiusBroadcast.Next(_spec.Algorithm.Uplink, votes);
         return aggregate;
     }

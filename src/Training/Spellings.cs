@@ -26,7 +26,7 @@ public static class Spellings
     public static readonly Spelling<TieBreak> TieBreak = new((Algorithms.TieBreak.Random, "random"), (Algorithms.TieBreak.Positive, "positive"));
 
     public static readonly Spelling<ByzantineAttack> Attack = new((ByzantineAttack.SignFlip, "sign-flip"), (ByzantineAttack.Random, "random"),
-        (ByzantineAttack.Colluding, "colluding"), (ByzantineAttack.Omniscient, "omniscient"));
+        (ByzantineAttack.Colluding, "colluding"), (ByzantineAttack.Omniscient, "omniscient"), (ByzantineAttack.Alie, "alie"), (ByzantineAttack.Ipm, "ipm"));
 
     public static readonly Spelling<DelayDistribution> Delay = new((DelayDistribution.Fixed, "fixed"), (DelayDistribution.Exponential, "exponential"), (DelayDistribution.LogNormal, "log-normal"));
 

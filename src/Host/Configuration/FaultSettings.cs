@@ -41,7 +41,8 @@ public static class FaultSettings
             foreach (int j in selected) faults[j] = At(j) with { Attack = kind };
         }
         var c = new SettingsReader(root, "signactors.faults");
-        return new FaultPlan(faults, c.Int("omniscient-sample", 0));
+        return new FaultPlan(faults, c.Int("omniscient-sample", 0),
+            c.String("alie-z") == "auto" ? null : c.Double("alie-z", 0, 10), c.Double("ipm-epsilon", 0, 1000));
     }
 
     public static RoundPolicy ReadPolicy(Config root, int nodes)

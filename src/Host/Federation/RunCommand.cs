@@ -109,8 +109,16 @@ public static class RunCommand
             var parts = new List<string>();
             if (faults.Straggler is { } s) parts.Add($"straggler (p = {s.Probability}, {s.Distribution} delay, mean {s.MeanMs} ms)");
             if (faults.Crash is { } c) parts.Add($"crashes at round {c.AtRound} for {c.ForRounds} rounds");
-            if (faults.Attack is { } attack) parts.Add($"Byzantine: {attack}{(attack == ByzantineAttack.Omniscient ? $" over {(spec.FaultPlan.OmniscientSample > 0 ? $"a fixed sample of {spec.FaultPlan.OmniscientSample} training records" : "the whole training set")}" : "")}");
+            if (faults.Attack is { } attack) parts.Add($"Byzantine: {Describe(attack, spec.FaultPlan, spec.Nodes)}");
             stdout.WriteLine($"  fault: node {node} {string.Join(", ", parts)}");
         }
     }
+
+    static string Describe(ByzantineAttack attack, FaultPlan plan, int nodes) => Training.Spellings.Attack.Of(attack) + attack switch
+    {
+        ByzantineAttack.Omniscient => $" over {(plan.OmniscientSample > 0 ? $"a fixed sample of {plan.OmniscientSample} training records" : "the whole training set")}",
+        ByzantineAttack.Alie => FormattableString.Invariant($" (μ − zσ of the honest votes, z = {plan.AlieZFor(nodes):F3}, crafted by the server)"),
+        ByzantineAttack.Ipm => FormattableString.Invariant($" (−εμ of the honest votes, ε = {plan.IpmEpsilon}, crafted by the server)"),
+        _ => "",
+    };
 }

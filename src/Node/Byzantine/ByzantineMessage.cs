@@ -17,6 +17,7 @@ namespace SignActors.Node.Byzantine;
 /// <item><c>omniscient</c>: −sign(∇f(x_t)) of the full training gradient (or of the configured
 ///   fixed sample); a dense uplink sends it as ±1 values.</item>
 /// </list>
+/// ALIE and IPM need every honest message of the round and are crafted by the server (Server.Byzantine.CraftedVotes).
 /// </summary>
 public static class ByzantineMessage
 {
@@ -30,6 +31,7 @@ public static class ByzantineMessage
         ByzantineAttack.Omniscient => fullGradient.Length == honest.Length
             ? AsKindOf(honest, SignPacker.Pack(fullGradient).Negated())
             : throw new ArgumentException($"omniscient attack needs the full gradient of d={honest.Length}, got {fullGradient.Length}", nameof(fullGradient)),
+        ByzantineAttack.Alie or ByzantineAttack.Ipm => throw new ArgumentException($"{attack} is crafted by the server from the round's honest votes (Server.Byzantine.CraftedVotes), not by the node", nameof(attack)),
         _ => throw new ArgumentOutOfRangeException(nameof(attack), $"unknown attack {attack}"),
     };
 

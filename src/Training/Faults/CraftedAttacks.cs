@@ -12,14 +12,21 @@ namespace SignActors.Training.Faults;
 /// </summary>
 public static class CraftedAttacks
 {
+    /// <summary>IPM's ε when none is configured: Xie et al.'s small ε, the one that defeats median and Krum.</summary>
+    public const double DefaultIpmEpsilon = 0.1;
+
+    /// <summary>The attacks whose message the server crafts from the honest votes of the round (the node sends its honest one).</summary>
+    public static bool IsCrafted(ByzantineAttack attack) => attack is ByzantineAttack.Alie or ByzantineAttack.Ipm;
+
     /// <summary>
     /// ALIE's z for n nodes of which f are Byzantine: with s = ⌊n/2 + 1⌋ − f honest supporters
-    /// needed, z = Φ⁻¹((n − s)/n), the largest shift that stays within the honest spread.
+    /// needed, z = Φ⁻¹((n − s)/n), the largest shift that stays within the honest spread. When the
+    /// attackers alone are a majority (s ≤ 0) the formula has no value; s = 1 is taken.
     /// </summary>
     public static double AlieZ(int n, int f)
     {
-        if (n < 1 || f < 0 || f > n) throw new ArgumentOutOfRangeException(nameof(f), $"alie: needs 0 ≤ f ≤ n, got n = {n}, f = {f}");
-        int s = n / 2 + 1 - f;
+        if (n < 2 || f < 0 || f > n) throw new ArgumentOutOfRangeException(nameof(f), $"alie: needs n ≥ 2 and 0 ≤ f ≤ n, got n = {n}, f = {f}");
+        int s = Math.Max(1, n / 2 + 1 - f);
         return InverseNormal((double)(n - s) / n);
     }
 

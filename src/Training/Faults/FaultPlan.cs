@@ -4,7 +4,7 @@ namespace SignActors.Training.Faults;
 public enum DelayDistribution { Fixed, Exponential, LogNormal }
 
 /// <summary>What a Byzantine node sends instead of its honest message (SPEC §7).</summary>
-public enum ByzantineAttack { SignFlip, Random, Colluding, Omniscient }
+public enum ByzantineAttack { SignFlip, Random, Colluding, Omniscient, Alie, Ipm }
 
 /// <summary>
 /// A straggler: each round, with probability <paramref name="Probability"/>, its vote leaves
@@ -48,7 +48,9 @@ public sealed record NodeFaults(StragglerSpec? Straggler = null, CrashSpec? Cras
 /// crashed node back at its rejoin round.
 /// </summary>
 /// <param name="OmniscientSample">Training records over which an omniscient attacker takes the full gradient; 0 = all.</param>
-public sealed record FaultPlan(IReadOnlyDictionary<int, NodeFaults> Nodes, int OmniscientSample = 0)
+/// <param name="AlieZ">ALIE's z; null = the paper's formula for n and the Byzantine count.</param>
+/// <param name="IpmEpsilon">IPM's ε.</param>
+public sealed record FaultPlan(IReadOnlyDictionary<int, NodeFaults> Nodes, int OmniscientSample = 0, double? AlieZ = null, double IpmEpsilon = CraftedAttacks.DefaultIpmEpsilon)
 {
     public static readonly FaultPlan None = new(new Dictionary<int, NodeFaults>());
 
@@ -59,6 +61,12 @@ public sealed record FaultPlan(IReadOnlyDictionary<int, NodeFaults> Nodes, int O
     /// <summary>Records an omniscient attacker's "full" gradient covers: the fixed sample, or all <paramref name="trainingRecords"/>; 0 without one.</summary>
     public int OmniscientRecords(int trainingRecords) =>
         !Nodes.Values.Any(f => f.Attack == ByzantineAttack.Omniscient) ? 0 : OmniscientSample > 0 ? Math.Min(OmniscientSample, trainingRecords) : trainingRecords;
+
+    /// <summary>Whether any attacker's message is crafted by the server from the round's honest votes (ALIE, IPM).</summary>
+    public bool HasCraftedAttackers => Nodes.Values.Any(f => f.Attack is { } a && CraftedAttacks.IsCrafted(a));
+
+    /// <summary>ALIE's z for <paramref name="nodes"/> nodes: the configured one, or the paper's formula with f = the Byzantine count.</summary>
+    public double AlieZFor(int nodes) => AlieZ ?? CraftedAttacks.AlieZ(nodes, Byzantine.Count);
 
     /// <summary>Whether node <paramref name="node"/> is down (crashed, not yet back) in round <paramref name="round"/>.</summary>
     public bool IsDown(int node, long round) => For(node).Crash?.IsDown(round) ?? false;

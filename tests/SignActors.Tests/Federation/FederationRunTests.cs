@@ -131,6 +131,18 @@ public class FederationRunTests
     }
 
     [Theory]
+    [InlineData(ByzantineAttack.Alie, "median-sgd")]
+    [InlineData(ByzantineAttack.Ipm, "trimmed-mean-sgd")]
+    [InlineData(ByzantineAttack.Alie, "signsgd")]
+    public void Crafted_attackers_run_through_the_federation_with_bit_identical_replicas(ByzantineAttack attack, string preset)
+    {
+        var spec = TinyFederation.Spec(preset, nodes: 5, rounds: 3) with { Faults = Plan((0, new NodeFaults(Attack: attack)), (3, new NodeFaults(Attack: attack))) };
+        var (outcome, rows) = Run(spec);
+        Assert.True(outcome.Completed, outcome.Message); // every replica applied the aggregate of the crafted votes
+        Assert.All(rows, r => Assert.Equal(2, r.Byzantine));
+    }
+
+    [Theory]
     [InlineData("mvsm-v1")]   // momentum, S_R with the automatic radius
     [InlineData("ssvr-mv")]   // STORM keeps x_t
     [InlineData("adamw")]     // optimizer state on every replica
