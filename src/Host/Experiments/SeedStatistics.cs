@@ -27,6 +27,16 @@ public readonly record struct SeedStatistics(int Count, double Mean, double Std,
         return new SeedStatistics(n, mean, std, TQuantile975(n - 1) * std / Math.Sqrt(n));
     }
 
+    /// <summary>The statistics of the paired differences a_i − b_i (the same seeds): the interval of the mean difference.</summary>
+    public static SeedStatistics Paired(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count != b.Count) throw new ArgumentException($"paired samples of {a.Count} and {b.Count} values", nameof(b));
+        return Of(a.Zip(b, (x, y) => x - y).ToArray());
+    }
+
+    /// <summary>Whether the 95 % interval lies wholly above or below 0 (needs two or more values).</summary>
+    public bool ExcludesZero => Count > 1 && (Mean - HalfWidth > 0 || Mean + HalfWidth < 0);
+
     /// <summary>"mean ± std [low, high]" scaled by <paramref name="scale"/>; one run gives its value alone.</summary>
     public string Format(double scale, string format)
     {

@@ -364,10 +364,66 @@ public class ExperimentTests
         Directory.Delete(root, recursive: true);
     }
 
+    const string TunedGrid = """
+        grid {
+            method = [
+              { label = signum, algorithm.preset = signum }
+              { label = sgd, algorithm.preset = sgd, tune { learning-rate.initial = [0.1] } }
+            ]
+            seed = [1, 2]
+          }
+          tuning {
+            rounds = 2
+            seed = 7
+            grid { learning-rate.initial = [0.01, 0.001] }
+          }
+        """;
+
+    [Fact]
+    public void A_tuned_experiment_picks_each_methods_step_on_validation_data_then_runs_the_seeds_with_it()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "grid.conf");
+        File.WriteAllText(config, Grid(root, "").Replace("grid {  }", TunedGrid).Replace("data {", "data { validation = 0.2,"));
+        var (code, output, error) = Run("experiment", config);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("experiment grid: 4 runs (2 cells) after 3 tuning runs (2 methods)", output);
+        Assert.All(output.Split('\n').Where(l => l.StartsWith("[tuning")), l => Assert.DoesNotContain("test", l)); // tuning never shows test data
+        string folder = Path.Combine(root, "grid");
+        var scores = File.ReadAllLines(Path.Combine(folder, "tuning", "scores.csv"));
+        Assert.Equal(1 + 3, scores.Length);
+        string tuningRun = File.ReadAllText(Path.Combine(folder, "tuning", "configs", "method-signum_initial-0.01.conf"));
+        Assert.Contains("signactors.rounds = 2\nsignactors.seed = 7\n", tuningRun.Replace("\"", ""));
+        Assert.Contains("signactors.evaluation.every = 0", tuningRun.Replace("\"", ""));
+
+        // The choice per method is in choices.csv and in every final run of that method.
+        var choices = File.ReadAllLines(Path.Combine(folder, "tuning", "choices.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0].Trim('"'), c => c[1].Trim('"'));
+        Assert.Equal("learning-rate.initial = 0.1", choices["method=sgd"]);
+        Assert.Contains(choices["method=signum"], new[] { "learning-rate.initial = 0.01", "learning-rate.initial = 0.001" });
+        foreach (var (method, chosen) in new[] { ("sgd", choices["method=sgd"]), ("signum", choices["method=signum"]) })
+            foreach (var seed in new[] { 1, 2 })
+                Assert.EndsWith($"signactors.{chosen.Replace(" = ", " = \"")}\"", File.ReadAllLines(Path.Combine(folder, "configs", $"method-{method}_seed-{seed}.conf"))[^2]);
+        string summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
+        Assert.Contains("Tuning: 2 rounds at seed 7, selected on the final validation accuracy", summary);
+        Assert.Contains("| method=sgd | signum | 2 |", summary); // the paired comparison over both seeds
+        Assert.Contains("| method=signum | 2/2 |", summary);
+
+        (code, output, _) = Run("experiment", config);
+        Assert.Equal(0, code);
+        Assert.Equal(3 + 4, output.Split('\n').Count(l => l.Contains("already complete, skipped")));
+        Directory.Delete(root, recursive: true);
+    }
+
     [Theory]
     [InlineData("algorithm.presett = [signum]", "experiment.grid: unknown key algorithm.presett; did you mean algorithm.preset?")]
     [InlineData("seed = 3", "experiment.grid.seed must be a list of values")]
     [InlineData("aggregator = [ { label = mean, algorithm.presett = sgd } ]", "experiment.grid.aggregator[0]: unknown key algorithm.presett; did you mean algorithm.preset?")]
+    [InlineData("seed = [1] }\n tuning { grid { learning-rate.initial = [0.1] } ", "experiment.tuning: selecting on validation data needs signactors.data.validation > 0, got 0 (test data is never used to tune)")]
+    [InlineData("method = [ { label = a, algorithm.preset = sgd } ] }\n tuning { per = [seed], grid { learning-rate.initial = [0.1] } ", "experiment.tuning.per: \"seed\" is not an axis of experiment.grid")]
+    [InlineData("seed = [1] }\n tuning { rounds = 2, metric = test-accuracy ", "experiment.tuning.metric = \"test-accuracy\" is not one of: validation-accuracy, validation-loss")]
+    [InlineData("seed = [1] }\n tuning { raunds = 2 ", "unknown key experiment.tuning.raunds; did you mean experiment.tuning.rounds?")]
+    [InlineData("seed = [1] }\n compare { axis = method ", "experiment.compare.axis = \"method\" is not one of the grid's axes: seed")]
     public void A_bad_grid_is_a_one_line_error(string grid, string expected)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");

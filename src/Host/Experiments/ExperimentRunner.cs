@@ -1,0 +1,128 @@
+using System.Globalization;
+using Akka.Configuration;
+using SignActors.Host.Configuration;
+using SignActors.Host.Federation;
+
+namespace SignActors.Host.Experiments;
+
+/// <summary>
+/// Runs a stage's runs (the tuning runs, or the final grid), each in its own folder
+/// <c>&lt;stage&gt;/runs/&lt;name&gt;</c> with its config in <c>&lt;stage&gt;/configs</c>. A run already complete with
+/// the same config is skipped; one stopped earlier goes on from its checkpoint; one whose config
+/// changed (a new tuning choice) runs afresh. A run the config checks refuse is recorded (its
+/// <c>refused.txt</c>) and the stage goes on; a signal stops the stage, and the same command resumes.
+/// </summary>
+public sealed class ExperimentRunner(string experimentFile, string baseConfig, long baseRounds, ExperimentProgress progress)
+{
+    public const string RefusedFile = "refused.txt";
+
+    /// <summary>Runs every run not yet complete; the signal's exit code when one stopped it, else null. <paramref name="failed"/> counts runs that did not complete.</summary>
+    /// <param name="showTest">Whether the per-run line shows test metrics (never for tuning runs).</param>
+    public int? Execute(IReadOnlyList<GridRun> runs, string stage, string heading, bool showTest, out int failed)
+    {
+        failed = 0;
+        Directory.CreateDirectory(Path.Combine(stage, "runs"));
+        Directory.CreateDirectory(Path.Combine(stage, "configs"));
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            string runDirectory = Path.Combine(stage, "runs", run.Name), runConfig = Path.Combine(stage, "configs", run.Name + ".conf");
+            string prefix = $"[{heading} {i + 1}/{runs.Count}] {run.Name}";
+            long rounds = RoundsOf(run, baseRounds);
+            string own = string.Concat(run.Settings.Select(s => $"signactors.{s.Key} = {s.Hocon}\n"))
+                + $"signactors.output {{ directory = \"{Escape(Path.Combine(stage, "runs"))}\", name = \"{run.Name}\" }}\n";
+            // Only the run's own settings (grid values, the tuning choice) decide "changed": the base file is the user's.
+            if (File.Exists(runConfig) && !File.ReadAllText(runConfig).EndsWith("\n" + own, StringComparison.Ordinal) && Directory.Exists(runDirectory))
+            {
+                progress.Say($"{prefix}: its settings changed since it ran; running it afresh");
+                Directory.Delete(runDirectory, recursive: true);
+            }
+            File.WriteAllText(runConfig, baseConfig + own);
+            if (IsComplete(runDirectory))
+            {
+                progress.Skipped(rounds, $"{prefix}: already complete, skipped");
+                continue;
+            }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int code;
+            try { code = Execute(runConfig, runDirectory, prefix); }
+            catch (ConfigurationException e)
+            {
+                Directory.CreateDirectory(runDirectory);
+                File.WriteAllText(Path.Combine(runDirectory, RefusedFile), e.Message + "\n");
+                progress.Finished(0, clock.Elapsed, $"{prefix}: refused: {e.Message}");
+                failed++;
+                continue;
+            }
+            if (code is 130 or 143)
+            {
+                progress.Say($"{prefix}: stopped by a signal after its checkpoint; `signactors experiment {experimentFile}` resumes it");
+                return code;
+            }
+            if (code != 0) failed++;
+            var last = RunResult.Of(runDirectory);
+            string result = (double.IsFinite(last.Validation) ? FormattableString.Invariant($", val acc {last.Validation * 100:F1} %") : "")
+                + (showTest && double.IsFinite(last.Accuracy) ? FormattableString.Invariant($", test acc {last.Accuracy * 100:F1} %, test loss {last.Loss:F3}") : "");
+            progress.Finished(rounds, clock.Elapsed, FormattableString.Invariant($"{prefix}: {(code == 0 ? "done" : "stopped")} in {clock.Elapsed.TotalSeconds:F0} s{result}"));
+        }
+        return null;
+    }
+
+    /// <summary>The rounds a run runs: its own <c>rounds</c> setting, or the experiment's.</summary>
+    public static long RoundsOf(GridRun run, long baseRounds) =>
+        run.Settings.LastOrDefault(s => s.Key == "rounds").Hocon is { } r && long.TryParse(r, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) ? x : baseRounds;
+
+    /// <summary>One run; a run stopped earlier (a signal, a killed process) goes on from its checkpoint when it has one of this config.</summary>
+    int Execute(string runConfig, string runDirectory, string prefix)
+    {
+        if (File.Exists(Path.Combine(runDirectory, RefusedFile))) File.Delete(Path.Combine(runDirectory, RefusedFile));
+        string checkpoint = Path.Combine(runDirectory, RunDirectory.CheckpointFile);
+        if (!File.Exists(checkpoint)) return RunCommand.Execute(runConfig, TextWriter.Null);
+        try
+        {
+            progress.Say($"{prefix}: resuming from its checkpoint");
+            return RunCommand.Execute(runConfig, TextWriter.Null, checkpoint);
+        }
+        catch (Training.Runs.CheckpointException e)
+        {
+            progress.Say($"{prefix}: {e.Message}; starting it afresh");
+            File.Delete(checkpoint);
+            return RunCommand.Execute(runConfig, TextWriter.Null);
+        }
+    }
+
+    /// <summary>A run is complete when its outcome says every round ran and its metrics.csv has a row for each.</summary>
+    static bool IsComplete(string runDirectory)
+    {
+        string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile), outcome = Path.Combine(runDirectory, RunDirectory.OutcomeFile);
+        if (!RunDirectory.Completed(runDirectory) || !File.Exists(metrics)) return false;
+        string? rounds = File.ReadLines(outcome).Skip(1).FirstOrDefault();
+        return rounds is not null && rounds.StartsWith("rounds ", StringComparison.Ordinal)
+            && long.TryParse(rounds[7..], NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && File.ReadLines(metrics).Count() == n + 1;
+    }
+
+    static string Escape(string path) => path.Replace("\\", "\\\\").Replace("\"", "\\\"");
+}
+
+/// <summary>
+/// A run's last evaluation — test accuracy and loss, ‖∇f‖₁, validation accuracy and loss (NaN
+/// where absent) — whether it completed, the rounds in its metrics.csv, and why it was refused, if it was.
+/// </summary>
+public readonly record struct RunResult(double Accuracy, double Loss, double GradientL1, double Validation, double ValidationLoss, bool Completed, long Rounds, string? Refused)
+{
+    public bool HasEvaluation => double.IsFinite(Accuracy);
+
+    public static RunResult Of(string runDirectory)
+    {
+        string refusedFile = Path.Combine(runDirectory, ExperimentRunner.RefusedFile);
+        string? refused = File.Exists(refusedFile) ? File.ReadAllText(refusedFile).Trim() : null;
+        string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
+        bool completed = RunDirectory.Completed(runDirectory);
+        if (!File.Exists(metrics)) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, 0, refused);
+        var c = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "val_accuracy", "val_loss", "train_loss" });
+        long rounds = c[5].Count == 0 ? 0 : c[5].Keys.Max();
+        if (c[0].Count == 0) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, rounds, refused);
+        long last = c[0].Keys.Max();
+        return new RunResult(c[0][last], c[1][last], c[2].GetValueOrDefault(last, double.NaN), c[3].GetValueOrDefault(last, double.NaN), c[4].GetValueOrDefault(last, double.NaN), completed, rounds, refused);
+    }
+}

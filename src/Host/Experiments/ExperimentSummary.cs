@@ -1,0 +1,83 @@
+using System.Text;
+
+namespace SignActors.Host.Experiments;
+
+/// <summary>
+/// The tables of summary.md: per cell, mean ± std [95 % t interval] over seeds of the final
+/// metrics of the runs that completed; paired comparisons against a baseline over the same seeds;
+/// and the tuning stage's choices.
+/// </summary>
+public static class ExperimentSummary
+{
+    const string Legend = "mean ± sample standard deviation [95 % confidence interval of the mean, Student t over seeds]";
+
+    public static string Cells(string stage, IReadOnlyList<GridRun> runs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| cell | runs | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var cell in runs.GroupBy(r => r.Cell))
+        {
+            var finals = cell.Select(r => RunResult.Of(Path.Combine(stage, "runs", r.Name))).Where(f => f.Completed && f.HasEvaluation).ToArray();
+            string Stat(Func<RunResult, double> pick, double scale, string format) => SeedStatistics.Of(finals.Select(pick).Where(double.IsFinite).ToArray()).Format(scale, format);
+            text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} |");
+        }
+        text.AppendLine();
+        text.AppendLine(Legend + "; runs: completed / in the cell.");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Each value of <paramref name="axis"/> against <paramref name="baseline"/>, the other axes
+    /// equal, paired by seed over the seeds where both runs completed: the mean difference and its interval.
+    /// </summary>
+    public static string Comparisons(string stage, IReadOnlyList<GridRun> runs, string axis, string baseline)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"Paired differences against {ExperimentGrid.Short(axis)}={baseline}, over the seeds where both completed (Δ = method − baseline):");
+        text.AppendLine();
+        text.AppendLine("| method | against | pairs | Δ validation accuracy (points) | Δ test accuracy (points) | Δ test loss | test accuracy differs? |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
+        string Others(GridRun r) => string.Join(" ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}"));
+        foreach (var context in runs.GroupBy(Others))
+        {
+            var byValue = context.GroupBy(r => r.Axes[axis]).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.Axes.GetValueOrDefault(ExperimentGrid.SeedAxis, ""), r => RunResult.Of(Path.Combine(stage, "runs", r.Name))));
+            if (!byValue.TryGetValue(baseline, out var reference)) continue;
+            foreach (var (value, results) in byValue.Where(v => v.Key != baseline))
+            {
+                var seeds = results.Keys.Where(s => reference.ContainsKey(s) && Usable(results[s]) && Usable(reference[s])).ToArray();
+                SeedStatistics Delta(Func<RunResult, double> pick)
+                {
+                    var both = seeds.Where(s => double.IsFinite(pick(results[s])) && double.IsFinite(pick(reference[s]))).ToArray();
+                    return SeedStatistics.Paired(both.Select(s => pick(results[s])).ToArray(), both.Select(s => pick(reference[s])).ToArray());
+                }
+                var accuracy = Delta(r => r.Accuracy);
+                string verdict = accuracy.Count < 2 ? "— (one pair)" : accuracy.ExcludesZero ? (accuracy.Mean > 0 ? "yes, higher" : "yes, lower") : "no (0 in the interval)";
+                string label = ExperimentGrid.CellOf(new[] { (axis, value) }) + (context.Key.Length > 0 ? $" ({context.Key})" : "");
+                text.AppendLine($"| {label} | {baseline} | {seeds.Length} | {Delta(r => r.Validation).Format(100, "F2")} | {accuracy.Format(100, "F2")} | {Delta(r => r.Loss).Format(1, "F3")} | {verdict} |");
+            }
+        }
+        text.AppendLine();
+        text.AppendLine(Legend.Replace("the mean", "the mean difference") + ".");
+        return text.ToString();
+    }
+
+    static bool Usable(RunResult r) => r.Completed && r.HasEvaluation && double.IsFinite(r.Loss);
+
+    /// <summary>The tuning stage: per method the chosen setting and its score, the runner-up, and the flags.</summary>
+    public static string Tuning(TuningPlan plan, IReadOnlyList<(TuningGroup Group, TuningChoice Choice)> choices)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        string metric = plan.Metric == TuningMetric.ValidationAccuracy ? "final validation accuracy %" : "final validation loss";
+        string Score(TuningScore s) => s.Failed ? s.Status : plan.Metric == TuningMetric.ValidationAccuracy ? (s.Score * 100).ToString("F2", c) : (-s.Score).ToString("F4", c);
+        string Point(TuningScore s) => string.Join(", ", s.Point.Select(p => $"{p.Key} = {p.Value}"));
+        var text = new StringBuilder();
+        text.AppendLine($"Tuning: {plan.Rounds} rounds at seed {plan.Seed}, selected on the {metric} (test data is not read); ties go to the smaller η.");
+        text.AppendLine();
+        text.AppendLine($"| method | chosen | {metric} | runner-up | its score | note |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (group, choice) in choices)
+            text.AppendLine($"| {group.Label} | {Point(choice.Best)} | {Score(choice.Best)} | {(choice.RunnerUp is { } r ? Point(r) : "—")} | {(choice.RunnerUp is { } s ? Score(s) : "—")} | {(choice.Flags.Count == 0 ? "" : "⚠ " + string.Join("; ", choice.Flags) + (choice.Flags.Any(f => f.Contains("value of its grid")) ? " — widen the grid" : ""))} |");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,83 @@
+using SignActors.Host.Experiments;
+using Xunit;
+
+namespace SignActors.Tests.Host;
+
+/// <summary>The experiment engine's pure parts: interval statistics, the tuning selection rules and the ETA, against values worked by hand.</summary>
+public class ExperimentStatisticsTests
+{
+    [Fact]
+    public void The_confidence_interval_is_student_t_over_seeds()
+    {
+        // {1, 2, 3, 4}: mean 2.5, sample variance 5/3, t(0.975, 3) = 3.182, half-width 3.182 · √(5/3) / 2.
+        var s = SeedStatistics.Of(new[] { 1.0, 2, 3, 4 });
+        Assert.Equal(2.5, s.Mean, 12);
+        Assert.Equal(1.2909944487358056, s.Std, 12);
+        Assert.Equal(2.0539721679386667, s.HalfWidth, 9);
+        Assert.Equal("2.50 ± 1.29 [0.45, 4.55]", s.Format(1, "F2"));
+        Assert.Equal("7", SeedStatistics.Of(new[] { 7.0 }).Format(1, "F0")); // one seed: no spread, no interval
+    }
+
+    [Fact]
+    public void A_paired_comparison_is_the_interval_of_the_differences()
+    {
+        // d = (2, 3, 0): mean 5/3, sample variance 7/3, t(0.975, 2) = 4.303: half-width 4.303 · √(7/3) / √3 = 3.7949.
+        var d = SeedStatistics.Paired(new[] { 3.0, 5, 4 }, new[] { 1.0, 2, 4 });
+        Assert.Equal(5 / 3.0, d.Mean, 12);
+        Assert.Equal(3.794889, d.HalfWidth, 5);
+        Assert.False(d.ExcludesZero);
+        // d = (1, 1.2, 0.8, 1): mean 1, half-width 3.182 · 0.1633 / 2 = 0.2598: the interval excludes 0.
+        var e = SeedStatistics.Paired(new[] { 2.0, 2.2, 1.8, 3.0 }, new[] { 1.0, 1.0, 1.0, 2.0 });
+        Assert.Equal(0.2598, e.HalfWidth, 4);
+        Assert.True(e.ExcludesZero);
+        Assert.Throws<ArgumentException>(() => SeedStatistics.Paired(new[] { 1.0 }, new[] { 1.0, 2.0 }));
+    }
+
+    static TuningScore Point(double score, string eta, string? beta = null) =>
+        new(beta is null ? new Dictionary<string, string> { ["learning-rate.initial"] = eta } : new Dictionary<string, string> { ["learning-rate.initial"] = eta, ["algorithm.beta"] = beta }, score, double.IsNegativeInfinity(score) ? "stopped at round 3" : "ok");
+
+    static readonly (string, IReadOnlyList<string>)[] EtaGrid = { ("learning-rate.initial", new[] { "0.005", "0.001", "0.0001" }) };
+
+    [Fact]
+    public void The_best_validation_score_wins_and_ties_go_to_the_smaller_step()
+    {
+        var scores = new[] { Point(0.70, "0.005"), Point(0.75, "0.001"), Point(0.75, "0.0001") };
+        var choice = TuningSelection.Choose(scores, EtaGrid);
+        Assert.Same(scores[2], choice.Best);       // 0.75 twice: η = 1e-4 < 1e-3
+        Assert.Same(scores[1], choice.RunnerUp);
+        Assert.Equal(new[] { "learning-rate.initial = 0.0001 is the smallest value of its grid" }, choice.Flags);
+    }
+
+    [Fact]
+    public void A_diverged_or_stopped_run_scores_worst()
+    {
+        Assert.Equal(double.NegativeInfinity, TuningSelection.Score(TuningMetric.ValidationAccuracy, completed: false, 0.9, 0.1));
+        Assert.Equal(double.NegativeInfinity, TuningSelection.Score(TuningMetric.ValidationLoss, completed: true, 0.9, double.NaN));
+        Assert.Equal(-0.25, TuningSelection.Score(TuningMetric.ValidationLoss, completed: true, 0.9, 0.25)); // lower loss is better
+        var scores = new[] { Point(double.NegativeInfinity, "0.005"), Point(0.10, "0.001"), Point(double.NegativeInfinity, "0.0001") };
+        var choice = TuningSelection.Choose(scores, EtaGrid);
+        Assert.Same(scores[1], choice.Best);
+        Assert.Empty(choice.Flags);               // the middle of its grid
+        Assert.Same(scores[2], choice.RunnerUp);  // among the failed, the smaller η
+    }
+
+    [Fact]
+    public void A_choice_at_either_edge_is_flagged_per_key_and_all_failed_is_said()
+    {
+        var grid = new (string, IReadOnlyList<string>)[] { EtaGrid[0], ("algorithm.beta", new[] { "0.9", "0.5", "0.1" }), ("algorithm.radius", new[] { "auto", "per-tensor" }) };
+        var choice = TuningSelection.Choose(new[] { Point(0.5, "0.001", "0.9"), Point(0.4, "0.005", "0.5") }, grid);
+        Assert.Equal(new[] { "algorithm.beta = 0.9 is the largest value of its grid" }, choice.Flags); // radius is not numeric
+        var failed = TuningSelection.Choose(new[] { Point(double.NegativeInfinity, "0.005"), Point(double.NegativeInfinity, "0.001") }, EtaGrid);
+        Assert.Equal("0.001", failed.Best.Point["learning-rate.initial"]);
+        Assert.StartsWith("every tuning run diverged or stopped", failed.Flags[0]);
+    }
+
+    [Fact]
+    public void The_eta_is_the_time_per_round_so_far_times_the_rounds_left()
+    {
+        Assert.Null(ExperimentProgress.Eta(TimeSpan.Zero, 0, 100));
+        Assert.Equal(TimeSpan.FromSeconds(150), ExperimentProgress.Eta(TimeSpan.FromSeconds(60), 200, 500)); // 0.3 s a round
+        Assert.Equal("2 m 30 s", ExperimentProgress.Format(TimeSpan.FromSeconds(150)));
+        Assert.Equal("1 h 05 m", ExperimentProgress.Format(TimeSpan.FromMinutes(65)));
+    }
+}
