@@ -80,7 +80,7 @@ public static class Program
             return 0;
         }));
         root.Subcommands.Add(baseline);
-        root.Subcommands.Add(ByzantineCommand(stdout, stderr));
+        root.Subcommands.Add(Experiments.ByzantineCommand.Build(stdout, body => Guarded(stderr, body)));
         var experimentFile = new Argument<string>("config") { Description = "HOCON file with signactors settings and an experiment { name, directory, grid { … } } section" };
         var experiment = new Command("experiment", "Run a grid of federations (presets × seeds × any key), skipping finished runs; summary table and plots.") { experimentFile };
         experiment.SetAction(parse => Guarded(stderr, () => GridExperiment.Execute(parse.GetValue(experimentFile)!, stdout)));
@@ -92,54 +92,6 @@ public static class Program
         root.Subcommands.Add(Cluster.ClusterCommands.Server(stdout, body => Guarded(stderr, body)));
         root.Subcommands.Add(Cluster.ClusterCommands.Worker(stdout, body => Guarded(stderr, body)));
         return root;
-    }
-
-    static Command ByzantineCommand(TextWriter stdout, TextWriter stderr)
-    {
-        var config = new Argument<string?>("config") { Description = "HOCON file (nodes, data, model, seed); the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
-        var rounds = new Option<long>("--rounds") { Description = "rounds per run", DefaultValueFactory = _ => 150 };
-        var attacks = new Option<string[]>("--attacks") { Description = "sign-flip, random, colluding, omniscient", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ByzantineExperiment.Attacks.Select(ByzantineExperiment.Name).ToArray() };
-        var majority = new Option<string>("--majority-preset") { Description = "the majority-vote contender (signum, mvsm-v1, signsgd, …)", DefaultValueFactory = _ => "signum" };
-        var majorityLr = new Option<double>("--majority-lr") { Description = "its step size", DefaultValueFactory = _ => 0.001 };
-        var meanLr = new Option<double>("--mean-lr") { Description = "step size of the float32 mean baseline (sgd)", DefaultValueFactory = _ => 0.05 };
-        var sample = new Option<int>("--omniscient-sample") { Description = "training records for the omniscient attackers' full gradient (0 = all)", DefaultValueFactory = _ => 256 };
-        var seeds = new Option<string?>("--seeds") { Description = "seeds to average over, like 1,2,3; default: the config's seed" };
-        var outputDir = new Option<string?>("--output") { Description = "the experiment folder; default <output.directory>/byzantine-<hash of the settings>, so the same command resumes" };
-        var command = new Command("byzantine", "The headline experiment: majority vote against the float32 mean as the number of Byzantine nodes grows, per attack. Writes an experiment grid (byzantine.conf) and runs it; runs resume.")
-            { config, rounds, attacks, majority, majorityLr, meanLr, sample, seeds, outputDir };
-        command.SetAction(parse => Guarded(stderr, () =>
-        {
-            var resolved = RunConfig.Load(parse.GetValue(config));
-            var settings = RunSettings.Read(resolved);
-            long r = parse.GetValue(rounds);
-            if (r < 1) throw new ConfigurationException($"--rounds: at least 1, got {r}");
-            var chosen = parse.GetValue(attacks)!.Select(a => ByzantineExperiment.Attacks.FirstOrDefault(x => ByzantineExperiment.Name(x) == a, (ByzantineAttack)(-1))).ToArray();
-            if (chosen.Any(a => (int)a < 0)) throw new ConfigurationException($"--attacks: one of {string.Join(", ", ByzantineExperiment.Attacks.Select(ByzantineExperiment.Name))}");
-            var contenders = new[]
-            {
-                new ContenderSpec($"majority ({parse.GetValue(majority)})", parse.GetValue(majority)!, parse.GetValue(majorityLr)),
-                new ContenderSpec("mean (sgd)", "sgd", parse.GetValue(meanLr)),
-            };
-            foreach (var contender in contenders)
-            {
-                try { Presets.Resolve(contender.Preset, settings.Contract.Nodes); }
-                catch (ArgumentException e) { throw RunConfig.Invalid("--majority-preset", e); }
-                if (!(contender.LearningRate > 0)) throw new ConfigurationException($"{contender.Label}: the step size must be positive, got {contender.LearningRate}");
-            }
-            var seedList = parse.GetValue(seeds) is { } text
-                ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(x => ulong.TryParse(x, out ulong v) ? v : throw new ConfigurationException($"--seeds: \"{x}\" is not a seed")).ToArray()
-                : new[] { settings.Contract.Seed };
-            int n = settings.Contract.Nodes, omniscient = parse.GetValue(sample);
-            string Grid(string directory, string name) => ByzantineExperiment.Write(resolved, contenders, chosen, n, r, omniscient, seedList, directory, name);
-            string folder = Path.GetFullPath(parse.GetValue(outputDir)
-                ?? Path.Combine(settings.Output.Directory, $"byzantine-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Grid("", ""))))[..8]}"));
-            Directory.CreateDirectory(folder);
-            string file = Path.Combine(folder, "byzantine.conf");
-            File.WriteAllText(file, "# Written by `signactors byzantine`; `signactors experiment` on this file runs (and resumes) the same sweep.\n"
-                + Grid(Path.GetDirectoryName(folder)!, Path.GetFileName(folder)));
-            return GridExperiment.Execute(file, stdout, (root, runs) => new ByzantineExperiment(stdout).Summarise(root, runs, contenders, chosen, n, r, omniscient));
-        }));
-        return command;
     }
 
     /// <summary>Bad input ends in one line naming what is wrong, and exit code 2.</summary>

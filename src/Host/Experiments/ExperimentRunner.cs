@@ -16,11 +16,15 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
 {
     public const string RefusedFile = "refused.txt";
 
-    /// <summary>Runs every run not yet complete; the signal's exit code when one stopped it, else null. <paramref name="failed"/> counts runs that did not complete.</summary>
+    /// <summary>
+    /// Runs every run not yet complete; the signal's exit code when one stopped it, else null.
+    /// <paramref name="stopped"/> counts runs that ran and did not complete, <paramref name="refused"/>
+    /// those the config checks refused (a Krum cell with too many attackers: not applicable, not a failure).
+    /// </summary>
     /// <param name="showTest">Whether the per-run line shows test metrics (never for tuning runs).</param>
-    public int? Execute(IReadOnlyList<GridRun> runs, string stage, string heading, bool showTest, out int failed)
+    public int? Execute(IReadOnlyList<GridRun> runs, string stage, string heading, bool showTest, out int stopped, out int refused)
     {
-        failed = 0;
+        (stopped, refused) = (0, 0);
         Directory.CreateDirectory(Path.Combine(stage, "runs"));
         Directory.CreateDirectory(Path.Combine(stage, "configs"));
         for (int i = 0; i < runs.Count; i++)
@@ -51,7 +55,7 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
                 Directory.CreateDirectory(runDirectory);
                 File.WriteAllText(Path.Combine(runDirectory, RefusedFile), e.Message + "\n");
                 progress.Finished(0, clock.Elapsed, $"{prefix}: refused: {e.Message}");
-                failed++;
+                refused++;
                 continue;
             }
             if (code is 130 or 143)
@@ -59,7 +63,7 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
                 progress.Say($"{prefix}: stopped by a signal after its checkpoint; `signactors experiment {experimentFile}` resumes it");
                 return code;
             }
-            if (code != 0) failed++;
+            if (code != 0) stopped++;
             var last = RunResult.Of(runDirectory);
             string result = (double.IsFinite(last.Validation) ? FormattableString.Invariant($", val acc {last.Validation * 100:F1} %") : "")
                 + (showTest && double.IsFinite(last.Accuracy) ? FormattableString.Invariant($", test acc {last.Accuracy * 100:F1} %, test loss {last.Loss:F3}") : "");

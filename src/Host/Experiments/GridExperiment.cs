@@ -46,11 +46,11 @@ public static class GridExperiment
         using var progress = new ExperimentProgress(stdout, tuningRuns.Count + grid.Count, tuningRuns.Concat(grid).Sum(r => ExperimentRunner.RoundsOf(r, rounds)), ExperimentProgress.IsTerminal(stdout));
         var runner = new ExperimentRunner(path, baseConfig, rounds, progress);
         string? tuningTable = null;
-        int tuningFailed = 0;
+        int tuningStopped = 0, tuningRefused = 0;
         if (tuning is not null)
         {
             string stage = Path.Combine(root, "tuning");
-            if (runner.Execute(tuningRuns, stage, "tuning", showTest: false, out tuningFailed) is { } signal) return signal;
+            if (runner.Execute(tuningRuns, stage, "tuning", showTest: false, out tuningStopped, out tuningRefused) is { } signal) return signal;
             var choices = tuning.Select(stage);
             tuningTable = ExperimentSummary.Tuning(tuning, choices.Select(c => (c.Group, c.Choice)).ToArray());
             File.WriteAllText(Path.Combine(stage, "tuning.md"), tuningTable);
@@ -58,7 +58,7 @@ public static class GridExperiment
             progress.Say(tuningTable);
             grid = grid.Select(r => r with { Settings = r.Settings.Concat(choices.Single(c => c.Group == tuning.GroupOf(r)).Chosen).ToArray() }).ToArray();
         }
-        if (runner.Execute(grid, root, "run", showTest: true, out int failed) is { } stopped) return stopped;
+        if (runner.Execute(grid, root, "run", showTest: true, out int stopped, out int refused) is { } halted) return halted;
 
         var summary = new System.Text.StringBuilder();
         if (tuningTable is not null) summary.AppendLine(tuningTable);
@@ -70,7 +70,10 @@ public static class GridExperiment
         var plots = RunPlots.Write(Series(root, grid), root);
         progress.Say($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
         summarise?.Invoke(root, grid);
-        return failed + tuningFailed == 0 ? 0 : 1;
+        if (refused + tuningRefused > 0) progress.Say($"{refused + tuningRefused} run(s) refused by the config checks (their refused.txt says why): not applicable, not failed");
+        if (tuningStopped > 0) progress.Say($"{tuningStopped} tuning run(s) stopped before their last round (diverged, most often): they scored worst");
+        if (stopped > 0) progress.Say($"{stopped} run(s) stopped before their last round (their outcome.txt says why; a diverged run is a result, not a failure of the experiment)");
+        return 0;
     }
 
     /// <summary>The final grid's runs of an experiment file, its tuning section checked too.</summary>

@@ -218,7 +218,7 @@ public class CommandTests
 public class FaultConfigTests
 {
     [Fact]
-    public void The_byzantine_command_sweeps_attackers_and_writes_the_table_csv_and_plot()
+    public void The_byzantine_command_tunes_at_f_0_then_sweeps_attackers_and_writes_the_tables_csvs_and_plots()
     {
         string config = Path.Combine(Path.GetTempPath(), $"signactors-{Guid.NewGuid():N}.conf");
         File.WriteAllText(config, $$"""
@@ -230,29 +230,40 @@ public class FaultConfigTests
             }
             """);
         string output = Path.Combine(Path.GetTempPath(), $"signactors-byz-{Guid.NewGuid():N}");
+        string[] args = { "byzantine", config, "--rounds", "2", "--attacks", "sign-flip", "alie", "--contenders", "majority", "median", "krum",
+            "--sign-lrs", "0.001", "--float-lrs", "0.1,0.01", "--omniscient-sample", "20", "--output", output };
         var stdout = new StringWriter();
-        int code = SignActors.Host.Program.BuildCommand(stdout, new StringWriter())
-            .Parse(new[] { "byzantine", config, "--rounds", "2", "--attacks", "sign-flip", "omniscient", "--omniscient-sample", "20", "--output", output }).Invoke();
+        int code = SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(args).Invoke();
         Assert.True(code == 0, stdout.ToString());
-        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
-        Assert.Equal("aggregator,attack,attackers,test_loss,test_accuracy,train_loss,rounds,completed,note", csv[0]);
-        Assert.Equal(2 * (1 + 2 * 2), csv.Length - 1); // per aggregator: f = 0 once, then f = 1, 2 per attack
-        var table = File.ReadAllText(Path.Combine(output, "results.md"));
-        Assert.Contains("| aggregator | attack | f = 0 | f = 1 | f = 2 |", table);
-        Assert.Contains("| majority (signum) | omniscient |", table);
-        Assert.Contains("| mean (sgd) | sign-flip |", table);
-        Assert.Contains("omniscient attackers use 20 training records", table);
-        var png = File.ReadAllBytes(Path.Combine(output, "accuracy-vs-attackers.png"));
-        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
 
-        // It is an experiment grid like any other: a folder per run, and the same command resumes (here: skips all ten).
-        Assert.Equal(10, Directory.GetDirectories(Path.Combine(output, "runs")).Length);
-        Assert.True(File.Exists(Path.Combine(output, "byzantine.conf")));
+        // Tuned once per aggregator without attackers, on the validation split the command adds (the config has none).
+        string grid = File.ReadAllText(Path.Combine(output, "byzantine.conf"));
+        Assert.Contains("per = [aggregator]", grid);
+        Assert.Contains("settings { faults.byzantine = [] }", grid);
+        Assert.Contains("data.validation = 0.1", grid);
+        var choices = File.ReadAllLines(Path.Combine(output, "tuning", "choices.csv"));
+        Assert.Equal(1 + 3, choices.Length);
+        Assert.Contains("every tuning run diverged or stopped", choices.Single(l => l.StartsWith("\"aggregator=krum\""))); // Krum needs n ≥ 5 even at f = 0
+
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
+        Assert.Equal("aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_loss,seeds,completed,rounds,refused", csv[0]);
+        Assert.Equal(3 * (1 + 2 * 2), csv.Length - 1); // per aggregator: f = 0 once, then f = 1, 2 per attack
+        Assert.Equal(1 + 3 * 3, File.ReadAllLines(Path.Combine(output, "worst-case.csv")).Length);
+        var table = File.ReadAllText(Path.Combine(output, "results.md"));
+        Assert.Contains("Worst case over the attacks", table);
+        Assert.Contains("| aggregator | attack | f = 0 | f = 1 | f = 2 |", table);
+        Assert.Contains("| majority (signum) | alie |", table);
+        Assert.Contains("| median | sign-flip |", table);
+        Assert.Contains("| krum | n/a | n/a | n/a |", table);
+        Assert.Contains("tuned once at f = 0 on the validation split", table);
+        foreach (var png in new[] { "accuracy-vs-attackers.png", "worst-case-vs-attackers.png" })
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(output, png))[..4]);
+
+        // The same command resumes: every completed run is skipped (signum tuned over 2 β, median over 2 η; the refused Krum runs are tried again, and refused again).
         stdout = new StringWriter();
-        code = SignActors.Host.Program.BuildCommand(stdout, new StringWriter())
-            .Parse(new[] { "byzantine", config, "--rounds", "2", "--attacks", "sign-flip", "omniscient", "--omniscient-sample", "20", "--output", output }).Invoke();
+        code = SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(args).Invoke();
         Assert.Equal(0, code);
-        Assert.Equal(10, stdout.ToString().Split('\n').Count(l => l.Contains("already complete, skipped")));
+        Assert.Equal(2 + 2 + 10, stdout.ToString().Split('\n').Count(l => l.Contains("already complete, skipped")));
         Assert.Equal(csv.Length, File.ReadAllLines(Path.Combine(output, "results.csv")).Length);
         Directory.Delete(output, recursive: true);
     }
