@@ -1,6 +1,4 @@
-using System.Globalization;
 using Akka.Configuration;
-using Akka.Configuration.Hocon;
 using SignActors.Host.Configuration;
 using SignActors.Host.Federation;
 

@@ -25,7 +25,12 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
     /// <summary>The plan of <paramref name="config"/>'s tuning section over the final grid's <paramref name="axes"/>; null when it has none.</summary>
     public static TuningPlan? Read(Config config, IReadOnlyList<GridAxis> axes)
     {
-        if (!config.HasPath(Section)) return null;
+        if (!config.HasPath(Section))
+        {
+            if (axes.SelectMany(a => a.Values.Where(v => v.Tune is not null).Select(v => $"{a.Key} = {v.Label}")).FirstOrDefault() is { } tuned)
+                throw new ConfigurationException($"experiment.grid: {tuned} has a tune {{ … }} grid but there is no {Section} section to run it");
+            return null;
+        }
         var section = config.GetValue(Section);
         if (!section.IsObject()) throw new ConfigurationException($"{Section} must be a section: per, rounds, seed, metric, settings, grid");
         foreach (var key in section.GetObject().Items.Keys)

@@ -435,6 +435,7 @@ public class ExperimentTests
     [InlineData("seed = [1] }\n tuning { rounds = 2, metric = test-accuracy ", "experiment.tuning.metric = \"test-accuracy\" is not one of: validation-accuracy, validation-loss")]
     [InlineData("seed = [1] }\n tuning { raunds = 2 ", "unknown key experiment.tuning.raunds; did you mean experiment.tuning.rounds?")]
     [InlineData("seed = [1] }\n compare { axis = method ", "experiment.compare.axis = \"method\" is not one of the grid's axes: seed")]
+    [InlineData("method = [ { label = a, algorithm.preset = sgd, tune { learning-rate.initial = [0.1] } } ]", "experiment.grid: method = a has a tune { … } grid but there is no experiment.tuning section to run it")]
     public void A_bad_grid_is_a_one_line_error(string grid, string expected)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
