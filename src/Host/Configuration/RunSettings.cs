@@ -39,6 +39,7 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
             EvalEvery: evaluation.Int("every", 0),
             ProbeRecords: evaluation.Int("probe-records", 1),
             EvalBatchSize: evaluation.Int("batch-size", 1, 65536),
+            EvaluateTest: evaluation.Bool("test"),
             ExpectedNodes: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
             CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
         var output = new SettingsReader(root, "signactors.output");

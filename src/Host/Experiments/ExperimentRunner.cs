@@ -125,8 +125,10 @@ public readonly record struct RunResult(double Accuracy, double Loss, double Gra
         if (!File.Exists(metrics)) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, 0, refused);
         var c = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "val_accuracy", "val_loss", "train_loss" });
         long rounds = c[5].Count == 0 ? 0 : c[5].Keys.Max();
-        if (c[0].Count == 0) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, rounds, refused);
-        long last = c[0].Keys.Max();
-        return new RunResult(c[0][last], c[1][last], c[2].GetValueOrDefault(last, double.NaN), c[3].GetValueOrDefault(last, double.NaN), c[4].GetValueOrDefault(last, double.NaN), completed, rounds, refused);
+        // The last evaluation round: gradient norms are taken at every evaluation, with or without the test set.
+        if (c[2].Count == 0) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, rounds, refused);
+        long last = c[2].Keys.Max();
+        double At(int column) => c[column].GetValueOrDefault(last, double.NaN);
+        return new RunResult(At(0), At(1), At(2), At(3), At(4), completed, rounds, refused);
     }
 }

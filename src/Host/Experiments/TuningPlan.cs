@@ -13,8 +13,8 @@ public sealed record TuningGroup(string Label, string Folder, IReadOnlyDictionar
 /// point of its hyper-parameter grid — <c>tuning.grid</c>, or a variant's own <c>tune</c> — for
 /// <c>rounds</c> rounds at <c>seed</c>, with <c>settings</c> on top (as f = 0 in a Byzantine
 /// sweep), and the point with the best <c>metric</c> on the validation split is the method's
-/// setting in every final run. Tuning runs evaluate only after their last round, and test data is
-/// never read for selection.
+/// setting in every final run. Tuning runs evaluate only after their last round and never on the
+/// test set (<c>evaluation.test = off</c>).
 /// </summary>
 public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Seed, TuningMetric Metric, IReadOnlyList<Setting> Settings, IReadOnlyList<TuningGroup> Groups)
 {
@@ -55,7 +55,7 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
     /// <summary>The tuning runs: every group × every point of its grid, in order.</summary>
     public IReadOnlyList<GridRun> Runs() => Groups.SelectMany(g => ExperimentGrid.Runs(g.Grid).Select(point => new GridRun(
         $"{g.Folder}_{point.Name}", g.Label,
-        new[] { new Setting("evaluation.every", "0"), new Setting("rounds", Rounds.ToString(CultureInfo.InvariantCulture)), new Setting("seed", Seed.ToString(CultureInfo.InvariantCulture)) }
+        new[] { new Setting("evaluation.every", "0"), new Setting("evaluation.test", "off"), new Setting("rounds", Rounds.ToString(CultureInfo.InvariantCulture)), new Setting("seed", Seed.ToString(CultureInfo.InvariantCulture)) }
             .Concat(g.Settings).Concat(Settings).Concat(point.Settings).ToArray(),
         point.Axes))).ToArray();
 

@@ -6,11 +6,12 @@ using SignActors.Training.Runs;
 namespace SignActors.Server.Reporting;
 
 /// <summary>What an evaluation round measures of the global model.</summary>
-public sealed record EvaluationResult(Evaluation Test, Evaluation? Validation, GradientNorms Gradient);
+public sealed record EvaluationResult(Evaluation? Test, Evaluation? Validation, GradientNorms Gradient);
 
 /// <summary>
 /// Evaluates copies of the global parameters (SPEC §9) on a model of its own: loss and accuracy on
-/// the validation records (when the run holds some out) and on the whole test set, ‖∇f‖₁ and ‖∇f‖₂
+/// the validation records (when the run holds some out) and on the whole test set (unless the run
+/// leaves test data alone, as tuning runs do), ‖∇f‖₁ and ‖∇f‖₂
 /// of the full gradient over a fixed, seeded probe set of the records nodes train on.
 /// </summary>
 public sealed class GlobalEvaluation : IDisposable
@@ -19,6 +20,7 @@ public sealed class GlobalEvaluation : IDisposable
     readonly MinibatchBuilder _batches;
     readonly ImageSet _train, _test;
     readonly int[] _testRecords, _validation, _probe;
+    readonly bool _evaluatesTest;
 
     public GlobalEvaluation(RunContract spec, RunOptions options, ImageSet train, ImageSet test)
     {
@@ -27,6 +29,7 @@ public sealed class GlobalEvaluation : IDisposable
         _train = train;
         _test = test;
         _testRecords = Enumerable.Range(0, test.Count).ToArray();
+        _evaluatesTest = options.EvaluateTest;
         var split = ValidationSplit.Hold(train.Labels(), spec.Validation, spec.Seed);
         _validation = split.Validation;
         _probe = RecordSample.Draw(split.Training.Length, options.ProbeRecords, StreamKey.ForRun(spec.Seed, StreamPurpose.Probe)).Select(i => split.Training[i]).ToArray();
@@ -36,7 +39,7 @@ public sealed class GlobalEvaluation : IDisposable
     {
         _model.LoadParameters(parameters);
         return new EvaluationResult(
-            _model.Evaluate(_test, _testRecords, _batches),
+            _evaluatesTest ? _model.Evaluate(_test, _testRecords, _batches) : null,
             _validation.Length > 0 ? _model.Evaluate(_train, _validation, _batches) : null,
             _model.FullGradientNorms(_train, _probe, _batches));
     }

@@ -8,6 +8,7 @@ namespace SignActors.Training.Runs;
 /// <param name="EvalEvery">Evaluate the global model every this many rounds (and after the last); 0 = only after the last.</param>
 /// <param name="ProbeRecords">Training records (a seeded sample) over which ‖∇f‖₁ and ‖∇f‖₂ are taken.</param>
 /// <param name="ExpectedNodes">Registrations the server waits for before round 1 (SPEC §12); null = all; the rest join later through a snapshot.</param>
+/// <param name="EvaluateTest">Whether evaluations include the test set; off for tuning runs, whose choices must never see it.</param>
 /// <param name="Fingerprint">What the run is (its contract and data, hashed): a checkpoint resumes only the same run.</param>
 public sealed record RunOptions(
     int EvalEvery = 25,
@@ -17,7 +18,8 @@ public sealed record RunOptions(
     int CheckpointEvery = 0,
     string? CheckpointPath = null,
     Checkpoint? ResumeFrom = null,
-    string Fingerprint = "")
+    string Fingerprint = "",
+    bool EvaluateTest = true)
 {
     public static readonly RunOptions Default = new();
 

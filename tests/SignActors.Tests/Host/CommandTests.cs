@@ -406,7 +406,11 @@ public class ExperimentTests
         Assert.Equal(1 + 3, scores.Length);
         string tuningRun = File.ReadAllText(Path.Combine(folder, "tuning", "configs", "method-signum_initial-0.01.conf"));
         Assert.Contains("signactors.rounds = 2\nsignactors.seed = 7\n", tuningRun.Replace("\"", ""));
-        Assert.Contains("signactors.evaluation.every = 0", tuningRun.Replace("\"", ""));
+        Assert.Contains("signactors.evaluation.every = 0\nsignactors.evaluation.test = off\n", tuningRun.Replace("\"", ""));
+        var tuningMetrics = File.ReadAllLines(Path.Combine(folder, "tuning", "runs", "method-signum_initial-0.01", "metrics.csv"));
+        int testColumn = Array.IndexOf(tuningMetrics[0].Split(','), "test_accuracy"), validationColumn = Array.IndexOf(tuningMetrics[0].Split(','), "val_accuracy");
+        Assert.All(tuningMetrics.Skip(1), row => Assert.Equal("", row.Split(',')[testColumn]));   // the test set is never evaluated
+        Assert.NotEqual("", tuningMetrics[^1].Split(',')[validationColumn]);                       // validation is, after the last round
 
         // The choice per method is in choices.csv and in every final run of that method.
         var choices = File.ReadAllLines(Path.Combine(folder, "tuning", "choices.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0].Trim('"'), c => c[1].Trim('"'));
