@@ -33,7 +33,7 @@ public sealed class ExperimentProgress : IDisposable
     /// <summary>Whether <paramref name="output"/> is the console of a terminal.</summary>
     public static bool IsTerminal(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
 
-    /// <summary>A run already complete: done, and no part of the rate.</summary>
+    /// <summary>A run already complete, or refused: done, and no part of the rate.</summary>
     public void Skipped(long rounds, string line)
     {
         lock (_gate)

@@ -54,7 +54,7 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
             {
                 Directory.CreateDirectory(runDirectory);
                 File.WriteAllText(Path.Combine(runDirectory, RefusedFile), e.Message + "\n");
-                progress.Finished(0, clock.Elapsed, $"{prefix}: refused: {e.Message}");
+                progress.Skipped(rounds, $"{prefix}: refused: {e.Message}"); // done, and no part of the rate
                 refused++;
                 continue;
             }
