@@ -27,9 +27,9 @@ public static class ByzantineCommand
         var attackers = new Option<string?>("--attackers") { Description = "the Byzantine counts f ≥ 1 to sweep, like 1,2,4 (default 1 … ⌈n/2⌉)" };
         var contenders = new Option<string[]>("--contenders") { Description = string.Join(", ", Contenders), AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Contenders };
         var majority = new Option<string>("--majority-preset") { Description = "the majority-vote contender (signum, mvsm-v1, signsgd, …)", DefaultValueFactory = _ => "signum" };
-        var signLrs = new Option<string>("--sign-lrs") { Description = "the step sizes the sign method is tuned over", DefaultValueFactory = _ => "0.003,0.001,0.0003" };
-        var floatLrs = new Option<string>("--float-lrs") { Description = "the step sizes the float32 contenders are tuned over", DefaultValueFactory = _ => "0.3,0.1,0.03" };
-        var betas = new Option<string>("--betas") { Description = "the β a momentum contender is tuned over", DefaultValueFactory = _ => "0.5,0.1" };
+        var signLrs = new Option<string>("--sign-lrs") { Description = "the step sizes the sign method is tuned over", DefaultValueFactory = _ => "0.003,0.001,0.0003,0.0001" };
+        var floatLrs = new Option<string>("--float-lrs") { Description = "the step sizes the float32 contenders are tuned over", DefaultValueFactory = _ => "1,0.3,0.1,0.03" };
+        var betas = new Option<string>("--betas") { Description = "the β a momentum contender is tuned over", DefaultValueFactory = _ => "0.9,0.5,0.1" };
         var validation = new Option<double?>("--validation") { Description = "validation fraction for tuning (default: the config's, or 0.1 when it has none)" };
         var sample = new Option<int>("--omniscient-sample") { Description = "training records for the omniscient attackers' full gradient (0 = all)", DefaultValueFactory = _ => 256 };
         var seeds = new Option<string?>("--seeds") { Description = "seeds of the final runs, like 1,2,3 (the first also tunes); default: the config's seed" };

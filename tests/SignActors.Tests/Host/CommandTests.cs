@@ -259,11 +259,11 @@ public class FaultConfigTests
         foreach (var png in new[] { "accuracy-vs-attackers.png", "worst-case-vs-attackers.png" })
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(output, png))[..4]);
 
-        // The same command resumes: every completed run is skipped (signum tuned over 2 β, median over 2 η; the refused Krum runs are tried again, and refused again).
+        // The same command resumes: every completed run is skipped (signum tuned over 3 β, median over 2 η; the refused Krum runs are tried again, and refused again).
         stdout = new StringWriter();
         code = SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(args).Invoke();
         Assert.Equal(0, code);
-        Assert.Equal(2 + 2 + 10, stdout.ToString().Split('\n').Count(l => l.Contains("already complete, skipped")));
+        Assert.Equal(3 + 2 + 10, stdout.ToString().Split('\n').Count(l => l.Contains("already complete, skipped")));
         Assert.Equal(csv.Length, File.ReadAllLines(Path.Combine(output, "results.csv")).Length);
         Directory.Delete(output, recursive: true);
     }
