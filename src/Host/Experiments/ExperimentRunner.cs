@@ -33,15 +33,14 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
             string runDirectory = Path.Combine(stage, "runs", run.Name), runConfig = Path.Combine(stage, "configs", run.Name + ".conf");
             string prefix = $"[{heading} {i + 1}/{runs.Count}] {run.Name}";
             long rounds = RoundsOf(run, baseRounds);
-            string own = string.Concat(run.Settings.Select(s => $"signactors.{s.Key} = {s.Hocon}\n"))
-                + $"signactors.output {{ directory = \"{Escape(Path.Combine(stage, "runs"))}\", name = \"{run.Name}\" }}\n";
-            // Only the run's own settings (grid values, the tuning choice) decide "changed": the base file is the user's.
-            if (File.Exists(runConfig) && !File.ReadAllText(runConfig).EndsWith("\n" + own, StringComparison.Ordinal) && Directory.Exists(runDirectory))
+            string own = string.Concat(run.Settings.Select(s => $"signactors.{s.Key} = {s.Hocon}\n"));
+            string output = $"signactors.output {{ directory = \"{Escape(Path.Combine(stage, "runs"))}\", name = \"{run.Name}\" }}\n";
+            if (File.Exists(runConfig) && Directory.Exists(runDirectory) && !SameSettings(File.ReadAllText(runConfig), own))
             {
                 progress.Say($"{prefix}: its settings changed since it ran; running it afresh");
                 Directory.Delete(runDirectory, recursive: true);
             }
-            File.WriteAllText(runConfig, baseConfig + own);
+            File.WriteAllText(runConfig, baseConfig + own + output);
             if (IsComplete(runDirectory))
             {
                 progress.Skipped(rounds, $"{prefix}: already complete, skipped");
@@ -70,6 +69,17 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
             progress.Finished(rounds, clock.Elapsed, FormattableString.Invariant($"{prefix}: {(code == 0 ? "done" : "stopped")} in {clock.Elapsed.TotalSeconds:F0} s{result}"));
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether a run's earlier config had these settings of its own (grid values, the tuning choice).
+    /// Its last line, the output folder, is where the experiment lies, not what ran (a clone
+    /// elsewhere resumes); the base file is the user's to keep stable.
+    /// </summary>
+    static bool SameSettings(string earlier, string own)
+    {
+        string withoutOutput = earlier[..(earlier.TrimEnd('\n').LastIndexOf('\n') + 1)];
+        return withoutOutput.EndsWith("\n" + own, StringComparison.Ordinal);
     }
 
     /// <summary>The rounds a run runs: its own <c>rounds</c> setting, or the experiment's.</summary>

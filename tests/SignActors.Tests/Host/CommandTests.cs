@@ -343,6 +343,15 @@ public class ExperimentTests
         Assert.Equal(0, code);
         Assert.Equal(4, output.Split('\n').Count(l => l.Contains("already complete, skipped")));
 
+        // A copy elsewhere (a clone of committed results) resumes too: the output folder is where, not what.
+        string moved = root + "-moved";
+        Directory.Move(root, moved);
+        (root, folder, config) = (moved, Path.Combine(moved, "grid"), Path.Combine(moved, "grid.conf"));
+        File.WriteAllText(config, File.ReadAllText(config).Replace(Path.GetFileName(moved)[..^"-moved".Length] + "\"", Path.GetFileName(moved) + "\""));
+        (code, output, _) = Run("experiment", config);
+        Assert.Equal(0, code);
+        Assert.Equal(4, output.Split('\n').Count(l => l.Contains("already complete, skipped")));
+
         File.Delete(Path.Combine(folder, "train-loss.png"));
         (code, output, _) = Run("plot", folder);
         Assert.Equal(0, code);
