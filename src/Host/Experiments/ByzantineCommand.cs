@@ -78,12 +78,16 @@ public static class ByzantineCommand
             string experiment = Path.Combine(folder, "byzantine.conf");
             File.WriteAllText(experiment, "# Written by `signactors byzantine`; `signactors experiment` on this file runs (and resumes) the same sweep.\n"
                 + "# Scale it up here: more seeds, a wider tuning grid (each aggregator's tune { … }), more rounds.\n"
-                + Grid(Path.GetDirectoryName(folder)!, Path.GetFileName(folder)));
+                + Grid(Portable(Path.GetDirectoryName(folder)!), Path.GetFileName(folder)));
             if (file is null) stdout.WriteLine("no config given: the reference settings with model.name = mlp");
             return GridExperiment.Execute(experiment, stdout, (root, runs) => new ByzantineExperiment(stdout).Summarise(root, runs, picked, chosen, fs, n, r, omniscient));
         }));
         return command;
     }
+
+    /// <summary>A folder under the working directory as a relative path, so a committed sweep file runs in a clone elsewhere.</summary>
+    static string Portable(string folder) =>
+        Path.GetRelativePath(Environment.CurrentDirectory, folder) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative) ? relative : folder;
 
     static long Positive(string option, long value) => value >= 1 ? value : throw new ConfigurationException($"{option}: at least 1, got {value}");
 

@@ -46,6 +46,12 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
                 progress.Skipped(rounds, $"{prefix}: already complete, skipped");
                 continue;
             }
+            if (StoppedForGood(runDirectory))
+            {
+                progress.Skipped(rounds, $"{prefix}: already ran and stopped at round {RunResult.Of(runDirectory).Rounds} (its outcome.txt says why), skipped");
+                stopped++;
+                continue;
+            }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int code;
             try { code = Execute(runConfig, runDirectory, prefix); }
@@ -114,6 +120,15 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
         return rounds is not null && rounds.StartsWith("rounds ", StringComparison.Ordinal)
             && long.TryParse(rounds[7..], NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && File.ReadLines(metrics).Count() == n + 1;
     }
+
+    /// <summary>
+    /// A run that stopped before its last round with nothing to resume from — it diverged, say — is
+    /// a result, not unfinished work: running it again would stop the same way. One stopped by a
+    /// signal has its checkpoint and goes on; delete a run's folder to run it afresh.
+    /// </summary>
+    static bool StoppedForGood(string runDirectory) =>
+        File.Exists(Path.Combine(runDirectory, RunDirectory.OutcomeFile)) && !RunDirectory.Completed(runDirectory)
+        && !File.Exists(Path.Combine(runDirectory, RunDirectory.CheckpointFile));
 
     static string Escape(string path) => path.Replace("\\", "\\\\").Replace("\"", "\\\"");
 }

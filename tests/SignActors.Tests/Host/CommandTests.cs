@@ -361,6 +361,28 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void A_diverged_run_is_a_result_the_experiment_keeps_and_does_not_run_again()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "grid.conf");
+        File.WriteAllText(config, Grid(root, "algorithm.preset = [sgd], learning-rate.initial = [0.01, 1e30]"));
+        var (code, output, error) = Run("experiment", config);
+        Assert.True(code == 0, output + error); // a diverged run is a result, not a failed experiment
+        Assert.Contains("1 run(s) stopped before their last round", output);
+        string diverged = Path.Combine(root, "grid", "runs", "preset-sgd_initial-1e30");
+        Assert.Equal("stopped", File.ReadLines(Path.Combine(diverged, "outcome.txt")).First());
+        var metrics = File.ReadAllText(Path.Combine(diverged, "metrics.csv"));
+
+        (code, output, _) = Run("experiment", config);
+        Assert.Equal(0, code);
+        Assert.Contains("preset-sgd_initial-1e30: already ran and stopped at round", output);
+        Assert.Contains("preset-sgd_initial-0.01: already complete, skipped", output);
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(diverged, "metrics.csv"))); // not run again
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
     public void An_experiment_resumes_a_stopped_run_from_its_checkpoint_in_its_own_folder()
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
