@@ -28,7 +28,7 @@ public static class Program
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
         var nodes = new Option<int[]>("--n") { Description = "vote counts n to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultNodes.ToArray() };
         var minMs = new Option<double>("--min-ms") { Description = "minimum measured time per kernel", DefaultValueFactory = _ => 300 };
-        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation (any of them)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
+        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes (any of them; votes: aggregation per vote from n = 8 to 10,000, not run by default)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
         var rounds = new Option<int>("--rounds") { Description = "rounds of the n = 8 federation scenario", DefaultValueFactory = _ => 200 };
         var scaling = new Option<int[]>("--scaling-nodes") { Description = "federation sizes of the mlp scaling scenario", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 32, 128 } };
         var models = new Option<string[]>("--models") { Description = "models for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => TrainingBench.DefaultModels.ToArray() };
@@ -39,10 +39,11 @@ public static class Program
         {
             var suites = parse.GetValue(suite)!;
             foreach (var s in suites)
-                if (s is not ("kernels" or "training" or "federation")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation");
+                if (s is not ("kernels" or "training" or "federation" or "votes")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes");
             foreach (var m in parse.GetValue(models)!)
                 if (!Training.Spellings.Model.TryParse(m, out _)) throw new ConfigurationException($"--models = \"{m}\" is not one of: {Training.Spellings.Model.Choices}");
             if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
+            if (suites.Contains("votes")) new KernelBench(stdout, parse.GetValue(minMs)).RunVoteScaling(100_000, KernelBench.ScalingNodes);
             if (suites.Contains("training")) new TrainingBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(models)!, parse.GetValue(batches)!, parse.GetValue(threads)!);
             if (suites.Contains("federation"))
             {

@@ -38,6 +38,38 @@ public sealed class KernelBench(TextWriter output, double minMsPerKernel)
         PrintTable();
     }
 
+    /// <summary>Vote counts the `votes` suite measures: one block (≤ 255), just past it, and far past it.</summary>
+    public static IReadOnlyList<int> ScalingNodes { get; } = new[] { 8, 255, 256, 1_000, 10_000 };
+
+    /// <summary>
+    /// Majority vote and S_1 per vote as n grows past one 8-plane block (255 votes) to 10,000,
+    /// against n = 8 per vote at the same d.
+    /// </summary>
+    public void RunVoteScaling(int d, IReadOnlyList<int> nodes)
+    {
+        output.WriteLine($"# vote scaling — SIMD path {SimdPaths.Best}, d = {d:N0}, time per vote against n = {nodes[0]} per vote");
+        var tie = StreamKey.ForServer(1, 1, StreamPurpose.TieBreak);
+        var coins = StreamKey.ForServer(1, 1, StreamPurpose.UnbiasedSign);
+        var aggregate = new PackedSigns(d);
+        double baseMv = 0, baseS1 = 0;
+        foreach (int n in nodes)
+        {
+            var votes = new PackedSigns[n];
+            for (int j = 0; j < n; j++)
+            {
+                votes[j] = new PackedSigns(d);
+                RandomStream.Fill(StreamKey.ForNode(1, j, 1, StreamPurpose.ByzantineNoise), 0, votes[j].Words);
+                votes[j].ClearTail();
+            }
+            double mv = Stopwatches.MedianMilliseconds(() => MajorityVote.Aggregate(votes, TieBreak.Random, tie, aggregate, SimdPaths.Best), minMsPerKernel) / n;
+            double s1 = Stopwatches.MedianMilliseconds(() => UnbiasedSign.Aggregate(votes, coins, aggregate, SimdPaths.Best), minMsPerKernel) / n;
+            if (n == nodes[0]) (baseMv, baseS1) = (mv, s1);
+            Add("majority vote / vote", n, d, mv, votes[0].ByteCount, $"n = {nodes[0]}, per vote", baseMv, "≤ 2×", mv <= 2 * baseMv);
+            Add("S_1 / vote", n, d, s1, votes[0].ByteCount, $"n = {nodes[0]}, per vote", baseS1, "≤ 2×", s1 <= 2 * baseS1);
+        }
+        PrintTable();
+    }
+
     void BenchPackAndApply(int d)
     {
         var v = RandomFloats(d, 1);
@@ -100,7 +132,7 @@ public sealed class KernelBench(TextWriter output, double minMsPerKernel)
         output.WriteLine("| kernel | n | d | time (ms) | GB/s (input) | baseline | baseline (ms) | ratio | target | met |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in _rows)
-            output.WriteLine($"| {r.Kernel} | {(r.N == 0 ? "–" : r.N.ToString())} | {r.D:N0} | {r.Ms:F3} | {r.GBps:F2} | {r.Baseline} | {r.BaselineMs:F3} | {r.Ratio:F3} | {r.Target} | {(r.Met ? "yes" : "**no**")} |");
+            output.WriteLine($"| {r.Kernel} | {(r.N == 0 ? "–" : r.N.ToString())} | {r.D:N0} | {r.Ms:G4} | {r.GBps:F2} | {r.Baseline} | {r.BaselineMs:G4} | {r.Ratio:F3} | {r.Target} | {(r.Met ? "yes" : "**no**")} |");
         int missed = _rows.Count(r => !r.Met);
         output.WriteLine();
         output.WriteLine(missed == 0 ? "all targets met" : $"{missed} of {_rows.Count} targets not met");

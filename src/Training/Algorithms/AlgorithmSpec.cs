@@ -143,6 +143,9 @@ public sealed record AlgorithmSpec(
     /// <summary>Bits per coordinate on the uplink (SPEC §2; the per-message scalars are not counted here).</summary>
     public int UplinkBitsPerCoordinate => Uplink.Kind == UplinkKind.Float32 ? 32 : 1;
 
+    /// <summary>Most 1-bit votes one aggregation counts (16 bit planes; the server's bit-sliced counter).</summary>
+    public const int MaxCountedVotes = 65_535;
+
     /// <summary>
     /// Checks that the components fit together for <paramref name="nodes"/> nodes; null when they
     /// do, else one line naming the conflict and what would fit.
@@ -178,6 +181,8 @@ public sealed record AlgorithmSpec(
             case AggregatorKind.TrimmedMean or AggregatorKind.Krum when nodes < a.MinimumVotes:
                 return $"aggregator {a.Describe} needs at least {a.MinimumVotes} votes a round ({(a.Kind == AggregatorKind.Krum ? "n ≥ 2f + 3" : "n > 2b")}), but there are {nodes} nodes";
         }
+        if (nodes > MaxCountedVotes && u.Kind is UplinkKind.Sign or UplinkKind.StochasticSign or UplinkKind.ScaledSign)
+            return $"1-bit votes are counted in 16 bit planes, at most {MaxCountedVotes:N0} per round, but there are {nodes:N0} nodes";
         if (u.Kind == UplinkKind.Float32 && !(a.Kind is AggregatorKind.Mean or AggregatorKind.Identity || a.IsRobust))
             return $"uplink float32 needs aggregator mean, median, trimmed-mean or krum (or identity for one node), got {Names.Of(a.Kind)}";
         return null;

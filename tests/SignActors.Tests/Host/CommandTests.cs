@@ -127,6 +127,7 @@ public class CommandTests
     [InlineData("signactors { algorithm.preset = ssvr, nodes = 4 }", "identity is for single-node runs")]
     [InlineData("signactors.learning-rate.schedule = exp", "is not one of: constant, step, cosine, inverse-sqrt")]
     [InlineData("signactors.nodes = 0", "signactors.nodes = 0 is out of range: 1..100000")]
+    [InlineData("signactors.nodes = 70000", "1-bit votes are counted in 16 bit planes, at most 65,535 per round, but there are 70,000 nodes")]
     [InlineData("signactors.nodes = many", "signactors.nodes = \"many\" is not a whole number")]
     [InlineData("signactors.algorithm.presett = signum", "unknown key signactors.algorithm.presett; did you mean signactors.algorithm.preset?")]
     [InlineData("signactors.learning-rate.intial = 0.1", "unknown key signactors.learning-rate.intial; did you mean signactors.learning-rate.initial?")]

@@ -164,6 +164,34 @@ public class AggregatorTests
             Assert.Equal(expected, UnbiasedSign.Aggregate(votes, S1Coins, path));
     }
 
+    /// <summary>Beyond one 8-plane block (255 votes) the counts are added block by block: every kernel against its per-coordinate definition.</summary>
+    [Theory]
+    [InlineData(255)] [InlineData(256)] [InlineData(511)] [InlineData(1000)] [InlineData(1024)] [InlineData(10_000)]
+    public void Every_bit_sliced_kernel_matches_its_definition_beyond_255_votes(int n)
+    {
+        const int d = 200; // three whole words and a partial one: vector and tail paths
+        var votes = RandomVotes(n, d, 7 * n);
+        if (n == 1000) votes[0] = votes[1]; // some coordinates tie exactly at n/2 (n even)
+        var counts = Counts(votes);
+        var expectedS1 = S1Reference(votes, S1Coins);
+        foreach (var path in SimdPaths.Supported)
+        {
+            var positive = MajorityVote.Aggregate(votes, TieBreak.Positive, TieCoins, path);
+            var random = MajorityVote.Aggregate(votes, TieBreak.Random, TieCoins, path);
+            for (int k = 0; k < d; k++)
+            {
+                int sum = 2 * counts[k] - n;
+                Assert.Equal(sum >= 0, positive.IsPositive(k));
+                bool tieCoin = (RandomStream.At(TieCoins, (ulong)(k / 64)) >> (k % 64) & 1) != 0;
+                Assert.Equal(sum > 0 || (sum == 0 && tieCoin), random.IsPositive(k));
+            }
+            Assert.Equal(expectedS1, UnbiasedSign.Aggregate(votes, S1Coins, path));
+        }
+        var mean = MeanAggregator.Counts(votes);
+        Assert.Equal(n, mean.Voters);
+        Assert.Equal(counts, Enumerable.Range(0, d).Select(k => mean[k]));
+    }
+
     [Fact]
     public void S1_paths_agree_and_depend_only_on_key_and_counts()
     {
@@ -246,7 +274,7 @@ public class AggregatorTests
         Assert.Contains("d=3", Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(new[] { Signs(1, 1), Signs(1, 1, 1) }, TieBreak.Random, TieCoins)).Message);
         Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(Array.Empty<PackedSigns>(), TieBreak.Random, TieCoins));
         Assert.Contains("takes sign votes", Assert.Throws<ArgumentException>(() => new MajorityVoteAggregator(TieBreak.Random, 1).Aggregate(new Payload[] { new DensePayload(new float[2]) }, 1)).Message);
-        Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(Enumerable.Repeat(Signs(1), 256).ToArray(), TieBreak.Random, TieCoins));
+        Assert.Contains("at most 65535 votes", Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(Enumerable.Repeat(Signs(1), 65_536).ToArray(), TieBreak.Random, TieCoins)).Message);
     }
 
     [Fact]
