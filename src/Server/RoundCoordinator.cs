@@ -142,7 +142,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         if (replaced is not null) Context.Unwatch(replaced);
         if (!admitted) return false;
         Context.Watch(Sender).Tell(new NodeRegistered(r.NodeId, LastClosed));
-        if (_open is { } open && open.VoteOf(r.NodeId) is null) Sender.Tell(open.Start); // a restarted node need not wait for the resend
+        if (_open is { } open && open.Invites(r.NodeId) && open.VoteOf(r.NodeId) is null) Sender.Tell(open.Start); // a restarted node need not wait for the resend
         return true;
     }
 
@@ -153,16 +153,21 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void StartRound(long t)
     {
-        _open = new OpenRound(_server.Start(t));
+        _open = new OpenRound(_server.Start(t), Participation.For(_spec.Participation, _spec.Seed, t, _spec.Nodes, _spec.FaultPlan));
         Context.System.EventStream.Publish(new RoundOpened(t));
-        foreach (var node in _members.Actors) node.Tell(_open.Start);
+        foreach (var (j, node) in _members.All)
+        {
+            if (_open.Invites(j)) _open.Invited++;
+            // A configured crash happens as its round starts, drawn or not (simulation knowledge, like wait-all's).
+            if (_open.Invites(j) || _spec.FaultPlan.For(j).Crash?.AtRound == t) node.Tell(_open.Start);
+        }
         if (_spec.RoundPolicy.Kind == RoundPolicyKind.Deadline) Timers.StartSingleTimer(nameof(RoundDeadline), new RoundDeadline(t), TimeSpan.FromMilliseconds(_spec.RoundPolicy.DeadlineMs));
         Timers.StartSingleTimer(nameof(ResendStart), new ResendStart(t), _timing.ResendAfter);
         Timers.StartSingleTimer(nameof(WatchdogTimeout), new WatchdogTimeout(t), _timing.WatchdogAfter);
         Become(InRound);
     }
 
-    bool AllExpectedVoted() => _open is { } open && RoundClosing.AllExpectedVoted(open.Voted, _members.Ids, _spec.FaultPlan, open.Round);
+    bool AllExpectedVoted() => _open is { } open && RoundClosing.AllExpectedVoted(open.Voted, _members.Ids, _spec.FaultPlan, open.Round, open.Participants);
 
     void OnDeadline(RoundDeadline deadline)
     {
@@ -180,6 +185,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void OnVote(Vote vote)
     {
         var verdict = _server.Admit(vote, _open!, _members.Speaks(vote.NodeId, Sender));
+        if (verdict == VoteVerdict.Accepted && !_open!.Invites(vote.NodeId)) verdict = VoteVerdict.NotParticipant;
         if (verdict == VoteVerdict.Accepted) _open!.Accept(vote);
         else Drop(vote, verdict);
         if (AllExpectedVoted()) CloseRound(); // a drop changes nothing: the round was open before it
@@ -243,7 +249,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         }
         _log.Info("server: node {0} is at round {1}; sending the global model after round {2}", request.NodeId, request.LastAppliedRound, LastClosed);
         Sender.Tell(_server.Snapshot());
-        if (_open is not null && _open.VoteOf(request.NodeId) is null) Sender.Tell(_open.Start);
+        if (_open is not null && _open.Invites(request.NodeId) && _open.VoteOf(request.NodeId) is null) Sender.Tell(_open.Start);
     }
 
     void OnReplicaHash(ReplicaHash h)

@@ -6,7 +6,7 @@ namespace SignActors.Host.Configuration;
 
 /// <summary>
 /// What makes two runs the same run, for checkpoints: seed, nodes, rounds, algorithm, schedule,
-/// model, batch, torch threads, data (source, labels, validation split), partition, faults and round policy — not output, logging,
+/// model, batch, torch threads, data (source, labels, validation split), partition, faults, round policy and participation — not output, logging,
 /// evaluation or thread-pool settings, which never change the parameters.
 /// </summary>
 public static class RunFingerprint
@@ -21,7 +21,7 @@ public static class RunFingerprint
             var faults = string.Join(";", s.FaultPlan.Nodes.OrderBy(n => n.Key).Select(n => $"{n.Key}:{n.Value}"));
             string text = string.Join("|", s.Seed, s.Nodes, s.Rounds, settings.Options.ExpectedNodes ?? s.Nodes, s.Algorithm, s.Schedule, s.Model, s.Device, s.BatchSize,
                 s.TorchThreads, settings.Data.Source, settings.Data.Directory, settings.Data.Synthetic, settings.Data.Labels, settings.Data.Validation, settings.Data.Partition,
-                s.RoundPolicy, faults, s.FaultPlan.OmniscientSample, s.FaultPlan.AlieZ, s.FaultPlan.IpmEpsilon);
+                s.RoundPolicy, faults, s.FaultPlan.OmniscientSample, s.FaultPlan.AlieZ, s.FaultPlan.IpmEpsilon, s.Participation);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         }
         finally { CultureInfo.CurrentCulture = culture; }

@@ -31,10 +31,11 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
             throw new ConfigurationException($"signactors.learning-rate: error feedback needs η_t > 0 in every round, but this schedule gives η = {(float)schedule.At(rounds)} in round {rounds}; raise learning-rate.minimum or the initial rate");
         var data = DataSettings.Read(root);
         var model = ModelSettings.Read(root);
-        var policy = FaultSettings.ReadPolicy(root, nodes);
+        var participation = ReadParticipation(root, nodes);
+        var policy = FaultSettings.ReadPolicy(root, participation.PerRound ?? nodes); // min-quorum counts the round's participants
         var evaluation = new SettingsReader(root, "signactors.evaluation");
         var contract = new RunContract(seed, nodes, rounds, algorithm, schedule, model.Kind, model.Device, model.BatchSize, model.TorchThreads,
-            VerifyReplicas: c.Bool("verify-replicas"), Faults: faults, Policy: policy, Validation: data.Validation);
+            VerifyReplicas: c.Bool("verify-replicas"), Faults: faults, Policy: policy, Validation: data.Validation, Sampling: participation.Samples ? participation : null);
         var options = new RunOptions(
             EvalEvery: evaluation.Int("every", 0),
             ProbeRecords: evaluation.Int("probe-records", 1),
@@ -46,5 +47,17 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         int threads = new SettingsReader(root, "signactors.compute").IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
         string level = c.OneOf("log-level", ["debug", "info", "warning", "error"]);
         return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), new HostSettings(threads, level));
+    }
+
+    /// <summary>`participation { per-round = all | k, fraction = c }`: k nodes a round, or ⌈c·n⌉; every node by default.</summary>
+    static ParticipationSpec ReadParticipation(Config root, int nodes)
+    {
+        var p = new SettingsReader(root, "signactors.participation");
+        bool byCount = p.String("per-round") != "all";
+        double fraction = p.Double("fraction", 0, 1);
+        if (!(fraction > 0)) throw new ConfigurationException($"signactors.participation.fraction must be in (0, 1], got {fraction}");
+        if (byCount && fraction < 1) throw new ConfigurationException("signactors.participation: set per-round or fraction, not both");
+        int? k = byCount ? p.Int("per-round", 1, nodes) : fraction < 1 ? Math.Max(1, (int)Math.Ceiling(fraction * nodes - 1e-9)) : null;
+        return k is null || k == nodes ? ParticipationSpec.All : new ParticipationSpec(k);
     }
 }

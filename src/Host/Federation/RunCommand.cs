@@ -102,6 +102,7 @@ public static class RunCommand
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{spec.TorchThreads} torch thread(s) per gradient, {settings.Host.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
         var policy = spec.RoundPolicy;
+        if (spec.Participation.PerRound is { } k) stdout.WriteLine($"client sampling: {k} of {spec.Nodes} nodes drawn each round (seeded); the others apply the aggregate without computing");
         stdout.WriteLine(policy.Kind == RoundPolicyKind.WaitAll ? "rounds close when every live node has voted (wait-all)"
             : $"rounds close at {policy.DeadlineMs} ms with ≥ {policy.MinQuorum} votes (deadline; up to {policy.MaxExtensions} extension(s) below quorum)");
         foreach (var (node, faults) in spec.FaultPlan.Nodes.OrderBy(n => n.Key))

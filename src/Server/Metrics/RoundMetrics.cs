@@ -17,6 +17,8 @@ namespace SignActors.Server.Metrics;
 /// <see cref="Repeated"/> counts a node's identical vote sent again (it was asked again while its
 /// first copy was in flight): not a fault. <see cref="CloseMs"/> is how long the coordinator took from
 /// the round's close to sending what comes next (StartRound t + 1, or the checkpoint's state requests).
+/// <see cref="Participants"/> is how many nodes the round's StartRound went to: every live node, or
+/// the ones drawn under client sampling.
 /// </summary>
 public sealed record RoundMetrics(
     long Round,
@@ -38,7 +40,8 @@ public sealed record RoundMetrics(
     GradientNorms? Gradient,
     Evaluation? Validation = null,
     int Repeated = 0,
-    double CloseMs = 0)
+    double CloseMs = 0,
+    int Participants = 0)
 {
     /// <summary>The row of a closed round from its facts; the evaluation columns from the global model after it, when evaluated.</summary>
     public static RoundMetrics Of(ClosedRound round, Evaluation? test = null, GradientNorms? gradient = null, Evaluation? validation = null)
@@ -49,17 +52,17 @@ public sealed record RoundMetrics(
             round.Start.Round, round.WallMs, round.ElapsedSeconds, round.Start.LearningRate,
             votes.Sum(v => (double)v.Scalars.Loss) / votes.Length,
             votes.Length, round.Late, round.Rejected, votes.Length - honest.Length,
-            votes.Sum(WireSize.Of) * 8L, (WireSize.Of(round.Start) + WireSize.Of(round.Aggregate)) * 8L * round.Recipients,
+            votes.Sum(WireSize.Of) * 8L, (WireSize.Of(round.Start) * (long)round.Participants + WireSize.Of(round.Aggregate) * (long)round.Recipients) * 8L,
             votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
             Metrics.Agreement.Fraction(honest, round.Aggregate.Payload), round.OmniscientRecords,
-            test, gradient, validation, round.Repeated, round.CloseMs);
+            test, gradient, validation, round.Repeated, round.CloseMs, round.Participants);
     }
 
     public static readonly string[] Columns =
     {
         "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
         "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "omniscient_records", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
-        "val_loss", "val_accuracy", "votes_repeated", "close_ms",
+        "val_loss", "val_accuracy", "votes_repeated", "close_ms", "participants",
     };
 
     /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
@@ -76,17 +79,17 @@ public sealed record RoundMetrics(
             Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
             Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "",
             Validation is { } v ? R(v.Loss) : "", Validation is { } w ? R(w.Accuracy) : "",
-            Repeated.ToString(c), CloseMs.ToString("F3", c));
+            Repeated.ToString(c), CloseMs.ToString("F3", c), Participants.ToString(c));
     }
 }
 
 /// <summary>
 /// The facts of one closed round, all its metrics row is computed from: the StartRound it opened
-/// with, the accepted votes in node-id order, the aggregate sent to <paramref name="Recipients"/>
-/// nodes, the dropped votes, and the clocks.
+/// with and the <paramref name="Participants"/> it went to, the accepted votes in node-id order, the
+/// aggregate sent to <paramref name="Recipients"/> nodes, the dropped votes, and the clocks.
 /// </summary>
 public sealed record ClosedRound(
-    StartRound Start, Vote[] Votes, Aggregate Aggregate, int Recipients, int Late, int Rejected, int Repeated,
+    StartRound Start, int Participants, Vote[] Votes, Aggregate Aggregate, int Recipients, int Late, int Rejected, int Repeated,
     IReadOnlySet<int> Byzantine, int OmniscientRecords, double WallMs, double ElapsedSeconds, double CloseMs);
 
 /// <summary>Writes metrics.csv, a row per round as it closes (flushed, so a crashed run keeps what it did).</summary>

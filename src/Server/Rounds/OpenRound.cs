@@ -6,10 +6,11 @@ using SignActors.Training.Faults;
 namespace SignActors.Server.Rounds;
 
 /// <summary>
-/// The round collecting votes: the StartRound it opened with, its accepted votes in node-id order
-/// (so float sums are the same on every run), what was dropped meanwhile, and its clock.
+/// The round collecting votes: the StartRound it opened with, who takes part (null: every node),
+/// its accepted votes in node-id order (so float sums are the same on every run), what was dropped
+/// meanwhile, and its clock.
 /// </summary>
-public sealed class OpenRound(StartRound start)
+public sealed class OpenRound(StartRound start, IReadOnlySet<int>? participants = null)
 {
     readonly SortedDictionary<int, Vote> _votes = new();
 
@@ -23,10 +24,19 @@ public sealed class OpenRound(StartRound start)
 
     public IReadOnlyCollection<int> Voted => _votes.Keys;
 
+    /// <summary>Whether node <paramref name="node"/> takes part in this round (client sampling draws some; otherwise all).</summary>
+    public bool Invites(int node) => participants is null || participants.Contains(node);
+
+    /// <summary>The drawn participants; null when every node takes part.</summary>
+    public IReadOnlySet<int>? Participants => participants;
+
+    /// <summary>How many nodes the StartRound went to.</summary>
+    public int Invited { get; set; }
+
     public Vote? VoteOf(int node) => _votes.GetValueOrDefault(node);
 
-    /// <summary>The nodes of <paramref name="live"/> that have not voted.</summary>
-    public int[] Missing(IEnumerable<int> live) => live.Where(j => !_votes.ContainsKey(j)).ToArray();
+    /// <summary>The participants of <paramref name="live"/> that have not voted.</summary>
+    public int[] Missing(IEnumerable<int> live) => live.Where(j => Invites(j) && !_votes.ContainsKey(j)).ToArray();
 
     public void Accept(Vote vote) => _votes.Add(vote.NodeId, vote);
 
@@ -34,7 +44,7 @@ public sealed class OpenRound(StartRound start)
 
     /// <summary>The facts of this round once closed with <paramref name="aggregate"/> (its metrics row is computed from them).</summary>
     public ClosedRound Facts(Vote[] votes, Aggregate aggregate, int recipients, FaultPlan faults, int trainingRecords, double wallMs, double elapsedSeconds, double closeMs) =>
-        new(start, votes, aggregate, recipients, Late, Rejected, Repeated, faults.Byzantine, faults.OmniscientRecords(trainingRecords), wallMs, elapsedSeconds, closeMs);
+        new(start, Invited, votes, aggregate, recipients, Late, Rejected, Repeated, faults.Byzantine, faults.OmniscientRecords(trainingRecords), wallMs, elapsedSeconds, closeMs);
 
     /// <summary>Counts a vote dropped while this round was open.</summary>
     public void Dropped(VoteVerdict verdict)

@@ -30,17 +30,18 @@ public enum AfterClose
 public static class RoundClosing
 {
     /// <summary>
-    /// Every live node has voted, and so has every node a configured crash brings back by
-    /// <paramref name="round"/> (a crashed node, its actor gone, is not waited for; one due back is).
+    /// Every live participant has voted, and so has every participant a configured crash brings back
+    /// by <paramref name="round"/> (a crashed node, its actor gone, is not waited for; one due back
+    /// is). <paramref name="participants"/> null: every node takes part.
     /// </summary>
-    public static bool AllExpectedVoted(IReadOnlyCollection<int> voted, IEnumerable<int> live, FaultPlan faults, long round)
+    public static bool AllExpectedVoted(IReadOnlyCollection<int> voted, IEnumerable<int> live, FaultPlan faults, long round, IReadOnlySet<int>? participants = null)
     {
         if (voted.Count == 0) return false;
         var liveIds = live as IReadOnlyCollection<int> ?? live.ToArray();
         foreach (int j in liveIds)
-            if (!voted.Contains(j)) return false;
+            if ((participants is null || participants.Contains(j)) && !voted.Contains(j)) return false;
         foreach (var (j, node) in faults.Nodes)
-            if (node.Crash is { } crash && crash.RejoinRound <= round && !liveIds.Contains(j)) return false;
+            if (node.Crash is { } crash && crash.RejoinRound <= round && (participants is null || participants.Contains(j)) && !liveIds.Contains(j)) return false;
         return true;
     }
 

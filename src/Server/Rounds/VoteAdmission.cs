@@ -22,6 +22,8 @@ public enum VoteVerdict
     Malformed,
     /// <summary>The node's accepted vote again, sent because the server asked again: counted, not a fault.</summary>
     Repeated,
+    /// <summary>From a node not drawn for this round (client sampling).</summary>
+    NotParticipant,
 }
 
 /// <summary>The acceptance rule of SPEC §6.3 as a pure function.</summary>

@@ -20,6 +20,8 @@ public enum StreamPurpose : byte
     Probe = 11,
     /// <summary>The validation split held out of the training records.</summary>
     Validation = 12,
+    /// <summary>The nodes drawn to take part in a round (client sampling, server).</summary>
+    Participation = 13,
 }
 
 /// <summary>

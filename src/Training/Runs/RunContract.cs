@@ -14,6 +14,7 @@ namespace SignActors.Training.Runs;
 /// </summary>
 /// <param name="VerifyReplicas">Nodes report their parameter hash after every round and the server stops the run on any divergence.</param>
 /// <param name="Validation">Fraction of the training records held out for validation (<see cref="Data.ValidationSplit"/>); 0 = none.</param>
+/// <param name="Sampling">Client sampling: k nodes drawn per round (<see cref="Runs.Participation"/>); null = all.</param>
 public sealed record RunContract(
     ulong Seed,
     int Nodes,
@@ -27,8 +28,12 @@ public sealed record RunContract(
     bool VerifyReplicas = true,
     FaultPlan? Faults = null,
     RoundPolicy? Policy = null,
-    double Validation = 0)
+    double Validation = 0,
+    ParticipationSpec? Sampling = null)
 {
+    /// <summary>Who takes part in a round (client sampling); every node by default.</summary>
+    public ParticipationSpec Participation => Sampling ?? ParticipationSpec.All;
+
     /// <summary>Fault injection (SPEC §7); none by default.</summary>
     public FaultPlan FaultPlan => Faults ?? FaultPlan.None;
 

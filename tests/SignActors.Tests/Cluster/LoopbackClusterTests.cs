@@ -50,13 +50,15 @@ public class LoopbackClusterTests
     static string Hash(string output) =>
         output.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.StartsWith("final parameter hash ")) ?? throw new Xunit.Sdk.XunitException($"no final hash in:\n{output}");
 
-    [Fact]
-    public void One_server_and_two_worker_processes_reach_the_same_final_hash_as_one_process()
+    [Theory]
+    [InlineData("")]
+    [InlineData("participation.per-round = 3")] // client sampling: the same draws across hosts
+    public void One_server_and_two_worker_processes_reach_the_same_final_hash_as_one_process(string extra)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         string config = Path.Combine(root, "cluster.conf");
-        File.WriteAllText(config, Config(Path.Combine(root, "runs"), Loopback.FreePort()));
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), Loopback.FreePort(), extra));
 
         var server = Start("server", "--config", config);
         var workers = new[] { Start("worker", "--config", config, "--nodes", "0-1"), Start("worker", "--config", config, "--nodes", "2,3") };

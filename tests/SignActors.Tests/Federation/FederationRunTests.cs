@@ -171,6 +171,42 @@ public class FederationRunTests
     }
 
     [Fact]
+    public void Under_client_sampling_only_the_drawn_nodes_vote_every_replica_applies_and_the_seed_fixes_the_draws()
+    {
+        var spec = TinyFederation.Spec("signum", nodes: 5, rounds: 6) with { Sampling = new ParticipationSpec(2) };
+        var (outcome, rows) = Run(spec);
+        Assert.True(outcome.Completed, outcome.Message); // verify-replicas: non-participants applied every aggregate too
+        Assert.All(rows, r => Assert.Equal((2, 2), (r.Accepted, r.Participants)));
+        Assert.All(rows, r => Assert.Equal(0, r.Rejected));
+        var again = Run(spec, computeThreads: 1);
+        Assert.Equal(outcome.FinalHash, again.Outcome.FinalHash);
+        Assert.Equal(rows.Select(Deterministic), again.Rows.Select(Deterministic));
+        Assert.NotEqual(outcome.FinalHash, Run(spec with { Sampling = null }).Outcome.FinalHash);
+        Assert.All(Run(spec with { Sampling = null }).Rows, r => Assert.Equal(5, r.Participants));
+    }
+
+    [Fact]
+    public void Client_sampling_resumes_bit_identically_and_survives_a_crash()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"signactors-checkpoint-{Guid.NewGuid():N}.bin");
+        var spec = TinyFederation.Spec("ssvr-mv", nodes: 4, rounds: 7) with // STORM keeps x_{t−1} on non-participants too
+        {
+            Sampling = new ParticipationSpec(3),
+            Faults = Plan((1, new NodeFaults(Crash: new CrashSpec(2, 2)))),
+        };
+        var options = TinyFederation.Options() with { CheckpointEvery = 4, CheckpointPath = path, Fingerprint = "tiny" };
+        var uninterrupted = Run(spec, options: options);
+        Assert.True(uninterrupted.Outcome.Completed, uninterrupted.Outcome.Message);
+        Assert.All(uninterrupted.Rows.Where(r => r.Round is 2 or 3), r => Assert.Equal(3, r.Accepted)); // node 1 down: the other three
+        var resumed = Run(spec, options: options with { ResumeFrom = Checkpoint.Read(path), CheckpointPath = path + ".2" });
+        Assert.True(resumed.Outcome.Completed, resumed.Outcome.Message);
+        Assert.Equal(uninterrupted.Outcome.FinalHash, resumed.Outcome.FinalHash);
+        Assert.Equal(uninterrupted.Rows.Skip(4).Select(Deterministic), resumed.Rows.Select(Deterministic));
+        File.Delete(path);
+        File.Delete(path + ".2");
+    }
+
+    [Fact]
     public void A_damaged_checkpoint_is_a_clear_error_naming_the_file()
     {
         string path = Path.Combine(Path.GetTempPath(), $"signactors-checkpoint-{Guid.NewGuid():N}.bin");

@@ -127,6 +127,9 @@ public class CommandTests
     [InlineData("signactors { algorithm.preset = ssvr, nodes = 4 }", "identity is for single-node runs")]
     [InlineData("signactors.learning-rate.schedule = exp", "is not one of: constant, step, cosine, inverse-sqrt")]
     [InlineData("signactors.nodes = 0", "signactors.nodes = 0 is out of range: 1..100000")]
+    [InlineData("signactors.participation { per-round = 3, fraction = 0.5 }", "signactors.participation: set per-round or fraction, not both")]
+    [InlineData("signactors.participation.per-round = 9", "signactors.participation.per-round = 9 is out of range: 1..8")]
+    [InlineData("signactors.participation.fraction = 0", "signactors.participation.fraction must be in (0, 1], got 0")]
     [InlineData("signactors.nodes = 70000", "1-bit votes are counted in 16 bit planes, at most 65,535 per round, but there are 70,000 nodes")]
     [InlineData("signactors.nodes = many", "signactors.nodes = \"many\" is not a whole number")]
     [InlineData("signactors.algorithm.presett = signum", "unknown key signactors.algorithm.presett; did you mean signactors.algorithm.preset?")]
@@ -267,6 +270,19 @@ public class FaultConfigTests
         Assert.Equal(3 + 2 + 10, stdout.ToString().Split('\n').Count(l => l.Contains("already complete, skipped")));
         Assert.Equal(csv.Length, File.ReadAllLines(Path.Combine(output, "results.csv")).Length);
         Directory.Delete(output, recursive: true);
+    }
+
+    [Fact]
+    public void Participation_is_k_nodes_or_the_ceiling_of_a_fraction_and_min_quorum_follows_it()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"signactors-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, "signactors { participation.fraction = 0.3, round-policy = deadline }");
+        var settings = SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(path));
+        Assert.Equal(3, settings.Contract.Participation.PerRound);             // ⌈0.3 · 8⌉
+        Assert.Equal(2, settings.Contract.RoundPolicy.MinQuorum);              // auto: ⌈3 / 2⌉
+        File.WriteAllText(path, "signactors.participation.per-round = 8");
+        Assert.False(SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(path)).Contract.Participation.Samples); // all 8: no sampling
+        File.Delete(path);
     }
 
     [Fact]

@@ -134,13 +134,15 @@ public class RoundDecisionTests : TestKit
         float[] broadcast = { 1, 1, -1, 1, 1, 1, -1, 1, -1, -1 };
         var aggregate = new Aggregate(4, new SignPayload(SignPacker.Pack(broadcast)), 0.01f);
         var start = new StartRound(4, 0.01f, null, 0);
-        var facts = new ClosedRound(start, votes, aggregate, Recipients: 5, Late: 1, Rejected: 2, Repeated: 3, new HashSet<int> { 2 }, 0, 12.5, 3.25, 0.75);
+        // Client sampling: StartRound went to the 3 participants, the aggregate to all 5 nodes.
+        var facts = new ClosedRound(start, 3, votes, aggregate, 5, 1, 2, 3, new HashSet<int> { 2 }, 0, 12.5, 3.25, 0.75);
         var row = RoundMetrics.Of(facts);
 
         Assert.Equal((4L, 0.01f, 3, 1, 2, 3, 1), (row.Round, row.LearningRate, row.Accepted, row.Late, row.Rejected, row.Repeated, row.Byzantine));
         Assert.Equal(2.0, row.TrainLoss, 12);                                 // (1 + 2 + 3) / 3
         Assert.Equal(3 * (41 + 2) * 8L, row.BitsUp);                          // vote header 41 B + 2 B of signs
-        Assert.Equal(5 * (19 + 19 + 2) * 8L, row.BitsDown);                   // StartRound 19 B, aggregate header 19 B + signs, to 5 nodes
+        Assert.Equal((3 * 19 + 5 * (19 + 2)) * 8L, row.BitsDown);             // StartRound 19 B to 3 participants, aggregate header 19 B + signs to 5 nodes
+        Assert.Equal(3, row.Participants);
         Assert.Equal((30.0, 60.0), (row.SlowestComputeMs, row.TotalComputeMs));
         // Honest nodes 0 and 1: sign of their mean is +1 where they agree on +1 or tie, −1 where both are −1:
         // + + − + + + − + + − ; the broadcast differs at coordinate 8 only.
