@@ -87,8 +87,9 @@ public static class Program
         experiment.SetAction(parse => Guarded(stderr, () => GridExperiment.Execute(parse.GetValue(experimentFile)!, stdout)));
         root.Subcommands.Add(experiment);
         var plotDirectory = new Argument<string>("directory") { Description = "an experiment folder, or a folder of run folders" };
-        var plot = new Command("plot", "Draw training loss, test accuracy, ‖∇f‖₁ and ‖∇f‖₂ against round for finished runs.") { plotDirectory };
-        plot.SetAction(parse => Guarded(stderr, () => GridExperiment.Plot(parse.GetValue(plotDirectory)!, stdout)));
+        var againstTime = new Option<bool>("--against-time") { Description = "x = wall-clock seconds (elapsed_s) instead of the round; files end in -vs-time.png" };
+        var plot = new Command("plot", "Draw training loss, test accuracy, ‖∇f‖₁ and ‖∇f‖₂ against round (or wall-clock time) for finished runs.") { plotDirectory, againstTime };
+        plot.SetAction(parse => Guarded(stderr, () => GridExperiment.Plot(parse.GetValue(plotDirectory)!, stdout, parse.GetValue(againstTime))));
         root.Subcommands.Add(plot);
         root.Subcommands.Add(Cluster.ClusterCommands.Server(stdout, body => Guarded(stderr, body)));
         root.Subcommands.Add(Cluster.ClusterCommands.Worker(stdout, body => Guarded(stderr, body)));

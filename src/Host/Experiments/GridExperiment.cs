@@ -100,7 +100,7 @@ public static class GridExperiment
             .Where(s => s.MetricsFiles.Count > 0).ToArray();
 
     /// <summary>`signactors plot DIR`: the four plots of an experiment folder (grouped by its runs.csv), or of every run folder under DIR.</summary>
-    public static int Plot(string directory, TextWriter stdout)
+    public static int Plot(string directory, TextWriter stdout, bool againstTime = false)
     {
         if (!Directory.Exists(directory)) throw new ConfigurationException($"{directory}: no such folder");
         IReadOnlyList<PlotSeries> series;
@@ -113,7 +113,7 @@ public static class GridExperiment
             series = Directory.GetFiles(directory, RunDirectory.MetricsFile, SearchOption.AllDirectories).Order()
                 .Select(f => new PlotSeries(Path.GetFileName(Path.GetDirectoryName(f))!, new[] { f })).ToArray();
         if (series.Count == 0) throw new ConfigurationException($"{directory}: no finished runs (no {RunDirectory.MetricsFile}) found");
-        var plots = RunPlots.Write(series, directory);
+        var plots = RunPlots.Write(series, directory, againstTime);
         stdout.WriteLine($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {directory} ({series.Count} lines)");
         return 0;
     }

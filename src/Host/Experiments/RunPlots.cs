@@ -19,7 +19,8 @@ public static class RunPlots
         ("grad_l2", "‖∇f‖₂ of the global model", "grad-l2.png"),
     };
 
-    public static IReadOnlyList<string> Write(IReadOnlyList<PlotSeries> series, string directory)
+    /// <param name="againstTime">x is the wall-clock time (metrics.csv's elapsed_s, averaged over runs) instead of the round; files end in -vs-time.png.</param>
+    public static IReadOnlyList<string> Write(IReadOnlyList<PlotSeries> series, string directory, bool againstTime = false)
     {
         var written = new List<string>();
         foreach (var (column, title, file) in Plots)
@@ -31,6 +32,7 @@ public static class RunPlots
             {
                 var (rounds, mean, std) = Aggregate(s.MetricsFiles, column);
                 if (rounds.Length == 0) continue;
+                if (againstTime) rounds = MeanAt(s.MetricsFiles, "elapsed_s", rounds);
                 var color = palette.GetColor(colour++);
                 if (s.MetricsFiles.Count > 1)
                 {
@@ -43,11 +45,11 @@ public static class RunPlots
                 line.MarkerSize = rounds.Length > 40 ? 0 : 4;
                 line.LegendText = s.MetricsFiles.Count > 1 ? $"{s.Label} (± std over {s.MetricsFiles.Count} seeds)" : s.Label;
             }
-            plot.Title($"{title} against round");
-            plot.XLabel("round");
+            plot.Title(againstTime ? $"{title} against wall-clock time" : $"{title} against round");
+            plot.XLabel(againstTime ? "seconds since round 1 started" : "round");
             plot.YLabel(title);
             plot.ShowLegend();
-            string path = Path.Combine(directory, file);
+            string path = Path.Combine(directory, againstTime ? file.Replace(".png", "-vs-time.png") : file);
             plot.SavePng(path, 1000, 620);
             written.Add(path);
         }
@@ -68,6 +70,13 @@ public static class RunPlots
             std[i] = Math.Sqrt(values.Sum(v => (v - mean[i]) * (v - mean[i])) / values.Length);
         }
         return (rounds.Select(r => (double)r).ToArray(), mean, std);
+    }
+
+    /// <summary>The mean over runs of <paramref name="column"/> at each of <paramref name="rounds"/>.</summary>
+    static double[] MeanAt(IReadOnlyList<string> files, string column, double[] rounds)
+    {
+        var perRun = files.Select(f => Read(f, column)).ToArray();
+        return rounds.Select(r => perRun.Average(run => run[(long)r])).ToArray();
     }
 
     /// <summary>round → value of <paramref name="column"/> in one metrics.csv (rows where it is empty are skipped).</summary>

@@ -374,6 +374,8 @@ public class ExperimentTests
         Assert.Equal(0, code);
         Assert.Contains("(2 lines)", output);
         Assert.True(File.Exists(Path.Combine(folder, "train-loss.png")));
+        Assert.Equal(0, Run("plot", folder, "--against-time").Code);
+        Assert.True(new FileInfo(Path.Combine(folder, "test-accuracy-vs-time.png")).Length > 1000);
         Directory.Delete(root, recursive: true);
     }
 
