@@ -1,12 +1,15 @@
 import csv, glob, os, statistics, sys
+# Reads the committed runs: python3 docs/netlab/analyse.py [docs/netlab]
+base = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 rates = {'1gbit': 1e9, '100mbit': 1e8}
 rows = []
 for model in ['cnn-small', 'resnet18']:
     for rate in ['1gbit', '100mbit']:
         for m in ['signum', 'sgd']:
-            d = f'/tmp/netlab-exp/out/{model}-{m}-{rate}'
-            f = glob.glob(d + '/*/metrics.csv')
-            if not f or not os.path.exists(d + '/done'):
+            d = f'{base}/rounds/{model}-{m}-{rate}'
+            if os.path.exists(d + '-patient/outcome.txt') and open(d + '-patient/outcome.txt').readline().strip() == 'completed': d += '-patient'  # SBR stable-after 300 s
+            f = glob.glob(d + '/metrics.csv')
+            if not f or open(d + '/outcome.txt').readline().strip() != 'completed':
                 rows.append((model, rate, m, None)); continue
             r = list(csv.DictReader(open(f[0])))
             steady = r[1:]  # rounds 2..: each waits for the previous aggregate to come down
@@ -32,7 +35,7 @@ for model in ['cnn-small', 'resnet18']:
             print(f"{model} {rate}: communication float32/1-bit at link rate {f['comm']/s['comm']:.1f}x; measured (wall - compute) {f['measured_comm']:.2f}/{s['measured_comm']:.2f} s = {f['measured_comm']/max(s['measured_comm'],1e-3):.1f}x; whole round {f['wall']/s['wall']:.2f}x")
 # fashion-mnist time to 60 %
 for m in ['signum', 'sgd']:
-    f = glob.glob(f'/tmp/netlab-exp/out/fmnist-{m}-100mbit/*/metrics.csv')
+    f = glob.glob(f'{base}/fashion-mnist-100mbit/fmnist-{m}/metrics.csv')
     if not f: print(f'fmnist {m}: not measured'); continue
     r = list(csv.DictReader(open(f[0])))
     hit = next((x for x in r if x['test_accuracy'] and float(x['test_accuracy']) >= 0.6), None)
