@@ -31,6 +31,9 @@ public static class RunCommand
         var settings = RunSettings.Read(config);
         var spec = settings.Contract;
         var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
+        long d = ModelZoo.Dimension(ModelSpec.For(spec.Model, train));
+        if (Server.Aggregators.AggregatorLimits.Check(spec.Algorithm, spec.Nodes, d, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } problem)
+            throw new ConfigurationException($"signactors.algorithm: {problem}");
         var shards = settings.Data.Deal(train, spec.Nodes, spec.Seed);
         return new PreparedRun(config, settings, train, test, shards);
     }
