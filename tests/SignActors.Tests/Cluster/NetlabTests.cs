@@ -51,7 +51,7 @@ public class NetlabTests(ITestOutputHelper output)
         string before = Bash("-c", "ip netns list 2>/dev/null || true").Out;
         var (code, stdout, stderr) = Bash(Path.Combine(Root(), "scripts", "netlab"), "--config", config, "--rate", "50mbit", "--workers", "1",
             "--output", Path.Combine(root, "runs"), "--dll", Path.Combine(AppContext.BaseDirectory, "signactors.dll"), "--timeout", "180");
-        if (code == 2 && (stderr.StartsWith("netlab: needs", StringComparison.Ordinal) || stderr.StartsWith("netlab: cannot create", StringComparison.Ordinal)))
+        if (code == 2 && new[] { "netlab: needs", "netlab: cannot create", "netlab: cannot shape" }.Any(p => stderr.StartsWith(p, StringComparison.Ordinal)))
         {
             output.WriteLine($"not run on this machine: {stderr.Trim()}");
             Directory.Delete(root, recursive: true);
