@@ -55,18 +55,22 @@ public static class ExperimentGrid
         return axes;
     }
 
-    /// <summary>Every combination of one value per axis (the last axis varies fastest), as runs.</summary>
-    public static IReadOnlyList<GridRun> Runs(IReadOnlyList<GridAxis> axes)
+    /// <summary>Every combination of one value per axis, in declaration order (the last axis varies fastest).</summary>
+    public static IReadOnlyList<IReadOnlyList<(string Axis, GridValue Value)>> Product(IEnumerable<GridAxis> axes)
     {
-        IEnumerable<IReadOnlyList<(string Axis, GridValue Value)>> product = new[] { Array.Empty<(string, GridValue)>() };
+        IReadOnlyList<IReadOnlyList<(string Axis, GridValue Value)>> product = new[] { Array.Empty<(string, GridValue)>() };
         foreach (var axis in axes)
             product = product.SelectMany(p => axis.Values.Select(v => (IReadOnlyList<(string, GridValue)>)p.Append((axis.Key, v)).ToArray())).ToArray();
-        return product.Select(choice => new GridRun(
+        return product;
+    }
+
+    /// <summary>Every combination of one value per axis, as runs.</summary>
+    public static IReadOnlyList<GridRun> Runs(IReadOnlyList<GridAxis> axes) =>
+        Product(axes).Select(choice => new GridRun(
             string.Join("_", choice.Select(c => c.Value.Folder)),
             CellOf(choice.Where(c => c.Axis != SeedAxis).Select(c => (c.Axis, c.Value.Label))),
             choice.SelectMany(c => c.Value.Settings).ToArray(),
             choice.ToDictionary(c => c.Axis, c => c.Value.Label))).ToArray();
-    }
 
     /// <summary>A cell's label: "axis=value" for each axis given, or "all".</summary>
     public static string CellOf(IEnumerable<(string Axis, string Label)> values) =>

@@ -97,12 +97,8 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
     /// <summary>The group a final run belongs to.</summary>
     public TuningGroup GroupOf(GridRun run) => Groups.Single(g => g.Axes.All(a => run.Axes[a.Key] == a.Value));
 
-    static IReadOnlyList<TuningGroup> GroupsOf(IReadOnlyList<GridAxis> per, IReadOnlyList<GridAxis>? common)
-    {
-        IEnumerable<IReadOnlyList<(string Axis, GridValue Value)>> product = new[] { Array.Empty<(string, GridValue)>() };
-        foreach (var axis in per)
-            product = product.SelectMany(p => axis.Values.Select(v => (IReadOnlyList<(string, GridValue)>)p.Append((axis.Key, v)).ToArray())).ToArray();
-        return product.Select(choice =>
+    static IReadOnlyList<TuningGroup> GroupsOf(IReadOnlyList<GridAxis> per, IReadOnlyList<GridAxis>? common) =>
+        ExperimentGrid.Product(per).Select(choice =>
         {
             string label = ExperimentGrid.CellOf(choice.Select(c => (c.Axis, c.Value.Label)));
             // A variant's own grid replaces the common one (the last per axis that has one).
@@ -111,7 +107,6 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
             return new TuningGroup(label, choice.Count == 0 ? "all" : string.Join("_", choice.Select(c => c.Value.Folder)),
                 choice.ToDictionary(c => c.Axis, c => c.Value.Label), choice.SelectMany(c => c.Value.Settings).ToArray(), grid);
         }).ToArray();
-    }
 
     /// <summary>Selection reads the validation split, so there must be one.</summary>
     static string? CheckValidation(Config config, IReadOnlyList<Setting> settings)

@@ -339,13 +339,20 @@ public class ExperimentTests
         }
         """;
 
-    [Fact]
-    public void An_experiment_runs_every_cell_and_seed_summarises_plots_and_skips_finished_runs()
+    /// <summary>A fresh experiment folder with grid.conf written from <paramref name="text"/> (given the folder).</summary>
+    static (string Root, string Config) NewExperiment(Func<string, string> text)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         string config = Path.Combine(root, "grid.conf");
-        File.WriteAllText(config, Grid(root, "algorithm.preset = [signsgd, sgd], seed = [1, 2]"));
+        File.WriteAllText(config, text(root));
+        return (root, config);
+    }
+
+    [Fact]
+    public void An_experiment_runs_every_cell_and_seed_summarises_plots_and_skips_finished_runs()
+    {
+        var (root, config) = NewExperiment(root => Grid(root, "algorithm.preset = [signsgd, sgd], seed = [1, 2]"));
         var (code, output, error) = Run("experiment", config);
         Assert.True(code == 0, output + error);
         Assert.Contains("experiment grid: 4 runs (2 cells)", output);
@@ -382,10 +389,7 @@ public class ExperimentTests
     [Fact]
     public void A_diverged_run_is_a_result_the_experiment_keeps_and_does_not_run_again()
     {
-        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        string config = Path.Combine(root, "grid.conf");
-        File.WriteAllText(config, Grid(root, "algorithm.preset = [sgd], learning-rate.initial = [0.01, 1e30]"));
+        var (root, config) = NewExperiment(root => Grid(root, "algorithm.preset = [sgd], learning-rate.initial = [0.01, 1e30]"));
         var (code, output, error) = Run("experiment", config);
         Assert.True(code == 0, output + error); // a diverged run is a result, not a failed experiment
         Assert.Contains("1 run(s) stopped before their last round", output);
@@ -404,10 +408,7 @@ public class ExperimentTests
     [Fact]
     public void An_experiment_resumes_a_stopped_run_from_its_checkpoint_in_its_own_folder()
     {
-        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        string config = Path.Combine(root, "grid.conf");
-        File.WriteAllText(config, Grid(root, "seed = [1]").Replace("rounds = 3", "rounds = 6, checkpoint.every = 4"));
+        var (root, config) = NewExperiment(root => Grid(root, "seed = [1]").Replace("rounds = 3", "rounds = 6, checkpoint.every = 4"));
         Assert.Equal(0, Run("experiment", config).Code);
         string run = Directory.GetDirectories(Path.Combine(root, "grid", "runs")).Single();
         string[] outcome = File.ReadAllLines(Path.Combine(run, "outcome.txt"));
@@ -443,10 +444,7 @@ public class ExperimentTests
     [Fact]
     public void A_tuned_experiment_picks_each_methods_step_on_validation_data_then_runs_the_seeds_with_it()
     {
-        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        string config = Path.Combine(root, "grid.conf");
-        File.WriteAllText(config, Grid(root, "").Replace("grid {  }", TunedGrid).Replace("data {", "data { validation = 0.2,"));
+        var (root, config) = NewExperiment(root => Grid(root, "").Replace("grid {  }", TunedGrid).Replace("data {", "data { validation = 0.2,"));
         var (code, output, error) = Run("experiment", config);
         Assert.True(code == 0, output + error);
         Assert.Contains("experiment grid: 4 runs (2 cells) after 3 tuning runs (2 methods)", output);
@@ -492,10 +490,7 @@ public class ExperimentTests
     [InlineData("method = [ { label = a, algorithm.preset = sgd, tune { learning-rate.initial = [0.1] } } ]", "experiment.grid: method = a has a tune { … } grid but there is no experiment.tuning section to run it")]
     public void A_bad_grid_is_a_one_line_error(string grid, string expected)
     {
-        string root = Path.Combine(Path.GetTempPath(), $"signactors-exp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        string config = Path.Combine(root, "grid.conf");
-        File.WriteAllText(config, Grid(root, grid));
+        var (root, config) = NewExperiment(root => Grid(root, grid));
         var (code, _, error) = Run("experiment", config);
         Assert.Equal(2, code);
         Assert.Contains(expected, error);
