@@ -28,18 +28,28 @@ public static class Program
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
         var nodes = new Option<int[]>("--n") { Description = "vote counts n to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultNodes.ToArray() };
         var minMs = new Option<double>("--min-ms") { Description = "minimum measured time per kernel", DefaultValueFactory = _ => 300 };
-        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes (any of them; votes: aggregation per vote from n = 8 to 10,000, not run by default)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
+        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes, scale (any of them; not run by default — votes: aggregation per vote from n = 8 to 10,000; scale: cnn-small federations of up to 10,000 nodes in one process, each in a child process, about 25 minutes on 2 cores)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
         var rounds = new Option<int>("--rounds") { Description = "rounds of the n = 8 federation scenario", DefaultValueFactory = _ => 200 };
         var scaling = new Option<int[]>("--scaling-nodes") { Description = "federation sizes of the mlp scaling scenario", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 32, 128 } };
         var models = new Option<string[]>("--models") { Description = "models for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => TrainingBench.DefaultModels.ToArray() };
         var batches = new Option<int[]>("--batch") { Description = "batch sizes for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 32, 128 } };
         var threads = new Option<int[]>("--threads") { Description = "torch thread counts for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 1, 2 } };
-        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling };
+        var scaleNodes = new Option<int[]>("--scale-nodes") { Description = "federation sizes of the scale suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 100, 1000, 10000 } };
+        var scaleRounds = new Option<int>("--scale-rounds") { Description = "rounds per point of the scale suite (throughput from the second on)", DefaultValueFactory = _ => 3 };
+        var perNodeUpTo = new Option<int>("--per-node-up-to") { Description = "the scale suite also measures replicas = per-node up to this many nodes", DefaultValueFactory = _ => 1000 };
+        var scalePoint = new Option<string?>("--scale-point") { Description = "one point of the scale suite (nodes,replicas,rounds), as its child process runs it", Hidden = true };
+        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, scalePoint };
         bench.SetAction(parse => Guarded(stderr, () =>
         {
             var suites = parse.GetValue(suite)!;
             foreach (var s in suites)
-                if (s is not ("kernels" or "training" or "federation" or "votes")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes");
+                if (s is not ("kernels" or "training" or "federation" or "votes" or "scale")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes, scale");
+            if (parse.GetValue(scalePoint) is { } point)
+            {
+                var (n, mode, r) = ScalePoint(point);
+                new ScaleBench(stdout).RunPoint(n, mode, r);
+                return 0;
+            }
             foreach (var m in parse.GetValue(models)!)
                 if (!Training.Spellings.Model.TryParse(m, out _)) throw new ConfigurationException($"--models = \"{m}\" is not one of: {Training.Spellings.Model.Choices}");
             if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
@@ -51,6 +61,7 @@ public static class Program
                 if (r < 10) throw new ConfigurationException($"--rounds: at least 10, got {r}");
                 new FederationBench(stdout, Environment.ProcessorCount).Run(r, parse.GetValue(scaling)!, Math.Max(10, r / 10));
             }
+            if (suites.Contains("scale")) new ScaleBench(stdout).Run(parse.GetValue(scaleNodes)!, parse.GetValue(scaleRounds), parse.GetValue(perNodeUpTo));
             return 0;
         }));
         root.Subcommands.Add(bench);
@@ -94,6 +105,14 @@ public static class Program
         root.Subcommands.Add(Cluster.ClusterCommands.Server(stdout, body => Guarded(stderr, body)));
         root.Subcommands.Add(Cluster.ClusterCommands.Worker(stdout, body => Guarded(stderr, body)));
         return root;
+    }
+
+    static (int Nodes, Node.Replicas.ReplicaMode Mode, int Rounds) ScalePoint(string point)
+    {
+        var parts = point.Split(',');
+        if (parts.Length != 3 || !int.TryParse(parts[0], out int n) || n < 1 || parts[1] is not ("per-host" or "per-node") || !int.TryParse(parts[2], out int r) || r < 2)
+            throw new ConfigurationException($"--scale-point: '{point}' is not nodes,per-host|per-node,rounds");
+        return (n, parts[1] == "per-host" ? Node.Replicas.ReplicaMode.PerHost : Node.Replicas.ReplicaMode.PerNode, r);
     }
 
     /// <summary>Bad input ends in one line naming what is wrong, and exit code 2.</summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using SignActors.Messages.Protocol;
 using SignActors.Node.Faults;
+using SignActors.Node.Replicas;
 using SignActors.Training.Data;
 using SignActors.Training.Models;
 using SignActors.Training.Runs;
@@ -24,7 +25,8 @@ public sealed class NodeVoteException(int nodeId, long round, Exception inner)
 
 /// <summary>What a node actor is built from: the run's contract (and options: the checkpoint it resumes from), its shard, its server.</summary>
 /// <param name="Server">The round coordinator.</param>
-public sealed record NodeSetup(int NodeId, RunContract Contract, ImageSet Train, int[] Shard, IActorRef Server, RunOptions? RunOptions = null)
+/// <param name="Host">The host's shared replica (per-host replicas); null: the node builds its own.</param>
+public sealed record NodeSetup(int NodeId, RunContract Contract, ImageSet Train, int[] Shard, IActorRef Server, RunOptions? RunOptions = null, HostReplica? Host = null)
 {
     public RunOptions Options => RunOptions ?? Training.Runs.RunOptions.Default;
 }
@@ -65,8 +67,9 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
 
     protected override void PreStart()
     {
-        var device = ReplicaDevice.Resolve(_setup.Contract.Device, Id, line => _log.Info(line));
-        _replica = new NodeReplica(Id, _setup.Contract, _setup.Train, _setup.Shard, device, _setup.Options.EvalBatchSize);
+        var host = _setup.Host?.Model;
+        var device = host is null ? ReplicaDevice.Resolve(_setup.Contract.Device, Id, line => _log.Info(line)) : null;
+        _replica = new NodeReplica(Id, _setup.Contract, _setup.Train, _setup.Shard, device, _setup.Options.EvalBatchSize, host);
         if (_setup.Options.ResumeFrom is { } checkpoint) _replica.Resume(checkpoint);
         Register();
         Timers.StartPeriodicTimer("register", RegisterTick.Instance, RetryEvery);
@@ -158,7 +161,8 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         }
         try
         {
-            var vote = _lastVote = Replica.ComputeVote(start);
+            if (Replica.ComputeVote(start) is not { } vote) return; // the host applied round t first: a vote now could only be late
+            _lastVote = vote;
             var delay = StragglerDelay.For(Replica.Faults.Straggler, _setup.Contract.Seed, Id, start.Round);
             if (delay == TimeSpan.Zero) _setup.Server.Tell(vote);
             else Timers.StartSingleTimer($"vote-{start.Round}", new DelayedVote(vote), delay); // the scheduler, never a sleeping thread
@@ -175,7 +179,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
     void OnAggregate(Aggregate aggregate)
     {
         long next = Replica.LastAppliedRound + 1;
-        if (aggregate.Round < next) return;
+        if (aggregate.Round < next && !Replica.SharesModel) return;
         if (aggregate.Round > next)
         {
             // An aggregate was lost: applying this one would diverge, so resynchronise instead.
@@ -184,7 +188,10 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             RequestSnapshot();
             return;
         }
-        try { Replica.Apply(aggregate); }
+        try
+        {
+            if (!Replica.Apply(aggregate)) return; // taken already
+        }
         catch (ArgumentException e)
         {
             // Malformed (wrong length or kind): never applied; a snapshot brings the replica back in step.
@@ -192,7 +199,8 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             RequestSnapshot();
             return;
         }
-        if (_setup.Contract.VerifyReplicas) _setup.Server.Tell(new ReplicaHash(aggregate.Round, Id, Replica.Hash().Hex));
+        // Per host the replica is hashed once a round and every node reports it; null: it has moved on.
+        if (_setup.Contract.VerifyReplicas && Replica.HashAfter(aggregate.Round) is { } hash) _setup.Server.Tell(new ReplicaHash(aggregate.Round, Id, hash.Hex));
     }
 
     void Restore(ModelSnapshot snapshot)

@@ -162,9 +162,19 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             if (_open.Invites(j) || _spec.FaultPlan.For(j).Crash?.AtRound == t) node.Tell(_open.Start);
         }
         if (_spec.RoundPolicy.Kind == RoundPolicyKind.Deadline) Timers.StartSingleTimer(nameof(RoundDeadline), new RoundDeadline(t), TimeSpan.FromMilliseconds(_spec.RoundPolicy.DeadlineMs));
+        ArmWaits(t);
+        Become(InRound);
+    }
+
+    /// <summary>
+    /// Resend and watchdog count from the round's last progress (its start, or an accepted vote): a
+    /// round of 10,000 nodes on two cores, or of votes crossing a slow link one after another, is
+    /// slow, not stuck.
+    /// </summary>
+    void ArmWaits(long t)
+    {
         Timers.StartSingleTimer(nameof(ResendStart), new ResendStart(t), _timing.ResendAfter);
         Timers.StartSingleTimer(nameof(WatchdogTimeout), new WatchdogTimeout(t), _timing.WatchdogAfter);
-        Become(InRound);
     }
 
     bool AllExpectedVoted() => _open is { } open && RoundClosing.AllExpectedVoted(open.Voted, _members.Ids, _spec.FaultPlan, open.Round, open.Participants);
@@ -186,7 +196,11 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         var verdict = _server.Admit(vote, _open!, _members.Speaks(vote.NodeId, Sender));
         if (verdict == VoteVerdict.Accepted && !_open!.Invites(vote.NodeId)) verdict = VoteVerdict.NotParticipant;
-        if (verdict == VoteVerdict.Accepted) _open!.Accept(vote);
+        if (verdict == VoteVerdict.Accepted)
+        {
+            _open!.Accept(vote);
+            ArmWaits(vote.Round);
+        }
         else Drop(vote, verdict);
         if (AllExpectedVoted()) CloseRound(); // a drop changes nothing: the round was open before it
     }
@@ -231,7 +245,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         else Finish(Outcome(false, StopReasons.Stopped(_stopReason, next - 1, checkpoint), stopped: true));
     }
 
-    /// <summary>No round closed for 20 × the median round time: stop, name who has not voted, keep the global model.</summary>
+    /// <summary>No vote for 20 × the median round time: stop, name who has not voted, keep the global model.</summary>
     void Watchdog()
     {
         string? path = LastClosed > 0 ? _options.CheckpointPath : null;

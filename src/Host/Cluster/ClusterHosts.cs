@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using SignActors.Host.Federation;
 using SignActors.Node;
+using SignActors.Node.Replicas;
 using SignActors.Server;
 using SignActors.Training.Data;
 using SignActors.Training.Runs;
@@ -44,7 +45,7 @@ public static class ClusterHosts
         var server = ResolveServer(system, cluster, log);
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var setups = nodeIds.Select(j => new NodeSetup(j, run.Contract, run.Train, run.Shards[j].Records, server, run.Options)).ToArray();
-        system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, server, done)), "worker");
+        system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, run.Host.Replicas, server, done)), "worker");
         // A signal: CoordinatedShutdown leaves the cluster gracefully; the server counts these nodes as crashed.
         signals?.Attach(system, _ => Task.CompletedTask);
         system.WhenTerminated.ContinueWith(_ => done.TrySetResult($"stopped by {signals?.Signal ?? "shutdown"}: left the cluster; the server goes on without nodes {string.Join(", ", nodeIds)}"));
@@ -82,8 +83,8 @@ public static class ClusterHosts
         readonly IActorRef _server;
         readonly TaskCompletionSource<string> _done;
 
-        public WorkerSupervisor(NodeSetup[] nodes, IActorRef server, TaskCompletionSource<string> done)
-            : base(nodes, reason => done.TrySetResult($"stopped: {reason}"))
+        public WorkerSupervisor(NodeSetup[] nodes, ReplicaMode replicas, IActorRef server, TaskCompletionSource<string> done)
+            : base(nodes, replicas, reason => done.TrySetResult($"stopped: {reason}"))
         {
             _server = server;
             _done = done;

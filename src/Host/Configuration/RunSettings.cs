@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using SignActors.Node.Replicas;
 using SignActors.Training.Runs;
 
 namespace SignActors.Host.Configuration;
@@ -6,8 +7,8 @@ namespace SignActors.Host.Configuration;
 /// <summary>Where a run writes: <c>Directory/Name</c>; Name "auto" is the start time and preset.</summary>
 public sealed record OutputSettings(string Directory, string Name);
 
-/// <summary>How this process runs its part: the compute threads node actors share, and what it logs.</summary>
-public sealed record HostSettings(int ComputeThreads, string LogLevel);
+/// <summary>How this process runs its part: the compute threads node actors share, what it logs, and where x_t lives (per host or per node).</summary>
+public sealed record HostSettings(int ComputeThreads, string LogLevel, ReplicaMode Replicas = ReplicaMode.PerHost);
 
 /// <summary>
 /// Everything a run needs, read once from the resolved config (user file over reference.conf) and
@@ -44,9 +45,11 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
             ExpectedNodes: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
             CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
         var output = new SettingsReader(root, "signactors.output");
-        int threads = new SettingsReader(root, "signactors.compute").IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
+        var compute = new SettingsReader(root, "signactors.compute");
+        int threads = compute.IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
+        var replicas = compute.OneOf("replicas", ["per-host", "per-node"]) == "per-node" ? ReplicaMode.PerNode : ReplicaMode.PerHost;
         string level = c.OneOf("log-level", ["debug", "info", "warning", "error"]);
-        return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), new HostSettings(threads, level));
+        return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), new HostSettings(threads, level, replicas));
     }
 
     /// <summary>`participation { per-round = all | k, fraction = c }`: k nodes a round, or ⌈c·n⌉; every node by default.</summary>

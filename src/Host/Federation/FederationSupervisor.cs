@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Event;
 using SignActors.Messages.Protocol;
 using SignActors.Node;
+using SignActors.Node.Replicas;
 using SignActors.Server;
 using SignActors.Training.Data;
 using SignActors.Training.Runs;
@@ -12,7 +14,8 @@ namespace SignActors.Host.Federation;
 /// it rebuilds its replica, re-registers and resynchronises through a snapshot, so the invariant
 /// holds; a node whose vote throws again in the same round stops the run (NodeFailed). An actor that cannot even start ends the run with the reason instead of leaving it
 /// waiting for a vote that will never come. A node that crashes on purpose (SPEC §7) is started
-/// afresh when its rejoin round opens.
+/// afresh when its rejoin round opens. With per-host replicas the parent owns the replica its nodes
+/// share.
 /// </summary>
 public class NodeParent : ReceiveActor
 {
@@ -24,11 +27,17 @@ public class NodeParent : ReceiveActor
     readonly Dictionary<int, NodeSetup> _setups;
     readonly Dictionary<int, long> _crashed = new(); // node id → the round it rejoins
     readonly HashSet<(int Node, long Round)> _failedVotes = new();
+    readonly HostReplica? _host;
 
-    protected NodeParent(IEnumerable<NodeSetup> nodes, Action<string> abort)
+    protected NodeParent(IReadOnlyCollection<NodeSetup> nodes, ReplicaMode replicas, Action<string> abort)
     {
         _abort = abort;
-        _setups = nodes.ToDictionary(n => n.NodeId);
+        if (replicas == ReplicaMode.PerHost && nodes.FirstOrDefault() is { } any)
+        {
+            var log = Context.GetLogger();
+            _host = new HostReplica(any.Contract, any.Train, any.Options, line => log.Info(line));
+        }
+        _setups = nodes.ToDictionary(n => n.NodeId, n => n with { Host = _host });
         foreach (var node in _setups.Values) Context.Watch(Context.ActorOf(NodeActor.Props(node, ComputeDispatcher), $"node-{node.NodeId}"));
 
         Receive<NodeCrashed>(c => _crashed[c.NodeId] = c.RejoinRound);
@@ -37,7 +46,9 @@ public class NodeParent : ReceiveActor
             foreach (var (j, _) in _crashed.Where(c => c.Value <= opened.Round).ToArray())
             {
                 _crashed.Remove(j);
-                Context.Watch(Context.ActorOf(NodeActor.Props(_setups[j], ComputeDispatcher), $"node-{j}-from-round-{opened.Round}"));
+                // A crash lost the node's state: it starts fresh, not from the run's checkpoint, and resyncs.
+                var fresh = _setups[j] with { RunOptions = _setups[j].Options with { ResumeFrom = null } };
+                Context.Watch(Context.ActorOf(NodeActor.Props(fresh, ComputeDispatcher), $"node-{j}-from-round-{opened.Round}"));
             }
         });
         Receive<Terminated>(OnTerminated);
@@ -54,7 +65,11 @@ public class NodeParent : ReceiveActor
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(RoundOpened));
 
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+    protected override void PostStop() // the node actors, children, have stopped
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        _host?.Dispose();
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
@@ -89,10 +104,10 @@ public sealed class FederationSupervisor : NodeParent
     public const string ServerPath = "/user/" + Name + "/server";
 
     public FederationSupervisor(FederationRun run, Shard[]? shards, IRunObserver observer, Action<string> abort)
-        : base(Nodes(run, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(run.Contract, run.Train, run.Test, observer, run.Options, ReportDispatcher), ServerDispatcher), "server")), abort)
+        : base(Nodes(run, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(run.Contract, run.Train, run.Test, observer, run.Options, ReportDispatcher), ServerDispatcher), "server")), run.Host.Replicas, abort)
     {
     }
 
-    static IEnumerable<NodeSetup> Nodes(FederationRun run, Shard[]? shards, IActorRef server) =>
+    static NodeSetup[] Nodes(FederationRun run, Shard[]? shards, IActorRef server) =>
         shards is null ? [] : Enumerable.Range(0, run.Contract.Nodes).Select(j => new NodeSetup(j, run.Contract, run.Train, shards[j].Records, server, run.Options)).ToArray();
 }

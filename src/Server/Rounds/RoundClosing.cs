@@ -38,6 +38,7 @@ public static class RoundClosing
     {
         if (voted.Count == 0) return false;
         var liveIds = live as IReadOnlyCollection<int> ?? live.ToArray();
+        if (participants is null && voted.Count < liveIds.Count) return false; // some live node has not voted (checked in O(1) on every vote)
         foreach (int j in liveIds)
             if ((participants is null || participants.Contains(j)) && !voted.Contains(j)) return false;
         foreach (var (j, node) in faults.Nodes)

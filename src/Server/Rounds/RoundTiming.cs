@@ -1,9 +1,9 @@
 namespace SignActors.Server.Rounds;
 
 /// <summary>
-/// The round times so far, and the two waits that follow them: how long before a node that has
-/// not voted is sent StartRound again (Akka.Remote delivers at most once), and how long without a
-/// closed round before the watchdog stops the run. Both grow with the measured round time, so a
+/// The round times so far, and the two waits that follow them: how long without a vote before a
+/// node that has not voted is sent StartRound again (Akka.Remote delivers at most once), and how
+/// long without a vote before the watchdog stops the run. Both grow with the measured round time, so a
 /// slow federation is neither nagged with resends nor stopped for being slow.
 /// </summary>
 public sealed class RoundTiming
@@ -30,7 +30,7 @@ public sealed class RoundTiming
     /// <summary>max(5 s, 4 × median); 30 s before any round has closed (the first round also loads and JITs).</summary>
     public TimeSpan ResendAfter => _sortedMs.Count == 0 ? FirstResend : Max(MinResend, Median * ResendFactor);
 
-    /// <summary>max(60 s, 20 × median): no round closed for this long means the run is stuck.</summary>
+    /// <summary>max(60 s, 20 × median): no vote for this long (the coordinator counts from the round's last progress) means the run is stuck.</summary>
     public TimeSpan WatchdogAfter => Max(MinWatchdog, Median * WatchdogFactor);
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a >= b ? a : b;

@@ -17,7 +17,7 @@ public static class StopReasons
         $"server: round {round} has {votes} of min-quorum {policy.MinQuorum} votes at the deadline; extension {extension} of {policy.MaxExtensions}";
 
     public static string Watchdog(long round, TimeSpan waited, IReadOnlyCollection<int> silent, int votes, int live, string? checkpoint, long lastClosed) =>
-        $"round {round} did not close within {waited.TotalSeconds:F0} s (20 × the median round time, at least 60 s); "
+        $"round {round} has had no vote for {waited.TotalSeconds:F0} s (20 × the median round time, at least 60 s); "
         + (silent.Count > 0 ? $"nodes {string.Join(", ", silent)} have not voted" : $"{votes} votes in, none missing from the {live} live nodes")
         + (checkpoint is null ? "" : $"; the global model after round {lastClosed} is in {checkpoint} (estimators start fresh on resume)");
 

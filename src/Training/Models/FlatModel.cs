@@ -109,6 +109,9 @@ public sealed class FlatModel : IDisposable
         using (no_grad()) Parameters.copy_(host);
     }
 
+    /// <summary>A CPU float32 tensor's elements, without a copy.</summary>
+    public static Span<float> Span(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
     Span<float> CpuSpan(Tensor t) => OnCpu
         ? MemoryMarshal.Cast<byte, float>(t.bytes)
         : throw new InvalidOperationException($"the flat vectors live on {Device}; use the tensor, or DeviceSigns");

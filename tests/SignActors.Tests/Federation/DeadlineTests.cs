@@ -88,6 +88,8 @@ public class DeadlineTests() : TestKit("akka.scheduler.implementation = \"Akka.T
         var (server, probes, _) = Start(3, 2, RoundPolicy.WaitAll);
         probes[0].Send(server, VoteOf(0, 1));
         probes[1].Send(server, VoteOf(1, 1));
+        TinyFederation.AwaitHandled(server, probes[0], 0);
+        TinyFederation.AwaitHandled(server, probes[1], 1);
         // Node 2's StartRound was "lost": it ignored it. Under wait-all the round would stall forever.
         // Before any round has closed, the resend waits 30 s (then max(5 s, 4 × the median round time)).
         Clock.Advance(TimeSpan.FromSeconds(29));

@@ -1,4 +1,5 @@
 using SignActors.Host.Federation;
+using SignActors.Node.Replicas;
 using SignActors.Server;
 using SignActors.Server.Metrics;
 using SignActors.Training.Faults;
@@ -10,13 +11,23 @@ namespace SignActors.Tests.Federation;
 /// <summary>
 /// Whole federations in one ActorSystem, with verify-replicas on: the server stops a run the
 /// moment any node's parameter hash differs from its own, so a completed run proves every
-/// replica was bit-identical after every round.
+/// replica was bit-identical after every round. Runs use per-host replicas (the default); the
+/// fault tests also run per node and must reach the same final hash, since both modes compute the
+/// same math.
 /// </summary>
 [Collection("torch")]
 public class FederationRunTests
 {
-    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(RunContract spec, int computeThreads = 2, RunOptions? options = null) =>
-        TinyFederation.RunRecorded(spec, options, computeThreads: computeThreads, serializeMessages: true);
+    static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) Run(RunContract spec, int computeThreads = 2, RunOptions? options = null, ReplicaMode replicas = ReplicaMode.PerHost) =>
+        TinyFederation.RunRecorded(spec, options, computeThreads: computeThreads, serializeMessages: true, replicas: replicas);
+
+    /// <summary>The same run with a replica per node: completes, with the per-host run's final hash.</summary>
+    static void SameHashPerNode(RunContract spec, RunOutcome perHost, RunOptions? options = null)
+    {
+        var perNode = Run(spec, options: options, replicas: ReplicaMode.PerNode).Outcome;
+        Assert.True(perNode.Completed, perNode.Message);
+        Assert.Equal(perHost.FinalHash, perNode.FinalHash);
+    }
 
     [Theory]
     [InlineData("signsgd", 3, 0.001)]
@@ -49,6 +60,7 @@ public class FederationRunTests
         Assert.Null(rows[2].Evaluation);
         Assert.NotNull(rows[3].Evaluation);
         Assert.Empty(outcome.Drops);
+        SameHashPerNode(spec, outcome, TinyFederation.Options(evalEvery: 2));
     }
 
     [Fact]
@@ -90,6 +102,7 @@ public class FederationRunTests
 
         // Deterministic under wait-all: the same crash gives the same model.
         Assert.Equal(outcome.FinalHash, Run(spec, computeThreads: 1).Outcome.FinalHash);
+        SameHashPerNode(spec, outcome); // per node the rejoined node syncs by snapshot; per host its host already holds x_t
     }
 
     [Fact]
@@ -112,6 +125,7 @@ public class FederationRunTests
         var (outcome, rows) = Run(spec);
         Assert.True(outcome.Completed, outcome.Message); // node 2 applied every aggregate: its hashes matched
         Assert.All(rows, r => Assert.Equal(2, r.Accepted)); // its vote leaves 3 s after the 0.4 s deadline
+        SameHashPerNode(spec, outcome);
     }
 
     [Theory]
@@ -128,6 +142,7 @@ public class FederationRunTests
         Assert.All(rows, r => Assert.InRange(r.Agreement, 0, 1));
         // Two of five attack: where the three honest nodes agree, the majority still follows them.
         Assert.All(rows, r => Assert.True(r.Agreement > 0.5, $"agreement {r.Agreement}"));
+        SameHashPerNode(spec, outcome);
     }
 
     [Theory]
@@ -140,6 +155,7 @@ public class FederationRunTests
         var (outcome, rows) = Run(spec);
         Assert.True(outcome.Completed, outcome.Message); // every replica applied the aggregate of the crafted votes
         Assert.All(rows, r => Assert.Equal(2, r.Byzantine));
+        SameHashPerNode(spec, outcome);
     }
 
     [Theory]
@@ -167,7 +183,10 @@ public class FederationRunTests
         Assert.Equal(new long[] { 5, 6, 7 }, resumed.Rows.Select(r => r.Round));
         Assert.Equal(uninterrupted.Outcome.FinalHash, resumed.Outcome.FinalHash);
         Assert.Equal(uninterrupted.Rows.Skip(4).Select(Deterministic), resumed.Rows.Select(Deterministic));
+        SameHashPerNode(spec, uninterrupted.Outcome, options with { ResumeFrom = checkpoint, CheckpointPath = path + ".3" }); // the checkpoint is the same in either mode
         File.Delete(path);
+        File.Delete(path + ".2");
+        File.Delete(path + ".3");
     }
 
     [Fact]
@@ -202,8 +221,11 @@ public class FederationRunTests
         Assert.True(resumed.Outcome.Completed, resumed.Outcome.Message);
         Assert.Equal(uninterrupted.Outcome.FinalHash, resumed.Outcome.FinalHash);
         Assert.Equal(uninterrupted.Rows.Skip(4).Select(Deterministic), resumed.Rows.Select(Deterministic));
+        SameHashPerNode(spec, uninterrupted.Outcome, options);
+        SameHashPerNode(spec, uninterrupted.Outcome, options with { ResumeFrom = Checkpoint.Read(path), CheckpointPath = path + ".3" });
         File.Delete(path);
         File.Delete(path + ".2");
+        File.Delete(path + ".3");
     }
 
     [Fact]

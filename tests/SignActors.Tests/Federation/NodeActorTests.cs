@@ -43,14 +43,14 @@ public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
 
         // The same vote from the pure replica: the actor adds nothing to the math.
         using var reference = new NodeReplica(1, spec, TinyFederation.Train, TinyFederation.Shards(spec)[1].Records);
-        var expected = reference.ComputeVote(new StartRound(1, 0.001f, null, 0));
+        var expected = reference.ComputeVote(new StartRound(1, 0.001f, null, 0))!;
         Assert.Equal(expected.Payload, vote.Payload);
         Assert.Equal(expected.Scalars, vote.Scalars);
 
         var aggregate = AggregateOf(1, 7);
         server.Send(node, aggregate);
         reference.Apply(aggregate);
-        Assert.Equal(new ReplicaHash(1, 1, reference.Hash().Hex), server.ExpectMsg<ReplicaHash>());
+        Assert.Equal(new ReplicaHash(1, 1, reference.HashAfter(1)!.Value.Hex), server.ExpectMsg<ReplicaHash>());
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
         using var reference = new NodeReplica(0, spec, TinyFederation.Train, TinyFederation.Shards(spec)[0].Records);
         reference.Restore(new ModelSnapshot(5, parameters, null));
         reference.Apply(AggregateOf(6, 8));
-        Assert.Equal(reference.Hash().Hex, hash.Sha256);
+        Assert.Equal(reference.HashAfter(6)!.Value.Hex, hash.Sha256);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
         server.Send(node, new StartRound(1, 0.001f, null, 0));
         var vote = server.ExpectMsg<Vote>(TimeSpan.FromSeconds(20));
         using var reference = new NodeReplica(0, spec, TinyFederation.Train, TinyFederation.Shards(spec)[0].Records);
-        Assert.Equal(reference.ComputeVote(new StartRound(1, 0.001f, null, 0)).Payload, vote.Payload); // still at x_1
+        Assert.Equal(reference.ComputeVote(new StartRound(1, 0.001f, null, 0))!.Payload, vote.Payload); // still at x_1
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no Terminated
     }
 
@@ -125,7 +125,7 @@ public class NodeActorTests() : TestKit(TinyFederation.WireConfig)
         using var reference = new NodeReplica(0, spec, TinyFederation.Train, TinyFederation.Shards(spec)[0].Records);
         reference.ComputeVote(new StartRound(1, 0.001f, null, 0));
         reference.Apply(AggregateOf(1, 11));
-        Assert.Equal(reference.ComputeVote(new StartRound(2, 0.001f, null, 0)).Payload, second.Payload); // momentum advanced once per round
+        Assert.Equal(reference.ComputeVote(new StartRound(2, 0.001f, null, 0))!.Payload, second.Payload); // momentum advanced once per round
     }
 
     [Fact]

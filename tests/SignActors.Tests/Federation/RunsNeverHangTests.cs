@@ -61,6 +61,25 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
     }
 
     [Fact]
+    public void A_slow_round_whose_votes_keep_coming_is_not_stopped_by_the_watchdog()
+    {
+        var spec = TinyFederation.Spec("signsgd", nodes: 3, rounds: 2, verify: false);
+        var (server, probes, observer) = Start(spec);
+        for (int j = 0; j < 3; j++) // a vote every 50 s: 150 s for round 1, far past the 60 s floor
+        {
+            Clock.Advance(TimeSpan.FromSeconds(50));
+            probes[j].Send(server, VoteOf(j, 1));
+            if (j < 2) TinyFederation.AwaitHandled(server, probes[j], j); // the last vote closes the round
+        }
+        foreach (var p in probes) // StartRound 1 again in between: resends wait for 30 s without a vote, too
+        {
+            p.FishForMessage(m => m is Aggregate { Round: 1 });
+            p.FishForMessage(m => m is StartRound { Round: 2 });
+        }
+        Assert.False(observer.Outcome.IsCompleted);
+    }
+
+    [Fact]
     public async Task The_watchdog_stops_a_round_that_does_not_close_names_the_silent_nodes_and_keeps_a_checkpoint()
     {
         string path = Path.Combine(Path.GetTempPath(), $"signactors-watchdog-{Guid.NewGuid():N}.bin");
@@ -69,12 +88,13 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
         for (int j = 0; j < 3; j++) probes[j].Send(server, VoteOf(j, 1));
         foreach (var p in probes) { p.ExpectMsg<Aggregate>(); p.ExpectMsg<StartRound>(); }
         probes[0].Send(server, VoteOf(0, 2)); // nodes 1 and 2 never vote in round 2
+        TinyFederation.AwaitHandled(server, probes[0], 0);
         Clock.Advance(TimeSpan.FromSeconds(59));
         Assert.False(observer.Outcome.IsCompleted);
         Clock.Advance(TimeSpan.FromSeconds(1));
         var outcome = await observer.Outcome.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.False(outcome.Completed);
-        Assert.Equal($"round 2 did not close within 60 s (20 × the median round time, at least 60 s); nodes 1, 2 have not voted; "
+        Assert.Equal($"round 2 has had no vote for 60 s (20 × the median round time, at least 60 s); nodes 1, 2 have not voted; "
             + $"the global model after round 1 is in {path} (estimators start fresh on resume)", outcome.Message);
         var checkpoint = Checkpoint.Read(path);
         Assert.Equal((1L, "watchdog"), (checkpoint.Round, checkpoint.Fingerprint));

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using SignActors.Messages.Protocol;
+using SignActors.Node.Replicas;
 using SignActors.Server;
 using SignActors.Server.Metrics;
 using SignActors.Training.Algorithms;
@@ -29,17 +30,17 @@ public static class TinyFederation
 
     /// <summary>A whole federation in one process on <paramref name="train"/> (the tiny set by default).</summary>
     public static RunOutcome Run(RunContract spec, IRunObserver observer, RunOptions? options = null, Shard[]? shards = null, ImageSet? train = null, ImageSet? test = null,
-        int computeThreads = 2, bool serializeMessages = false, string logLevel = "warning") =>
+        int computeThreads = 2, bool serializeMessages = false, string logLevel = "warning", ReplicaMode replicas = ReplicaMode.PerHost) =>
         SignActors.Host.Federation.InProcessFederation.Run(
-            new SignActors.Host.Federation.FederationRun(spec, options ?? Options(), train ?? Train, test ?? Test, shards ?? Shards(spec), new SignActors.Host.Configuration.HostSettings(computeThreads, logLevel)),
+            new SignActors.Host.Federation.FederationRun(spec, options ?? Options(), train ?? Train, test ?? Test, shards ?? Shards(spec), new SignActors.Host.Configuration.HostSettings(computeThreads, logLevel, replicas)),
             observer, serializeMessages: serializeMessages);
 
     /// <summary><see cref="Run"/> with the rows it reported.</summary>
     public static (RunOutcome Outcome, IReadOnlyList<RoundMetrics> Rows) RunRecorded(RunContract spec, RunOptions? options = null, Shard[]? shards = null, ImageSet? train = null,
-        ImageSet? test = null, int computeThreads = 2, bool serializeMessages = false)
+        ImageSet? test = null, int computeThreads = 2, bool serializeMessages = false, ReplicaMode replicas = ReplicaMode.PerHost)
     {
         var recorder = new RecordingObserver();
-        var outcome = Run(spec, recorder, options, shards, train, test, computeThreads, serializeMessages);
+        var outcome = Run(spec, recorder, options, shards, train, test, computeThreads, serializeMessages, replicas: replicas);
         return (outcome, recorder.Rows);
     }
 
@@ -56,6 +57,17 @@ public static class TinyFederation
         }
         foreach (var p in probes) p.ExpectMsg<StartRound>();
         return (server, probes, observer);
+    }
+
+    /// <summary>
+    /// Returns once the server has handled what <paramref name="node"/> sent before: a snapshot
+    /// request it answers, in order (a vote re-arms the round's timers, so a virtual clock must not
+    /// move before the vote is in).
+    /// </summary>
+    public static void AwaitHandled(IActorRef server, TestProbe node, int id)
+    {
+        node.Send(server, new SnapshotRequest(id, 0));
+        node.FishForMessage(m => m is ModelSnapshot);
     }
 
     public static Shard[] Shards(RunContract spec) =>
