@@ -1,0 +1,48 @@
+using Akka.Configuration;
+using SignActors.Host.Cluster;
+using Xunit;
+
+namespace SignActors.Tests.Cluster;
+
+/// <summary>Slurm host lists and rank shares, against lists written out by hand.</summary>
+public class SchedulerRanksTests
+{
+    [Theory]
+    [InlineData("n01", new[] { "n01" })]
+    [InlineData("n[01-03,07]", new[] { "n01", "n02", "n03", "n07" })]
+    [InlineData("n[8-11],login", new[] { "n8", "n9", "n10", "n11", "login" })]
+    [InlineData("gpu[098-101]", new[] { "gpu098", "gpu099", "gpu100", "gpu101" })]
+    [InlineData("r[1-2]n[1-2]", new[] { "r1n1", "r1n2", "r2n1", "r2n2" })]
+    [InlineData("a[1,3],b,c[5]-ib", new[] { "a1", "a3", "b", "c5-ib" })]
+    public void A_compressed_host_list_expands_in_order(string list, string[] hosts) =>
+        Assert.Equal(hosts, SchedulerRanks.ExpandHostList(list));
+
+    [Theory]
+    [InlineData("n[01-03", "'[' at n[01-03 is not closed")]
+    [InlineData("n[03-01]", "the range 03-01 runs backwards")]
+    [InlineData("n[1-x]", "[1-x] holds '1-x', not a number or a range like 01-03")]
+    [InlineData("n1],n2", "']' in n1] closes nothing")]
+    [InlineData("n1,,n2", "an empty host name")]
+    public void A_malformed_host_list_is_one_line_naming_what_is_wrong(string list, string what) =>
+        Assert.Equal($"host list \"{list}\": {what}", Assert.Throws<ConfigurationException>(() => SchedulerRanks.ExpandHostList(list)).Message);
+
+    [Fact]
+    public void Workers_get_contiguous_even_shares_that_cover_every_node_once()
+    {
+        // 10 nodes over 3 workers (world size 4): floor(w·10/3) → 0..2, 3..5, 6..9.
+        Assert.Equal(new[] { 0, 1, 2 }, SchedulerRanks.NodeShare(1, 4, 10));
+        Assert.Equal(new[] { 3, 4, 5 }, SchedulerRanks.NodeShare(2, 4, 10));
+        Assert.Equal(new[] { 6, 7, 8, 9 }, SchedulerRanks.NodeShare(3, 4, 10));
+        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5, 6, 7 }, SchedulerRanks.NodeShare(1, 2, 8));
+        var all = Enumerable.Range(1, 7).SelectMany(r => SchedulerRanks.NodeShare(r, 8, 10_000)).ToArray();
+        Assert.Equal(Enumerable.Range(0, 10_000), all);
+        Assert.All(Enumerable.Range(1, 7), r => Assert.InRange(SchedulerRanks.NodeShare(r, 8, 10_000).Length, 1428, 1429));
+    }
+
+    [Theory]
+    [InlineData(0, 4, 10, "rank 0 is not a worker rank (1..3; rank 0 is the server)")]
+    [InlineData(1, 1, 10, "world size 1: a federation needs the server (rank 0) and at least one worker")]
+    [InlineData(1, 12, 10, "11 worker ranks for 10 nodes: a worker would run none; use at most 11 tasks")]
+    public void Ranks_outside_the_world_are_refused_with_one_line(int rank, int world, int nodes, string message) =>
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => SchedulerRanks.NodeShare(rank, world, nodes)).Message);
+}
