@@ -54,6 +54,35 @@ public static class SchedulerRanks
         return Enumerable.Range((int)from, (int)(to - from)).ToArray();
     }
 
+    /// <summary>
+    /// Where this process stands in a launched federation, from its environment: Slurm's
+    /// <c>SLURM_PROCID</c>, <c>SLURM_NTASKS</c> and <c>SLURM_NODELIST</c> (the server on the list's
+    /// first host), else torchrun's <c>RANK</c>, <c>WORLD_SIZE</c> and <c>MASTER_ADDR</c>.
+    /// <c>MASTER_PORT</c>, when set, is the server's port in either case (else the config's).
+    /// </summary>
+    public static LaunchPlace FromEnvironment(IReadOnlyDictionary<string, string> env)
+    {
+        int? port = env.ContainsKey("MASTER_PORT") ? Number(env, "MASTER_PORT", 1, 65535) : null;
+        if (env.ContainsKey("SLURM_PROCID") && env.ContainsKey("SLURM_NTASKS"))
+        {
+            string list = env.GetValueOrDefault("SLURM_NODELIST") ?? env.GetValueOrDefault("SLURM_JOB_NODELIST")
+                ?? throw new ConfigurationException("SLURM_PROCID and SLURM_NTASKS are set but SLURM_NODELIST is not: where is rank 0?");
+            var place = new LaunchPlace(Number(env, "SLURM_PROCID", 0, int.MaxValue), Number(env, "SLURM_NTASKS", 1, int.MaxValue), ExpandHostList(list)[0], port, "slurm");
+            return place.Checked();
+        }
+        if (env.ContainsKey("RANK") && env.ContainsKey("WORLD_SIZE"))
+        {
+            string host = env.GetValueOrDefault("MASTER_ADDR") is { Length: > 0 } a ? a
+                : throw new ConfigurationException("RANK and WORLD_SIZE are set but MASTER_ADDR is not: where is rank 0?");
+            return new LaunchPlace(Number(env, "RANK", 0, int.MaxValue), Number(env, "WORLD_SIZE", 1, int.MaxValue), host, port, "torchrun").Checked();
+        }
+        throw new ConfigurationException("no scheduler environment: expected SLURM_PROCID, SLURM_NTASKS and SLURM_NODELIST (srun), or RANK, WORLD_SIZE and MASTER_ADDR (torchrun style)");
+    }
+
+    static int Number(IReadOnlyDictionary<string, string> env, string name, int min, int max) =>
+        int.TryParse(env[name], out int v) && v >= min && v <= max ? v
+            : throw new ConfigurationException($"{name}=\"{env[name]}\" is not a whole number in {min}..{max}");
+
     /// <summary>Splits at the commas outside brackets.</summary>
     static IEnumerable<string> SplitTopLevel(string list)
     {
@@ -87,4 +116,15 @@ public static class SchedulerRanks
     }
 
     static ConfigurationException Bad(string list, string what) => new($"host list \"{list}\": {what}");
+}
+
+/// <summary>This process's rank in a launched federation of <paramref name="WorldSize"/> (rank 0 the server), and where the server listens.</summary>
+/// <param name="ServerPort">MASTER_PORT if set; null: the config's cluster.port.</param>
+/// <param name="Source">slurm or torchrun: which variables said so.</param>
+public sealed record LaunchPlace(int Rank, int WorldSize, string ServerHost, int? ServerPort, string Source)
+{
+    public bool IsServer => Rank == 0;
+
+    internal LaunchPlace Checked() => Rank < WorldSize ? this
+        : throw new ConfigurationException($"rank {Rank} is outside a world of {WorldSize} ({Source})");
 }

@@ -46,3 +46,36 @@ public class SchedulerRanksTests
     public void Ranks_outside_the_world_are_refused_with_one_line(int rank, int world, int nodes, string message) =>
         Assert.Equal(message, Assert.Throws<ConfigurationException>(() => SchedulerRanks.NodeShare(rank, world, nodes)).Message);
 }
+
+/// <summary>Reading Slurm's and torchrun's variables.</summary>
+public class LaunchPlaceTests
+{
+    static Dictionary<string, string> Env(params string[] pairs) => pairs.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+
+    [Fact]
+    public void Slurm_places_rank_0_on_the_first_host_of_the_node_list()
+    {
+        var place = SchedulerRanks.FromEnvironment(Env("SLURM_PROCID=2", "SLURM_NTASKS=4", "SLURM_NODELIST=n[07-09,12]"));
+        Assert.Equal(new LaunchPlace(2, 4, "n07", null, "slurm"), place);
+        Assert.False(place.IsServer);
+        Assert.Equal(4243, SchedulerRanks.FromEnvironment(Env("SLURM_PROCID=0", "SLURM_NTASKS=2", "SLURM_JOB_NODELIST=a1", "MASTER_PORT=4243")).ServerPort);
+    }
+
+    [Fact]
+    public void Torchrun_variables_name_the_server_by_MASTER_ADDR_and_MASTER_PORT()
+    {
+        var place = SchedulerRanks.FromEnvironment(Env("RANK=0", "WORLD_SIZE=3", "MASTER_ADDR=10.0.0.5", "MASTER_PORT=29500"));
+        Assert.Equal(new LaunchPlace(0, 3, "10.0.0.5", 29500, "torchrun"), place);
+        Assert.True(place.IsServer);
+    }
+
+    [Theory]
+    [InlineData("no scheduler environment: expected SLURM_PROCID, SLURM_NTASKS and SLURM_NODELIST (srun), or RANK, WORLD_SIZE and MASTER_ADDR (torchrun style)")]
+    [InlineData("RANK and WORLD_SIZE are set but MASTER_ADDR is not: where is rank 0?", "RANK=1", "WORLD_SIZE=2")]
+    [InlineData("SLURM_PROCID and SLURM_NTASKS are set but SLURM_NODELIST is not: where is rank 0?", "SLURM_PROCID=1", "SLURM_NTASKS=2")]
+    [InlineData("WORLD_SIZE=\"two\" is not a whole number in 1..2147483647", "RANK=1", "WORLD_SIZE=two", "MASTER_ADDR=h")]
+    [InlineData("MASTER_PORT=\"70000\" is not a whole number in 1..65535", "RANK=1", "WORLD_SIZE=2", "MASTER_ADDR=h", "MASTER_PORT=70000")]
+    [InlineData("rank 3 is outside a world of 3 (torchrun)", "RANK=3", "WORLD_SIZE=3", "MASTER_ADDR=h")]
+    public void A_missing_or_malformed_variable_is_one_line_naming_it(string message, params string[] env) =>
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => SchedulerRanks.FromEnvironment(Env(env))).Message);
+}
