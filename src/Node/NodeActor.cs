@@ -179,7 +179,6 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
     void OnAggregate(Aggregate aggregate)
     {
         long next = Replica.LastAppliedRound + 1;
-        if (aggregate.Round < next && !Replica.SharesModel) return;
         if (aggregate.Round > next)
         {
             // An aggregate was lost: applying this one would diverge, so resynchronise instead.
@@ -190,7 +189,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         }
         try
         {
-            if (!Replica.Apply(aggregate)) return; // taken already
+            if (!Replica.Apply(aggregate)) return; // this node has taken it already (a repeat)
         }
         catch (ArgumentException e)
         {

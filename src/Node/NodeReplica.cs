@@ -9,9 +9,7 @@ using SignActors.Training.Faults;
 using SignActors.Training.Models;
 using SignActors.Training.Randomness;
 using SignActors.Training.Runs;
-using SignActors.Training.Updates;
 using SignActors.Training.Vectors;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SignActors.Node;
@@ -65,9 +63,6 @@ public sealed class NodeReplica : IDisposable
 
     public int NodeId { get; }
     public int Dimension => _model.Dimension;
-
-    /// <summary>Whether this node computes on its host's shared replica.</summary>
-    public bool SharesModel => !_ownsModel;
 
     /// <summary>The last round whose aggregate the replica this node computes on has applied (0: it holds x_1).</summary>
     public long LastAppliedRound => _model.LastAppliedRound;

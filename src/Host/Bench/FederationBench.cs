@@ -69,25 +69,11 @@ public sealed class FederationBench(TextWriter output, int computeThreads)
 
     (IReadOnlyList<RoundMetrics> Rows, IReadOnlyList<long> Memory, long Peak) Measure(RunContract spec, ImageSet train, ImageSet test)
     {
-        var observer = new MemoryObserver();
+        var observer = new BenchObserver();
         var shards = Partitioner.Assign(train.Labels(), spec.Nodes, PartitionSpec.LabelSkew(0), spec.Seed);
         var run = new FederationRun(spec, new RunOptions(EvalEvery: 0, ProbeRecords: 100), train, test, shards, new HostSettings(computeThreads, "warning"));
         var outcome = InProcessFederation.Run(run, observer);
         if (!outcome.Completed) throw new InvalidOperationException($"bench run stopped: {outcome.Message}");
         return (observer.Rows, observer.Memory, Process.GetCurrentProcess().PeakWorkingSet64);
-    }
-
-    sealed class MemoryObserver : IRunObserver
-    {
-        public List<RoundMetrics> Rows { get; } = new();
-        public List<long> Memory { get; } = new();
-
-        public void RoundClosed(RoundMetrics metrics)
-        {
-            Rows.Add(metrics);
-            Memory.Add(Environment.WorkingSet);
-        }
-
-        public void Finished(RunOutcome outcome) { }
     }
 }

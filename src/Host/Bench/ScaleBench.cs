@@ -89,23 +89,15 @@ public sealed class ScaleBench(TextWriter output)
         var shards = Partitioner.Assign(train.Labels(), nodes, PartitionSpec.Iid, spec.Seed);
         GC.Collect();
         long dataRss = Process.GetCurrentProcess().WorkingSet64;
-        var observer = new Rows();
+        var observer = new BenchObserver();
         var run = new FederationRun(spec, new RunOptions(EvalEvery: 0, ProbeRecords: 100, EvaluateTest: false), train, test, shards, new HostSettings(Environment.ProcessorCount, "warning", mode));
         var started = clock.Elapsed.TotalSeconds;
         var outcome = InProcessFederation.Run(run, observer);
         if (!outcome.Completed) throw new InvalidOperationException($"n = {nodes}: {outcome.Message}");
-        var rows = observer.All;
+        var rows = observer.Rows;
         double total = clock.Elapsed.TotalSeconds - started, roundMs = rows.Skip(half).Average(r => r.WallMs);
         double start = total - rows.Sum(r => r.WallMs) / 1000, gradientMs = rows.Skip(half).Sum(r => r.TotalComputeMs) / rows.Skip(half).Sum(r => r.Accepted);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{PointPrefix} records={train.Count} peak_rss={Process.GetCurrentProcess().PeakWorkingSet64} data_rss={dataRss} start_s={start:F2} round_ms={roundMs:F1} gradients_per_s={nodes * 1000 / roundMs:F2} gradient_ms={gradientMs:F2}"));
-    }
-
-    sealed class Rows : IRunObserver
-    {
-        readonly List<RoundMetrics> _rows = new();
-        public IReadOnlyList<RoundMetrics> All { get { lock (_rows) return _rows.ToArray(); } }
-        public void RoundClosed(RoundMetrics metrics) { lock (_rows) _rows.Add(metrics); }
-        public void Finished(RunOutcome outcome) { }
     }
 }

@@ -30,8 +30,6 @@ public enum ReplicaMode
 /// </summary>
 public sealed class ModelReplica : IDisposable
 {
-    const int RecentHashes = 8;
-
     readonly RunContract _spec;
     readonly ImageSet _train;
     readonly int _fullGradientBatch;
@@ -42,7 +40,7 @@ public sealed class ModelReplica : IDisposable
     readonly ComputeSlot? _own; // per node: the home module computes
     readonly ConcurrentBag<ComputeSlot> _idle = new();
     readonly List<ComputeSlot> _pool = new();
-    readonly Dictionary<long, ParameterHash> _hashes = new();
+    ParameterHash? _hash; // of the current x, once asked for
     readonly object _gate = new();
     long _version, _lastApplied;
 
@@ -72,7 +70,7 @@ public sealed class ModelReplica : IDisposable
     /// <summary>The last round whose aggregate this replica applied (0: it holds x_1).</summary>
     public long LastAppliedRound => Interlocked.Read(ref _lastApplied);
 
-    /// <summary>How often x was replaced by a snapshot or checkpoint: STORM's x_{t−1} is then unknown, so estimators restart.</summary>
+    /// <summary>How often STORM's x_{t−1} became unknown (a snapshot, a checkpoint without it): its estimators restart.</summary>
     public int Resyncs { get; private set; }
 
     /// <summary>Compute slots made so far (per host: at most the threads that computed at once).</summary>
@@ -170,11 +168,7 @@ public sealed class ModelReplica : IDisposable
         lock (_gate)
         {
             if (Shared && snapshot.Round <= _lastApplied) return false;
-            _update.ImportState(snapshot.Optimizer, Dimension);
-            _home.LoadParameters(snapshot.Parameters);
-            if (_previous is not null) using (no_grad()) _previous.copy_(_home.Parameters);
-            Resyncs++;
-            Moved(snapshot.Round);
+            TakeOver(snapshot.Round, snapshot, previous: null);
             return true;
         }
     }
@@ -182,48 +176,45 @@ public sealed class ModelReplica : IDisposable
     /// <summary>Continues from a checkpoint taken after round t: x_{t+1}, the optimizer state and STORM's x_t.</summary>
     public void Resume(Checkpoint checkpoint)
     {
-        var global = checkpoint.Global;
-        if (global.Parameters.Length != Dimension) throw new ArgumentException($"checkpoint has {global.Parameters.Length} parameters, the model d={Dimension}", nameof(checkpoint));
-        lock (_gate)
-        {
-            _update.ImportState(global.Optimizer, Dimension);
-            _home.LoadParameters(global.Parameters);
-            if (_previous is not null)
+        if (checkpoint.Global.Parameters.Length != Dimension) throw new ArgumentException($"checkpoint has {checkpoint.Global.Parameters.Length} parameters, the model d={Dimension}", nameof(checkpoint));
+        lock (_gate) TakeOver(checkpoint.Round, checkpoint.Global, checkpoint.Previous);
+    }
+
+    /// <summary>x and the optimizer from <paramref name="global"/>; STORM's x_{t−1} from <paramref name="previous"/>, or unknown (estimators restart).</summary>
+    void TakeOver(long round, ModelSnapshot global, float[]? previous)
+    {
+        _update.ImportState(global.Optimizer, Dimension);
+        _home.LoadParameters(global.Parameters);
+        if (_previous is not null)
+            using (no_grad())
             {
-                if (checkpoint.Previous is { } previous)
+                if (previous is null) { Resyncs++; _previous.copy_(_home.Parameters); }
+                else
                 {
                     using var host = torch.tensor(previous, ScalarType.Float32);
                     _previous.copy_(host);
                 }
-                else { Resyncs++; _previous.copy_(_home.Parameters); }
             }
-            Moved(checkpoint.Round);
-        }
+        Moved(round);
     }
 
     void Moved(long round)
     {
         _version++;
-        _hashes.Clear();
+        _hash = null;
         Interlocked.Exchange(ref _lastApplied, round);
     }
 
     /// <summary>
-    /// SHA-256 of x after <paramref name="round"/>; null once the replica has moved past it. Per host
-    /// it is computed once and given to every node that asks.
+    /// SHA-256 of x after <paramref name="round"/>; null once the replica has moved past it.
+    /// Computed once per round and given to every node that asks.
     /// </summary>
     public ParameterHash? HashAfter(long round)
     {
         lock (_gate)
         {
             if (round != _lastApplied) return null;
-            if (!Shared) return _home.Hash();
-            if (!_hashes.TryGetValue(round, out var hash))
-            {
-                if (_hashes.Count >= RecentHashes) _hashes.Clear();
-                _hashes[round] = hash = _home.Hash();
-            }
-            return hash;
+            return _hash ??= _home.Hash();
         }
     }
 
@@ -234,7 +225,7 @@ public sealed class ModelReplica : IDisposable
         {
             _home.UpdateParameters(x => x[coordinate] = value);
             _version++;
-            _hashes.Clear();
+            _hash = null;
         }
     }
 

@@ -113,7 +113,7 @@ public sealed class FlatModel : IDisposable
     public static Span<float> Span(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     Span<float> CpuSpan(Tensor t) => OnCpu
-        ? MemoryMarshal.Cast<byte, float>(t.bytes)
+        ? Span(t)
         : throw new InvalidOperationException($"the flat vectors live on {Device}; use the tensor, or DeviceSigns");
 
     /// <summary>The module's output for a batch, without building a graph (tests, evaluation).</summary>
