@@ -16,13 +16,7 @@ public static class ClusterCommands
         var port = new Option<int?>("--port") { Description = "overrides signactors.cluster.port" };
         var resume = new Option<string?>("--resume") { Description = "continue from a checkpoint.bin written by the same config" };
         var command = new Command("server", "Run the round coordinator as a cluster member with role server; it waits for every node to register.") { config, port, resume };
-        command.SetAction(parse => guarded(() =>
-            RunCommand.Execute(parse.GetValue(config), stdout, "server", parse.GetValue(resume), (prepared, recorder, signals) =>
-            {
-                var cluster = ClusterSettings.Read(prepared.Config, parse.GetValue(port));
-                stdout.WriteLine($"server listening on {cluster.Hostname}:{cluster.Port}; waiting for {prepared.Settings.Contract.Nodes} node registrations");
-                return ClusterHosts.RunServer(prepared.Federation, recorder, cluster, signals);
-            })));
+        command.SetAction(parse => guarded(() => RunServer(parse.GetValue(config), stdout, parse.GetValue(resume), c => ClusterSettings.Read(c, parse.GetValue(port)))));
         return command;
     }
 
@@ -35,22 +29,71 @@ public static class ClusterCommands
         command.SetAction(parse => guarded(() =>
         {
             var prepared = RunCommand.Prepare(parse.GetValue(config), stdout);
-            var s = prepared.Settings;
-            var ids = ParseNodes(parse.GetValue(nodes)!, s.Contract.Nodes);
-            var cluster = ClusterSettings.Read(prepared.Config, parse.GetValue(port) ?? 0);
-            string log = Path.Combine(Path.GetTempPath(), $"signactors-worker-{ids[0]}-{Environment.ProcessId}.log");
-            LogSetup.ForRun(log, s.Host.LogLevel);
-            try
-            {
-                stdout.WriteLine($"worker: nodes {string.Join(", ", ids)} → server {cluster.SeedNodes[0]}; log {log}");
-                using var signals = new StopSignals(stdout);
-                string result = ClusterHosts.RunWorker(prepared.Federation, ids, cluster, stdout, signals);
-                stdout.WriteLine($"worker: {result}");
-                return signals.ExitCode ?? 0;
-            }
-            finally { LogSetup.Shutdown(); }
+            var ids = ParseNodes(parse.GetValue(nodes)!, prepared.Settings.Contract.Nodes);
+            return RunWorker(prepared, ids, ClusterSettings.Read(prepared.Config, parse.GetValue(port) ?? 0), stdout);
         }));
         return command;
+    }
+
+    public static Command Launch(TextWriter stdout, Func<Func<int>, int> guarded)
+    {
+        var config = new Option<string?>("--config") { Description = "HOCON file (the same for every task)" };
+        var resume = new Option<string?>("--resume") { Description = "rank 0: continue from a checkpoint.bin written by the same config" };
+        var hostname = new Option<string?>("--hostname") { Description = "a worker's own address (default: SLURMD_NODENAME, loopback when the server is on loopback, else the machine's name)" };
+        var command = new Command("launch", "Take this process's part from the job scheduler's environment (Slurm's SLURM_PROCID / SLURM_NTASKS / SLURM_NODELIST, or RANK / WORLD_SIZE / MASTER_ADDR / MASTER_PORT): rank 0 is the server, every other rank a worker with an even share of the nodes.") { config, resume, hostname };
+        command.SetAction(parse => guarded(() =>
+        {
+            var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+            var place = SchedulerRanks.FromEnvironment(env);
+            if (place.IsServer)
+            {
+                stdout.WriteLine($"launch ({place.Source}): rank 0 of {place.WorldSize}, the server");
+                return RunServer(parse.GetValue(config), stdout, parse.GetValue(resume), c => ClusterSettings.ForLaunch(c, place, place.ServerHost));
+            }
+            var prepared = RunCommand.Prepare(parse.GetValue(config), stdout);
+            var ids = SchedulerRanks.NodeShare(place.Rank, place.WorldSize, prepared.Settings.Contract.Nodes);
+            string own = parse.GetValue(hostname) ?? SchedulerRanks.WorkerHost(place, env, System.Net.Dns.GetHostName());
+            stdout.WriteLine($"launch ({place.Source}): rank {place.Rank} of {place.WorldSize}, a worker on {own}");
+            return RunWorker(prepared, ids, ClusterSettings.ForLaunch(prepared.Config, place, own), stdout);
+        }));
+        return command;
+    }
+
+    static int RunServer(string? config, TextWriter stdout, string? resume, Func<Config, ClusterSettings> cluster) =>
+        RunCommand.Execute(config, stdout, "server", resume, (prepared, recorder, signals) =>
+        {
+            var settings = cluster(prepared.Config);
+            stdout.WriteLine($"server listening on {settings.Hostname}:{settings.Port}; waiting for {prepared.Settings.Contract.Nodes} node registrations");
+            return ClusterHosts.RunServer(prepared.Federation, recorder, settings, signals);
+        });
+
+    static int RunWorker(RunCommand.PreparedRun prepared, int[] ids, ClusterSettings cluster, TextWriter stdout)
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"signactors-worker-{ids[0]}-{Environment.ProcessId}.log");
+        LogSetup.ForRun(log, prepared.Settings.Host.LogLevel);
+        try
+        {
+            stdout.WriteLine($"worker: nodes {Ranges(ids)} → server {cluster.SeedNodes[0]}; log {log}");
+            using var signals = new StopSignals(stdout);
+            string result = ClusterHosts.RunWorker(prepared.Federation, ids, cluster, stdout, signals);
+            stdout.WriteLine($"worker: {result}");
+            return signals.ExitCode ?? 0;
+        }
+        finally { LogSetup.Shutdown(); }
+    }
+
+    /// <summary>Sorted ids as ranges: 0-3, 7, 9-10.</summary>
+    static string Ranges(int[] ids)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < ids.Length;)
+        {
+            int j = i;
+            while (j + 1 < ids.Length && ids[j + 1] == ids[j] + 1) j++;
+            parts.Add(j == i ? $"{ids[i]}" : $"{ids[i]}-{ids[j]}");
+            i = j + 1;
+        }
+        return string.Join(", ", parts);
     }
 
     /// <summary>"0-3" or "0,2,5": distinct node ids, each in 0..n−1.</summary>

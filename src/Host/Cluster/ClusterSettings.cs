@@ -23,6 +23,19 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     }
 
     /// <summary>
+    /// A launched process (SchedulerRanks): the one seed is the server, rank 0, at the scheduler's
+    /// host and MASTER_PORT (else the config's port); the server listens there, a worker on
+    /// <paramref name="hostname"/> at any free port. Hand-listed seed nodes are not read.
+    /// </summary>
+    public static ClusterSettings ForLaunch(Config root, LaunchPlace place, string hostname)
+    {
+        var c = new SettingsReader(root, "signactors.cluster");
+        int serverPort = place.ServerPort ?? c.Int("port", 1, 65535);
+        string seed = $"akka.tcp://{SystemName}@{place.ServerHost}:{serverPort}";
+        return new ClusterSettings(hostname, place.IsServer ? serverPort : 0, [seed], c.Int("stable-after-ms", 100, 600_000));
+    }
+
+    /// <summary>
     /// Akka.Cluster over Akka.Remote for one host in <paramref name="role"/>. Frames and socket
     /// buffers are sized from d: the largest message is a ModelSnapshot of d parameters plus up to
     /// two optimizer buffers, and Akka.Remote silently drops a message over the frame limit.

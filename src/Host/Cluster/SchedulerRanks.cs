@@ -79,6 +79,20 @@ public static class SchedulerRanks
         throw new ConfigurationException("no scheduler environment: expected SLURM_PROCID, SLURM_NTASKS and SLURM_NODELIST (srun), or RANK, WORLD_SIZE and MASTER_ADDR (torchrun style)");
     }
 
+    /// <summary>
+    /// The address a worker listens on: Slurm's <c>SLURMD_NODENAME</c> (the node it runs on); the
+    /// server's own address when that is loopback (one machine); else the machine's name.
+    /// </summary>
+    public static string WorkerHost(LaunchPlace place, IReadOnlyDictionary<string, string> env, string machineName)
+    {
+        if (env.GetValueOrDefault("SLURMD_NODENAME") is { Length: > 0 } node) return node;
+        if (IsLoopback(place.ServerHost)) return place.ServerHost;
+        return machineName;
+    }
+
+    static bool IsLoopback(string host) =>
+        host == "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+
     static int Number(IReadOnlyDictionary<string, string> env, string name, int min, int max) =>
         int.TryParse(env[name], out int v) && v >= min && v <= max ? v
             : throw new ConfigurationException($"{name}=\"{env[name]}\" is not a whole number in {min}..{max}");

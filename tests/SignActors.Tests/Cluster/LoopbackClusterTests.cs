@@ -27,11 +27,17 @@ public class LoopbackClusterTests
         }
         """;
 
-    static Process Start(params string[] args)
+    static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    static Process Start(IReadOnlyDictionary<string, string> env, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Host);
         foreach (var a in args) info.ArgumentList.Add(a);
+        // A scheduler's variables from the test's own environment (when it runs under one) would mix with the test's.
+        foreach (var name in new[] { "SLURM_PROCID", "SLURM_NTASKS", "SLURM_NODELIST", "SLURM_JOB_NODELIST", "SLURMD_NODENAME", "RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT" })
+            info.Environment.Remove(name);
+        foreach (var (name, value) in env) info.Environment[name] = value;
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
@@ -71,6 +77,37 @@ public class LoopbackClusterTests
         var stdout = new StringWriter();
         int inProcess = SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(new[] { "run", config }).Invoke();
         Assert.Equal(0, inProcess);
+        Assert.Equal(Hash(stdout.ToString()), Hash(output));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("slurm")]
+    [InlineData("torchrun")]
+    public void Three_launched_tasks_form_the_federation_from_the_scheduler_variables_alone(string scheduler)
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-launch-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "cluster.conf");
+        // The config's port and seed list name a port nobody listens on: a launch takes MASTER_PORT and ignores the seed list.
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), Loopback.FreePort()));
+        int port = Loopback.FreePort();
+        Dictionary<string, string> Task(int rank) => scheduler == "slurm"
+            ? new() { ["SLURM_PROCID"] = $"{rank}", ["SLURM_NTASKS"] = "3", ["SLURM_NODELIST"] = "localhost", ["SLURMD_NODENAME"] = "localhost", ["MASTER_PORT"] = $"{port}" }
+            : new() { ["RANK"] = $"{rank}", ["WORLD_SIZE"] = "3", ["MASTER_ADDR"] = "127.0.0.1", ["MASTER_PORT"] = $"{port}" };
+
+        var tasks = Enumerable.Range(0, 3).Select(rank => Start(Task(rank), "launch", "--config", config)).ToArray();
+        var (code, output) = Finish(tasks[0], TimeSpan.FromMinutes(3));
+        var workers = tasks.Skip(1).Select(w => Finish(w, TimeSpan.FromMinutes(1))).ToArray();
+        Assert.True(code == 0, output);
+        Assert.Contains($"launch ({scheduler}): rank 0 of 3, the server", output);
+        Assert.Contains("all 4 replicas bit-identical to the server after every round", output);
+        Assert.Contains("worker: nodes 0-1 → server", workers[0].Output);
+        Assert.Contains("worker: nodes 2-3 → server", workers[1].Output);
+        Assert.All(workers, w => Assert.Contains("worker: every node finished its run", w.Output));
+
+        var stdout = new StringWriter();
+        Assert.Equal(0, SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(new[] { "run", config }).Invoke());
         Assert.Equal(Hash(stdout.ToString()), Hash(output));
         Directory.Delete(root, recursive: true);
     }

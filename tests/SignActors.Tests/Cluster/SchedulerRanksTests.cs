@@ -78,4 +78,30 @@ public class LaunchPlaceTests
     [InlineData("rank 3 is outside a world of 3 (torchrun)", "RANK=3", "WORLD_SIZE=3", "MASTER_ADDR=h")]
     public void A_missing_or_malformed_variable_is_one_line_naming_it(string message, params string[] env) =>
         Assert.Equal(message, Assert.Throws<ConfigurationException>(() => SchedulerRanks.FromEnvironment(Env(env))).Message);
+
+    [Theory]
+    [InlineData("n07", "SLURMD_NODENAME=n09", "n09")]       // Slurm names the node a task runs on
+    [InlineData("127.0.0.1", "", "127.0.0.1")]               // one machine: the server's loopback
+    [InlineData("localhost", "", "localhost")]
+    [InlineData("::1", "", "::1")]
+    [InlineData("10.0.0.5", "", "machine")]                  // torchrun across machines: this machine's name
+    public void A_worker_listens_on_its_own_node(string server, string variable, string expected)
+    {
+        var env = variable.Length == 0 ? Env() : Env(variable);
+        Assert.Equal(expected, SchedulerRanks.WorkerHost(new LaunchPlace(1, 3, server, null, "torchrun"), env, "machine"));
+    }
+
+    [Fact]
+    public void A_launch_seeds_only_the_server_at_MASTER_PORT_or_the_configs_port()
+    {
+        var config = ConfigurationFactory.ParseString("""
+            signactors.cluster { hostname = "ignored", port = 4053, seed-nodes = ["akka.tcp://signactors@elsewhere:1"], stable-after-ms = 2000 }
+            """);
+        var server = ClusterSettings.ForLaunch(config, new LaunchPlace(0, 3, "n07", 29500, "slurm"), "n07");
+        Assert.Equal(new[] { "akka.tcp://signactors@n07:29500" }, server.SeedNodes);
+        Assert.Equal(("n07", 29500, 2000), (server.Hostname, server.Port, server.StableAfterMs));
+        var worker = ClusterSettings.ForLaunch(config, new LaunchPlace(2, 3, "n07", null, "slurm"), "n09");
+        Assert.Equal(new[] { "akka.tcp://signactors@n07:4053" }, worker.SeedNodes);
+        Assert.Equal(("n09", 0), (worker.Hostname, worker.Port));
+    }
 }
