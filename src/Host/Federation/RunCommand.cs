@@ -44,6 +44,8 @@ public static class RunCommand
         // Everything that can be refused is checked before the run directory exists.
         var prepared = Prepare(path, stdout);
         var (config, settings) = (prepared.Config, prepared.Settings);
+        // Telemetry listens before the run directory exists: a port in use is refused like bad input.
+        using var telemetry = Monitoring.RunTelemetry.Start(Monitoring.TelemetrySettings.Read(config));
         string fingerprint = RunFingerprint.Of(settings);
         Checkpoint? checkpoint = null;
         if (resume is not null)
@@ -75,7 +77,13 @@ public static class RunCommand
             stdout.WriteLine();
 
             using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile], after: checkpoint?.Round);
-            var recorder = new RunRecorder(csv, stdout, spec.Rounds);
+            using var events = new TensorBoardEvents(directory.Path, resumedAfter: checkpoint?.Round);
+            if (telemetry is not null)
+            {
+                telemetry.Run = System.IO.Path.GetFileName(directory.Path);
+                stdout.WriteLine($"telemetry: {telemetry.Where}");
+            }
+            var recorder = new RunRecorder(telemetry is null ? [csv, events] : [csv, events, telemetry], stdout, spec.Rounds);
             using var signals = new StopSignals(stdout);
             var outcome = train(prepared, recorder, signals);
             if (outcome.FinalParameters.Length > 0) directory.WriteParameters(outcome.FinalParameters);

@@ -6,11 +6,11 @@ using SignActors.Server.Metrics;
 namespace SignActors.Host.Federation;
 
 /// <summary>
-/// The host's side of <see cref="IRunObserver"/>: metrics.csv row by row, a progress line now
-/// and then (round/T, loss, accuracy when evaluated, speed, ETA), and the run's outcome.
-/// Called on the coordinator's thread, one call at a time.
+/// The host's side of <see cref="IRunObserver"/>: each row to its sinks (metrics.csv, TensorBoard,
+/// OpenTelemetry), a progress line now and then (round/T, loss, accuracy when evaluated, speed,
+/// ETA), and the run's outcome. Called on the reporter's thread, one call at a time.
 /// </summary>
-public sealed class RunRecorder(MetricsCsv? csv, TextWriter progress, long rounds) : IRunObserver
+public sealed class RunRecorder(IReadOnlyList<IRoundSink> sinks, TextWriter progress, long rounds) : IRunObserver
 {
     static readonly Logger Log = LogManager.GetLogger("run");
     readonly long _every = Math.Max(1, rounds / 20);
@@ -22,7 +22,7 @@ public sealed class RunRecorder(MetricsCsv? csv, TextWriter progress, long round
     public void RoundClosed(RoundMetrics m)
     {
         _rows.Add(m);
-        csv?.Write(m);
+        foreach (var sink in sinks) sink.Write(m);
         if (m.Round % _every != 0 && m.Round != rounds && m.Evaluation is null) return;
         var c = CultureInfo.InvariantCulture;
         double perRound = m.ElapsedSeconds / m.Round;

@@ -18,7 +18,8 @@ namespace SignActors.Server.Metrics;
 /// first copy was in flight): not a fault. <see cref="CloseMs"/> is how long the coordinator took from
 /// the round's close to sending what comes next (StartRound t + 1, or the checkpoint's state requests).
 /// <see cref="Participants"/> is how many nodes the round's StartRound went to: every live node, or
-/// the ones drawn under client sampling.
+/// the ones drawn under client sampling. <see cref="LiveNodes"/> is how many registered nodes were
+/// up at the close (the aggregate went to each).
 /// </summary>
 public sealed record RoundMetrics(
     long Round,
@@ -41,7 +42,8 @@ public sealed record RoundMetrics(
     Evaluation? Validation = null,
     int Repeated = 0,
     double CloseMs = 0,
-    int Participants = 0)
+    int Participants = 0,
+    int LiveNodes = 0)
 {
     /// <summary>The row of a closed round from its facts; the evaluation columns from the global model after it, when evaluated.</summary>
     public static RoundMetrics Of(ClosedRound round, Evaluation? test = null, GradientNorms? gradient = null, Evaluation? validation = null)
@@ -55,14 +57,14 @@ public sealed record RoundMetrics(
             votes.Sum(WireSize.Of) * 8L, (WireSize.Of(round.Start) * (long)round.Participants + WireSize.Of(round.Aggregate) * (long)round.Recipients) * 8L,
             votes.Max(v => (double)v.ComputeMs), votes.Sum(v => (double)v.ComputeMs),
             Metrics.Agreement.Fraction(honest, round.Aggregate.Payload), round.OmniscientRecords,
-            test, gradient, validation, round.Repeated, round.CloseMs, round.Participants);
+            test, gradient, validation, round.Repeated, round.CloseMs, round.Participants, round.Recipients);
     }
 
     public static readonly string[] Columns =
     {
         "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
         "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "omniscient_records", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
-        "val_loss", "val_accuracy", "votes_repeated", "close_ms", "participants",
+        "val_loss", "val_accuracy", "votes_repeated", "close_ms", "participants", "live_nodes",
     };
 
     /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
@@ -79,7 +81,33 @@ public sealed record RoundMetrics(
             Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
             Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "",
             Validation is { } v ? R(v.Loss) : "", Validation is { } w ? R(w.Accuracy) : "",
-            Repeated.ToString(c), CloseMs.ToString("F3", c), Participants.ToString(c));
+            Repeated.ToString(c), CloseMs.ToString("F3", c), Participants.ToString(c), LiveNodes.ToString(c));
+    }
+
+    /// <summary>Every column after <c>round</c> that has a value in this row, as (column, value): what TensorBoard and OpenTelemetry get.</summary>
+    public IEnumerable<(string Column, double Value)> Values()
+    {
+        yield return ("wall_ms", WallMs);
+        yield return ("elapsed_s", ElapsedSeconds);
+        yield return ("lr", LearningRate);
+        yield return ("train_loss", TrainLoss);
+        yield return ("votes_accepted", Accepted);
+        yield return ("votes_late", Late);
+        yield return ("votes_rejected", Rejected);
+        yield return ("byzantine", Byzantine);
+        yield return ("bits_up", BitsUp);
+        yield return ("bits_down", BitsDown);
+        yield return ("slowest_compute_ms", SlowestComputeMs);
+        yield return ("total_compute_ms", TotalComputeMs);
+        yield return ("agreement", Agreement);
+        if (OmniscientRecords > 0) yield return ("omniscient_records", OmniscientRecords);
+        if (Evaluation is { } e) { yield return ("test_loss", e.Loss); yield return ("test_accuracy", e.Accuracy); }
+        if (Gradient is { } g) { yield return ("grad_l1", g.L1); yield return ("grad_l2", g.L2); }
+        if (Validation is { } v) { yield return ("val_loss", v.Loss); yield return ("val_accuracy", v.Accuracy); }
+        yield return ("votes_repeated", Repeated);
+        yield return ("close_ms", CloseMs);
+        yield return ("participants", Participants);
+        yield return ("live_nodes", LiveNodes);
     }
 }
 
@@ -92,8 +120,14 @@ public sealed record ClosedRound(
     StartRound Start, int Participants, Vote[] Votes, Aggregate Aggregate, int Recipients, int Late, int Rejected, int Repeated,
     IReadOnlySet<int> Byzantine, int OmniscientRecords, double WallMs, double ElapsedSeconds, double CloseMs);
 
+/// <summary>Where a closed round's row goes: metrics.csv, TensorBoard's event file, OpenTelemetry.</summary>
+public interface IRoundSink
+{
+    void Write(RoundMetrics row);
+}
+
 /// <summary>Writes metrics.csv, a row per round as it closes (flushed, so a crashed run keeps what it did).</summary>
-public sealed class MetricsCsv : IDisposable
+public sealed class MetricsCsv : IRoundSink, IDisposable
 {
     readonly StreamWriter _writer;
 
