@@ -163,17 +163,21 @@ namespace SignActors.Build
     }
 
 #if !SIGNACTORS_TESTS
-    /// <summary>MSBuild task: patch every libLibTorchSharp.so under Directory when the host needs it.</summary>
+    /// <summary>
+    /// MSBuild task: patch every libLibTorchSharp.so under Directory when the host needs it, or
+    /// always (a published folder runs on machines whose libstdc++ this one cannot know).
+    /// </summary>
     public sealed class PatchLibTorchSharpGlibcxx : Task
     {
         [Required] public string Directory { get; set; } = "";
         public string Version { get; set; } = "GLIBCXX_3.4.32";
+        public bool Always { get; set; }
 
         public override bool Execute()
         {
             if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux)
                 || !System.IO.Directory.Exists(Directory)) return true;
-            string? host = ElfVersionNeeds.FindHostLibStdCxx();
+            string? host = Always ? null : ElfVersionNeeds.FindHostLibStdCxx();
             foreach (var so in System.IO.Directory.EnumerateFiles(Directory, "libLibTorchSharp.so", SearchOption.AllDirectories))
             {
                 try
