@@ -47,6 +47,15 @@ public sealed class NodesGone : INoSerializationVerificationNeeded
     public static readonly NodesGone Instance = new();
 }
 
+/// <summary>Host → server: how many nodes have registered, against how many the run waits for (a readiness probe asks).</summary>
+public sealed class GetRegistrations : INoSerializationVerificationNeeded
+{
+    public static readonly GetRegistrations Instance = new();
+}
+
+/// <param name="Ready">Every expected node registered at least once: rounds have begun (or the run is over).</param>
+public sealed record Registrations(int Registered, int Expected, bool Ready) : INoSerializationVerificationNeeded;
+
 /// <summary>
 /// Host → server: stop the run (a signal): finish the open round, write a checkpoint, report the
 /// outcome with <see cref="RunOutcome.Stopped"/> set.

@@ -70,11 +70,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     // A child failing (the reporter's evaluation or metrics write, a checkpoint's collection) stops the run too.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e => { Self.Tell(new ChildFailed(StopReasons.OneLine(e))); return Directive.Stop; });
 
+    int ExpectedNodes => _options.ExpectedNodes ?? _spec.Nodes;
+
     void WaitingForNodes()
     {
         Receive<RegisterNode>(r =>
         {
-            if (!Register(r) || _members.Count < (_options.ExpectedNodes ?? _spec.Nodes)) return;
+            if (!Register(r) || _members.Count < ExpectedNodes) return;
             _log.Info("server: {0} of {1} nodes registered; starting round {2}", _members.Count, _spec.Nodes, LastClosed + 1);
             _runClock.Start();
             StartRound(LastClosed + 1);
@@ -118,11 +120,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         var waiting = new List<IActorRef>(); // hosts waiting for every node to have stopped
         Receive<Terminated>(t => { NodeGone(t); if (_members.Count == 0) waiting.ForEach(w => w.Tell(NodesGone.Instance)); });
         Receive<AwaitNodesGone>(_ => { if (_members.Count == 0) Sender.Tell(NodesGone.Instance); else waiting.Add(Sender); });
+        Receive<GetRegistrations>(_ => Sender.Tell(new Registrations(_members.Count, ExpectedNodes, Ready: true)));
         ReceiveAny(_ => { }); // votes after the outcome included: it is written
     }
 
     void Common()
     {
+        Receive<GetRegistrations>(_ => Sender.Tell(new Registrations(_members.Count, ExpectedNodes, Ready: _runClock.IsRunning)));
         Receive<RegisterNode>(r => Register(r));
         Receive<Terminated>(NodeGone);
         Receive<SnapshotRequest>(OnSnapshotRequest);

@@ -14,9 +14,10 @@ public static class ClusterCommands
     {
         var config = new Option<string?>("--config") { Description = "HOCON file (the same on every host)" };
         var port = new Option<int?>("--port") { Description = "overrides signactors.cluster.port" };
+        var management = ManagementPort();
         var resume = new Option<string?>("--resume") { Description = "continue from a checkpoint.bin written by the same config" };
-        var command = new Command("server", "Run the round coordinator as a cluster member with role server; it waits for every node to register.") { config, port, resume };
-        command.SetAction(parse => guarded(() => RunServer(parse.GetValue(config), stdout, parse.GetValue(resume), c => ClusterSettings.Read(c, parse.GetValue(port)))));
+        var command = new Command("server", "Run the round coordinator as a cluster member with role server; it waits for every node to register.") { config, port, management, resume };
+        command.SetAction(parse => guarded(() => RunServer(parse.GetValue(config), stdout, parse.GetValue(resume), c => ClusterSettings.Read(c, parse.GetValue(port), parse.GetValue(management)))));
         return command;
     }
 
@@ -25,12 +26,13 @@ public static class ClusterCommands
         var config = new Option<string?>("--config") { Description = "HOCON file (the same on every host)" };
         var nodes = new Option<string>("--nodes") { Description = "node ids this host runs: a range 0-3, or a list 0,2,5", Required = true };
         var port = new Option<int?>("--port") { Description = "overrides signactors.cluster.port (0 = any free port)" };
-        var command = new Command("worker", "Run a range of node actors as a cluster member with role worker.") { config, nodes, port };
+        var management = ManagementPort();
+        var command = new Command("worker", "Run a range of node actors as a cluster member with role worker.") { config, nodes, port, management };
         command.SetAction(parse => guarded(() =>
         {
             var prepared = RunCommand.Prepare(parse.GetValue(config), stdout);
             var ids = ParseNodes(parse.GetValue(nodes)!, prepared.Settings.Contract.Nodes);
-            return RunWorker(prepared, ids, ClusterSettings.Read(prepared.Config, parse.GetValue(port) ?? 0), stdout);
+            return RunWorker(prepared, ids, ClusterSettings.Read(prepared.Config, parse.GetValue(port) ?? 0, parse.GetValue(management)), stdout);
         }));
         return command;
     }
@@ -59,11 +61,16 @@ public static class ClusterCommands
         return command;
     }
 
+    static Option<int?> ManagementPort() => new("--management-port") { Description = "overrides signactors.cluster.management.port (several hosts on one machine)" };
+
     static int RunServer(string? config, TextWriter stdout, string? resume, Func<Config, ClusterSettings> cluster) =>
         RunCommand.Execute(config, stdout, "server", resume, (prepared, recorder, signals) =>
         {
             var settings = cluster(prepared.Config);
-            stdout.WriteLine($"server listening on {settings.Hostname}:{settings.Port}; waiting for {prepared.Settings.Contract.Nodes} node registrations");
+            stdout.WriteLine($"server listening on {settings.Hostname}:{settings.Port}"
+                + (settings.Management is { } m ? $", management http://{m.Hostname}:{m.Port}/ (/alive, /ready)" : "")
+                + (settings.Discovery is { } d ? $"; forming the cluster by {d.Method} discovery" : "")
+                + $"; waiting for {prepared.Settings.Contract.Nodes} node registrations");
             return ClusterHosts.RunServer(prepared.Federation, recorder, settings, signals);
         });
 
@@ -73,7 +80,7 @@ public static class ClusterCommands
         LogSetup.ForRun(log, prepared.Settings.Host.LogLevel);
         try
         {
-            stdout.WriteLine($"worker: nodes {Ranges(ids)} → server {cluster.SeedNodes[0]}; log {log}");
+            stdout.WriteLine($"worker: nodes {Ranges(ids)} → server {(cluster.Formation == ClusterFormation.Discovery ? "found by its role once discovery has formed the cluster" : cluster.SeedNodes[0])}; log {log}");
             using var signals = new StopSignals(stdout);
             string result = ClusterHosts.RunWorker(prepared.Federation, ids, cluster, stdout, signals);
             stdout.WriteLine($"worker: {result}");

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
 using SignActors.Host.Federation;
+using SignActors.Host.Hosting;
+using SignActors.Host.Logging;
 using SignActors.Node;
 using SignActors.Node.Replicas;
 using SignActors.Server;
@@ -24,16 +26,17 @@ public static class ClusterHosts
     {
         torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("server", Dimension(run), run.Host, run.Akka));
-        system.ActorOf(Props.Create(() => new FederationSupervisor(run, null, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
-        signals?.Attach(system, signal => InProcessFederation.StopCleanly(system, signal, outcome.Task));
-        system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
+        using var host = Start(run, cluster, ClusterSettings.ServerRole, signals, (system, registry) =>
+            registry.Register<FederationSupervisor>(system.ActorOf(Props.Create(() =>
+                new FederationSupervisor(run, null, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name)),
+            (system, signal) => InProcessFederation.StopCleanly(system, signal, outcome.Task));
+        host.System.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
-        var server = system.ActorSelection(FederationSupervisor.ServerPath);
+        var server = host.System.ActorSelection(FederationSupervisor.ServerPath);
         // Leave the cluster only once every node has acted on RunFinished (their actors stopped).
         try { server.Ask<NodesGone>(AwaitNodesGone.Instance, TimeSpan.FromSeconds(20)).GetAwaiter().GetResult(); }
         catch (AskTimeoutException) { }
-        CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
+        host.Stop(); // CoordinatedShutdown: leave the cluster, then stop
         return result;
     }
 
@@ -41,39 +44,72 @@ public static class ClusterHosts
     public static string RunWorker(FederationRun run, IReadOnlyList<int> nodeIds, ClusterSettings cluster, TextWriter log, StopSignals? signals = null)
     {
         torch.set_num_threads(run.Contract.TorchThreads);
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, cluster.AkkaConfig("worker", Dimension(run), run.Host, run.Akka));
-        var server = ResolveServer(system, cluster, log);
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A signal: CoordinatedShutdown leaves the cluster gracefully; the server counts these nodes as crashed.
+        using var host = Start(run, cluster, ClusterSettings.WorkerRole, signals, (_, _) => { }, null);
+        var system = host.System;
+        system.WhenTerminated.ContinueWith(_ => done.TrySetResult($"stopped by {signals?.Signal ?? "shutdown"}: left the cluster; the server goes on without nodes {string.Join(", ", nodeIds)}"));
+        var server = ResolveServer(system, log);
         var setups = nodeIds.Select(j => new NodeSetup(j, run.Contract, run.Train, run.Shards[j].Records, server, run.Options)).ToArray();
         system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, run.Host.Replicas, server, done)), "worker");
-        // A signal: CoordinatedShutdown leaves the cluster gracefully; the server counts these nodes as crashed.
-        signals?.Attach(system, _ => Task.CompletedTask);
-        system.WhenTerminated.ContinueWith(_ => done.TrySetResult($"stopped by {signals?.Signal ?? "shutdown"}: left the cluster; the server goes on without nodes {string.Join(", ", nodeIds)}"));
         var result = done.Task.GetAwaiter().GetResult();
-        CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
+        host.Stop();
         return result;
     }
 
-    /// <summary>The model's d, which sizes Akka.Remote's frames.</summary>
-    static int Dimension(FederationRun run) => Training.Models.ModelZoo.Dimension(Training.Models.ModelSpec.For(run.Contract.Model, run.Train));
-
-    /// <summary>The coordinator at the first seed node, retried until the cluster has formed (two minutes at most).</summary>
-    static IActorRef ResolveServer(ActorSystem system, ClusterSettings cluster, TextWriter log)
+    static ActorSystemHost Start(FederationRun run, ClusterSettings cluster, string role, StopSignals? signals,
+        Action<ActorSystem, Akka.Hosting.IActorRegistry> actors, Func<ActorSystem, string, Task>? stopCleanly)
     {
-        string path = cluster.SeedNodes[0] + ClusterSettings.ServerPath;
+        int d = Training.Models.ModelZoo.Dimension(Training.Models.ModelSpec.For(run.Contract.Model, run.Train));
+        try
+        {
+            var host = ActorSystemHost.Start(ClusterSettings.SystemName, InProcessFederation.AkkaConfig(run.Host), run.Akka, LogSetup.AkkaLevel(run.Host.LogLevel),
+                akka => cluster.Configure(akka, role, d), actors, signals, stopCleanly);
+            try
+            {
+                if (cluster.Management is { } management) ManagementEndpoint.Start(host.System, management);
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+            if (cluster.Discovery is { } discovery) DiscoveryFormation.Start(host.System, discovery);
+            return host;
+        }
+        catch (Exception e) when (e.GetBaseException() is System.Net.Sockets.SocketException or DotNetty.Transport.Channels.ConnectException)
+        {
+            throw new ConfigurationException($"signactors.cluster: cannot listen on {cluster.Hostname}:{cluster.Port}: {e.GetBaseException().Message}");
+        }
+    }
+
+    /// <summary>
+    /// The coordinator, at the member with role server, once this host is in the cluster (by seed
+    /// list or bootstrap; two minutes at most).
+    /// </summary>
+    static IActorRef ResolveServer(ActorSystem system, TextWriter log)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var said = DateTime.MinValue;
         while (true)
         {
-            try { return system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult(); }
-            catch (ActorNotFoundException) when (DateTime.UtcNow < deadline)
+            var server = cluster.State.Members.FirstOrDefault(m => m.HasRole(ClusterSettings.ServerRole) && m.Status == Akka.Cluster.MemberStatus.Up);
+            if (server is not null)
             {
-                log.WriteLine($"waiting for the server at {path} …");
-                Thread.Sleep(1000); // back-off between tries on the host's main thread (no actor blocks): a refused association fails at once
+                try { return system.ActorSelection(server.Address + FederationSupervisor.ServerPath).ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult(); }
+                catch (ActorNotFoundException) when (DateTime.UtcNow < deadline) { }
             }
-            catch (ActorNotFoundException)
+            if (DateTime.UtcNow >= deadline)
+                throw new ConfigurationException(server is null
+                    ? "no member with role server joined the cluster within 2 minutes; is `signactors server` running, and does this host reach it (seed-nodes, or bootstrap's contact points)?"
+                    : $"the server member {server.Address} did not answer at {FederationSupervisor.ServerPath} within 2 minutes");
+            if (DateTime.UtcNow - said > TimeSpan.FromSeconds(5))
             {
-                throw new ConfigurationException($"no server answered at {path} within 2 minutes; is `signactors server` running and is it the first seed node?");
+                log.WriteLine(server is null ? "waiting for the cluster to form and the server to join …" : $"waiting for the server at {server.Address} …");
+                said = DateTime.UtcNow;
             }
+            Thread.Sleep(250); // back-off on the host's main thread (no actor blocks)
         }
     }
 

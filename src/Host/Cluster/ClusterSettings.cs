@@ -1,25 +1,70 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
+using Akka.Discovery.KubernetesApi;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
 using SignActors.Host.Configuration;
 using SignActors.Host.Federation;
-using SignActors.Messages.Serialization;
 
 namespace SignActors.Host.Cluster;
 
-/// <summary>`signactors.cluster`: where this host listens, the seed nodes, and the downing strategy (SPEC §12).</summary>
-public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNodes, int StableAfterMs)
+/// <summary>How the hosts find each other: a hand-listed seed list (the server first), or contact points from Akka.Discovery.</summary>
+public enum ClusterFormation { SeedNodes, Discovery }
+
+/// <summary>
+/// `cluster.discovery`: where contact points come from — <c>config</c> (every host's Akka.Remote
+/// address listed, the same list on every host) or <c>kubernetes</c> (the Kubernetes API: pods
+/// matching a label selector, their port named <see cref="PortName"/>) — and how many must answer
+/// before a new cluster forms.
+/// </summary>
+public sealed record DiscoverySettings(string Method, ContactPoint[] ContactPoints, int RequiredContactPoints, string PodLabelSelector, string PortName);
+
+/// <summary>The HTTP management endpoint (<c>/alive</c>, <c>/ready</c>).</summary>
+public sealed record ManagementSettings(string Hostname, int Port);
+
+/// <summary>`signactors.cluster`: where this host listens, how the cluster forms, the downing strategy and the management endpoint (SPEC §12).</summary>
+public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNodes, int StableAfterMs,
+    ClusterFormation Formation = ClusterFormation.SeedNodes, DiscoverySettings? Discovery = null, ManagementSettings? Management = null)
 {
     public const string SystemName = "signactors";
-    public const string ServerPath = FederationSupervisor.ServerPath;
+    public const string ServerRole = "server", WorkerRole = "worker";
+    /// <summary>The service name hosts look each other up by in discovery.</summary>
+    public const string ServiceName = "signactors";
 
-    public static ClusterSettings Read(Config root, int? portOverride = null)
+    public static ClusterSettings Read(Config root, int? portOverride = null, int? managementPortOverride = null)
     {
         var c = new SettingsReader(root, "signactors.cluster");
+        var formation = c.OneOf("formation", ["seed-nodes", "discovery"]) == "discovery" ? ClusterFormation.Discovery : ClusterFormation.SeedNodes;
         var seeds = root.GetStringList("signactors.cluster.seed-nodes")?.ToArray() ?? Array.Empty<string>();
-        if (seeds.Length == 0) throw new ConfigurationException("signactors.cluster.seed-nodes: list the server's address, like [\"akka.tcp://signactors@127.0.0.1:4053\"]");
+        if (formation == ClusterFormation.SeedNodes && seeds.Length == 0)
+            throw new ConfigurationException("signactors.cluster.seed-nodes: list the server's address, like [\"akka.tcp://signactors@127.0.0.1:4053\"], or set formation = discovery");
         foreach (var seed in seeds)
             if (!seed.StartsWith($"akka.tcp://{SystemName}@", StringComparison.Ordinal))
                 throw new ConfigurationException($"signactors.cluster.seed-nodes: \"{seed}\" is not an address of the form akka.tcp://{SystemName}@host:port");
-        return new ClusterSettings(c.String("hostname"), portOverride ?? c.Int("port", 0, 65535), seeds, c.Int("stable-after-ms", 100, 600_000));
+        string hostname = c.String("hostname");
+        var discovery = formation == ClusterFormation.Discovery ? ReadDiscovery(root) : null;
+        var m = new SettingsReader(root, "signactors.cluster.management");
+        string enabled = m.OneOf("enabled", ["auto", "on", "off"]);
+        string ownHost = m.String("hostname");
+        var management = enabled == "on" || (enabled == "auto" && formation == ClusterFormation.Discovery)
+            ? new ManagementSettings(ownHost.Length == 0 ? hostname : ownHost, managementPortOverride ?? m.Int("port", 1, 65535)) : null;
+        return new ClusterSettings(hostname, portOverride ?? c.Int("port", 0, 65535), formation == ClusterFormation.SeedNodes ? seeds : [],
+            c.Int("stable-after-ms", 100, 600_000), formation, discovery, management);
+    }
+
+    static DiscoverySettings ReadDiscovery(Config root)
+    {
+        var d = new SettingsReader(root, "signactors.cluster.discovery");
+        string method = d.OneOf("method", ["config", "kubernetes"]);
+        var points = new List<ContactPoint>();
+        foreach (var text in root.GetStringList("signactors.cluster.discovery.contact-points") ?? [])
+            points.Add(ContactPoint.TryParse(text, out var point) ? point
+                : throw new ConfigurationException($"signactors.cluster.discovery.contact-points: \"{text}\" is not host:port (a host's Akka.Remote endpoint)"));
+        if (method == "config" && points.Count == 0)
+            throw new ConfigurationException("signactors.cluster.discovery.contact-points: list every host's Akka.Remote address (host:port), the same list on every host");
+        int required = d.IntOrAuto("required-contact-points", method == "config" ? points.Count : 2, 1, 10_000);
+        return new DiscoverySettings(method, points.ToArray(), required, d.String("pod-label-selector"), d.String("port-name"));
     }
 
     /// <summary>
@@ -36,31 +81,37 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     }
 
     /// <summary>
-    /// Akka.Cluster over Akka.Remote for one host in <paramref name="role"/>. Frames and socket
-    /// buffers are sized from d: the largest message is a ModelSnapshot of d parameters plus up to
-    /// two optimizer buffers, and Akka.Remote silently drops a message over the frame limit.
-    /// The rest (the split-brain resolver, serialization, dispatchers) is the embedded akka.conf.
+    /// Akka.Remote's transport for a model of d parameters. Frames and socket buffers are sized
+    /// from d: the largest message is a ModelSnapshot of d parameters plus up to two optimizer
+    /// buffers, and Akka.Remote silently drops a message over the frame limit.
     /// </summary>
-    public Config AkkaConfig(string role, int dimension, HostSettings host, Config? user)
+    public RemoteOptions Remoting(int dimension)
     {
         long frame = Math.Clamp(3L * 4 * dimension + 1_048_576, 128_000, int.MaxValue);
-        var cluster = ConfigurationFactory.ParseString($$"""
-            akka {
-              actor.provider = cluster
-              remote.dot-netty.tcp {
-                hostname = "{{Hostname}}"
-                port = {{Port}}
-                maximum-frame-size = {{frame}}b
-                send-buffer-size = {{frame}}b
-                receive-buffer-size = {{frame}}b
-              }
-              cluster {
-                seed-nodes = [{{string.Join(", ", SeedNodes.Select(s => $"\"{s}\""))}}]
-                roles = [{{role}}]
-                split-brain-resolver.stable-after = {{StableAfterMs}}ms
-              }
-            }
-            """);
-        return cluster.WithFallback(InProcessFederation.AkkaConfig(host, user));
+        return new RemoteOptions { HostName = Hostname, Port = Port, MaxFrameSize = frame, SendBufferSize = frame, ReceiveBufferSize = frame };
+    }
+
+    /// <summary>
+    /// Akka.Cluster for one host in <paramref name="role"/>, through Akka.Hosting's options: the
+    /// transport, the seed list (none under discovery: <see cref="DiscoveryFormation"/> joins), the
+    /// discovery method's config, and the split-brain resolver's keep-oldest among the members
+    /// with role server — the server's side of any partition survives, whichever host joined first.
+    /// </summary>
+    public void Configure(AkkaConfigurationBuilder akka, string role, int dimension)
+    {
+        akka.WithRemoting(Remoting(dimension));
+        akka.WithClustering(new ClusterOptions
+        {
+            Roles = [role],
+            SeedNodes = Formation == ClusterFormation.SeedNodes ? SeedNodes : [],
+            SplitBrainResolver = new KeepOldestOption { Role = ServerRole, DownIfAlone = false },
+        });
+        akka.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {StableAfterMs}ms", HoconAddMode.Prepend);
+        if (Discovery is not { } d) return;
+        if (d.Method == "kubernetes") akka.WithKubernetesDiscovery(d.PodLabelSelector);
+        else
+            akka.AddHocon($$"""
+                akka.discovery.config.services.{{ServiceName}}.endpoints = [{{string.Join(", ", d.ContactPoints.Select(p => $"\"{p}\""))}}]
+                """, HoconAddMode.Prepend);
     }
 }

@@ -10,10 +10,11 @@ using TorchSharp;
 namespace SignActors.Host.Federation;
 
 /// <summary>
-/// One ActorSystem holding the server and all node actors (SPEC §12, in-process): nodes on the
-/// compute dispatcher (a dedicated pool of <c>compute.threads</c> threads), the server on a
-/// pinned thread of its own, Akka's log through NLog. Blocks the calling (non-actor) thread until
-/// the run ends.
+/// One ActorSystem holding the server and all node actors (SPEC §12, in-process), started on
+/// Microsoft.Extensions.Hosting by <see cref="Hosting.ActorSystemHost"/>: nodes on the compute
+/// dispatcher (a dedicated pool of <c>compute.threads</c> threads), the server on a pinned thread
+/// of its own, Akka's log through Microsoft.Extensions.Logging to NLog. Blocks the calling
+/// (non-actor) thread until the run ends.
 /// </summary>
 public static class InProcessFederation
 {
@@ -25,12 +26,13 @@ public static class InProcessFederation
         torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var finishing = new CompletingObserver(observer, outcome);
-        using var system = ActorSystem.Create("signactors", AkkaConfig(run.Host, run.Akka, serializeMessages));
-        system.ActorOf(Props.Create(() => new FederationSupervisor(run, run.Shards, finishing, reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name);
-        signals?.Attach(system, signal => StopCleanly(system, signal, outcome.Task));
-        system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
+        using var host = Hosting.ActorSystemHost.Start("signactors", AkkaConfig(run.Host, serializeMessages), run.Akka, LogSetup.AkkaLevel(run.Host.LogLevel), configure: null,
+            (system, registry) => registry.Register<FederationSupervisor>(system.ActorOf(Props.Create(() =>
+                new FederationSupervisor(run, run.Shards, finishing, reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name)),
+            signals, (system, signal) => StopCleanly(system, signal, outcome.Task));
+        host.System.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
-        system.Terminate().Wait(TimeSpan.FromSeconds(30));
+        host.Stop();
         return result;
     }
 
@@ -42,15 +44,12 @@ public static class InProcessFederation
     }
 
     /// <summary>The embedded akka.conf with what this host computes: the compute pool's size and the log level.</summary>
-    public static Config AkkaConfig(HostSettings host, Config? userAkka, bool serializeMessages = false)
-    {
-        var ours = ConfigurationFactory.ParseString($$"""
+    public static Config AkkaConfig(HostSettings host, bool serializeMessages = false) =>
+        ConfigurationFactory.ParseString($$"""
             akka.actor.serialize-messages = {{(serializeMessages ? "on" : "off")}}
-            akka.loglevel = {{LogSetup.AkkaLevel(host.LogLevel)}}
+            akka.loglevel = {{host.LogLevel.ToUpperInvariant()}}
             signactors-dispatchers.compute.dedicated-thread-pool.thread-count = {{host.ComputeThreads}}
             """).WithFallback(EmbeddedAkka);
-        return userAkka is null ? ours : userAkka.WithFallback(ours);
-    }
 
     /// <summary>The text of the embedded akka.conf (tests start their systems from it).</summary>
     public static string EmbeddedAkkaText { get; } = RunConfig.ReadResource("SignActors.akka.conf");

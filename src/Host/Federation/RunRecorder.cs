@@ -1,5 +1,6 @@
 using System.Globalization;
-using NLog;
+using Microsoft.Extensions.Logging;
+using SignActors.Host.Logging;
 using SignActors.Server;
 using SignActors.Server.Metrics;
 
@@ -12,7 +13,7 @@ namespace SignActors.Host.Federation;
 /// </summary>
 public sealed class RunRecorder(IReadOnlyList<IRoundSink> sinks, TextWriter progress, long rounds) : IRunObserver
 {
-    static readonly Logger Log = LogManager.GetLogger("run");
+    static readonly ILogger Log = LogSetup.Logger("run");
     readonly long _every = Math.Max(1, rounds / 20);
     readonly List<RoundMetrics> _rows = new();
 
@@ -31,10 +32,10 @@ public sealed class RunRecorder(IReadOnlyList<IRoundSink> sinks, TextWriter prog
         if (m.Evaluation is { } e) line += string.Create(c, $"  test loss {e.Loss:F3}  test acc {e.Accuracy * 100,5:F1} %");
         line += string.Create(c, $"  {perRound:F2} s/round  ETA {Eta(perRound * (rounds - m.Round))}");
         progress.WriteLine(line);
-        Log.Info(line);
+        Log.LogInformation("{Line}", line);
     }
 
-    public void Finished(RunOutcome outcome) => Log.Info(outcome.Message);
+    public void Finished(RunOutcome outcome) => Log.LogInformation("{Outcome}", outcome.Message);
 
     static string Eta(double seconds) =>
         seconds >= 3600 ? $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):D2}m"

@@ -10,6 +10,11 @@ namespace SignActors.Host.Logging;
 /// </summary>
 public static class LogSetup
 {
+    static readonly Microsoft.Extensions.Logging.ILoggerFactory Factory = new NLog.Extensions.Logging.NLogLoggerFactory();
+
+    /// <summary>A Microsoft.Extensions.Logging logger for the host's own lines (the same NLog rules as Akka's log).</summary>
+    public static Microsoft.Extensions.Logging.ILogger Logger(string category) => Factory.CreateLogger(category);
+
     public static void ForRun(string logFile, string level)
     {
         var config = new LoggingConfiguration();
@@ -27,8 +32,14 @@ public static class LogSetup
         LogManager.Configuration = config;
     }
 
-    /// <summary>The Akka spelling of the same level, for <c>akka.loglevel</c>.</summary>
-    public static string AkkaLevel(string level) => level.ToUpperInvariant();
+    /// <summary>The same level for Akka's loggers.</summary>
+    public static Akka.Event.LogLevel AkkaLevel(string level) => level switch
+    {
+        "debug" => Akka.Event.LogLevel.DebugLevel,
+        "warning" => Akka.Event.LogLevel.WarningLevel,
+        "error" => Akka.Event.LogLevel.ErrorLevel,
+        _ => Akka.Event.LogLevel.InfoLevel,
+    };
 
     public static void Shutdown() => LogManager.Shutdown();
 

@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Remote.Hosting;
 using SignActors.Host.Cluster;
+using SignActors.Host.Federation;
+using SignActors.Host.Hosting;
 using SignActors.Messages.Protocol;
 using Xunit;
 
@@ -16,17 +19,18 @@ public class LargeSnapshotTests
 {
     const int ResNet50 = 23_705_252;
 
-    static ActorSystem System(int port) =>
-        ActorSystem.Create(ClusterSettings.SystemName, ConfigurationFactory.ParseString("akka.actor.provider = remote")
-            .WithFallback(new ClusterSettings("127.0.0.1", port, new[] { $"akka.tcp://signactors@127.0.0.1:{port}" }, 2000)
-                .AkkaConfig("server", ResNet50, new SignActors.Host.Configuration.HostSettings(1, "warning"), ConfigurationFactory.Empty)));
+    /// <summary>A remoting-only host with the transport the cluster hosts use (frames and buffers sized from d).</summary>
+    static ActorSystemHost Host(int port) =>
+        ActorSystemHost.Start(ClusterSettings.SystemName, InProcessFederation.AkkaConfig(new SignActors.Host.Configuration.HostSettings(1, "warning")), null,
+            Akka.Event.LogLevel.WarningLevel, akka => akka.WithRemoting(new ClusterSettings("127.0.0.1", port, [], 2000).Remoting(ResNet50)), (_, _) => { }, null, null);
 
     [Fact]
     public async Task A_resnet50_snapshot_crosses_the_remote_transport_whole()
     {
         int a = Loopback.FreePort(), b = Loopback.FreePort();
-        using var sender = System(a);
-        using var receiver = System(b);
+        using var senderHost = Host(a);
+        using var receiverHost = Host(b);
+        var (sender, receiver) = (senderHost.System, receiverHost.System);
         var received = new TaskCompletionSource<ModelSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
         receiver.ActorOf(Akka.Actor.Props.Create(() => new SnapshotSink(received)), "sink");
         var parameters = new float[ResNet50];
@@ -38,7 +42,6 @@ public class LargeSnapshotTests
         Assert.Equal(41, snapshot.Round);
         Assert.Equal(parameters.Length, snapshot.Parameters.Length);
         Assert.True(parameters.AsSpan().SequenceEqual(snapshot.Parameters));
-        await Task.WhenAll(sender.Terminate(), receiver.Terminate());
     }
 
     sealed class SnapshotSink : ReceiveActor

@@ -59,15 +59,36 @@ public class LoopbackClusterTests
     [Theory]
     [InlineData("")]
     [InlineData("participation.per-round = 3")] // client sampling: the same draws across hosts
+    [InlineData("discovery")]                   // no seed list: all three hosts are contact points, the workers start first
     public void One_server_and_two_worker_processes_reach_the_same_final_hash_as_one_process(string extra)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         string config = Path.Combine(root, "cluster.conf");
-        File.WriteAllText(config, Config(Path.Combine(root, "runs"), Loopback.FreePort(), extra));
+        var ports = Enumerable.Range(0, 3).Select(_ => Loopback.FreePort()).ToArray(); // Akka.Remote: server, worker, worker
+        bool discovery = extra == "discovery";
+        if (discovery)
+            extra = $$"""
+                cluster {
+                  formation = discovery
+                  discovery.contact-points = [{{string.Join(", ", ports.Select(p => $"\"127.0.0.1:{p}\""))}}]
+                  management.enabled = off
+                }
+                """;
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), ports[0], extra));
 
-        var server = Start("server", "--config", config);
-        var workers = new[] { Start("worker", "--config", config, "--nodes", "0-1"), Start("worker", "--config", config, "--nodes", "2,3") };
+        Process server;
+        Process[] workers;
+        if (discovery)
+        {
+            workers = [Start("worker", "--config", config, "--nodes", "0-1", "--port", $"{ports[1]}"), Start("worker", "--config", config, "--nodes", "2,3", "--port", $"{ports[2]}")];
+            server = Start("server", "--config", config);
+        }
+        else
+        {
+            server = Start("server", "--config", config);
+            workers = [Start("worker", "--config", config, "--nodes", "0-1"), Start("worker", "--config", config, "--nodes", "2,3")];
+        }
         var (code, output) = Finish(server, TimeSpan.FromMinutes(3));
         var workerResults = workers.Select(w => Finish(w, TimeSpan.FromMinutes(1))).ToArray();
         Assert.True(code == 0, output);
@@ -109,6 +130,81 @@ public class LoopbackClusterTests
         var stdout = new StringWriter();
         Assert.Equal(0, SignActors.Host.Program.BuildCommand(stdout, new StringWriter()).Parse(new[] { "run", config }).Invoke());
         Assert.Equal(Hash(stdout.ToString()), Hash(output));
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>
+    /// Discovery formation: the same config for every host, no seed list, contact points listing
+    /// the three hosts' Akka.Remote ports, required contact points 1 so a host alone may form. A
+    /// worker with the lowest address starts first and forms the cluster (it is the oldest member);
+    /// the server and the other worker start later and join it. Killing that first worker must not down the server's side: keep-oldest
+    /// counts only the members with role server. Management answers /alive and /ready throughout.
+    /// </summary>
+    [Fact]
+    public async Task Hosts_form_the_cluster_by_discovery_in_any_order_and_the_run_survives_losing_the_first_worker()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"signactors-bootstrap-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        string config = Path.Combine(root, "bootstrap.conf");
+        var remoting = Enumerable.Range(0, 3).Select(_ => Loopback.FreePort()).Order().ToArray(); // the first worker has the lowest contact point
+        var ports = Enumerable.Range(0, 3).Select(_ => Loopback.FreePort()).ToArray();             // management endpoints
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), 0, rounds: 40, extra: $$"""
+            round-policy = deadline
+            deadline { round-ms = 800, min-quorum = 2, max-extensions = 20 }
+            faults.stragglers = [ { first = 4, distribution = fixed, mean-ms = 150 } ]
+            cluster {
+              formation = discovery
+              seed-nodes = []
+              discovery { contact-points = [{{string.Join(", ", remoting.Select(p => $"\"127.0.0.1:{p}\""))}}], required-contact-points = 1 }
+            }
+            """).Replace("port = 0, seed-nodes = [\"akka.tcp://signactors@127.0.0.1:0\"], ", "port = 0, "));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        async Task<(int Status, string Body)> Probe(int port, string path)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}{path}");
+                return ((int)response.StatusCode, (await response.Content.ReadAsStringAsync()).Trim());
+            }
+            catch (HttpRequestException e) { return (0, e.Message); }
+        }
+        async Task<(int Status, string Body)> Until(int port, string path, Func<(int Status, string Body), bool> done, Process watched)
+        {
+            var until = DateTime.UtcNow.AddMinutes(2);
+            var last = await Probe(port, path);
+            // Polls a probe until it says what the test waits for (a wait-until, not a timing assertion).
+            while (!done(last) && !watched.HasExited && DateTime.UtcNow < until) { await Task.Delay(200); last = await Probe(port, path); }
+            return last;
+        }
+
+        var first = Start("worker", "--config", config, "--nodes", "0-1", "--port", $"{remoting[0]}", "--management-port", $"{ports[0]}");
+        var up = await Until(ports[0], "/alive", r => r.Body.Contains("member Up"), first);
+        Assert.True(up.Body.Contains("alive: member Up"), $"the first worker did not form the cluster alone: {up}");
+        var server = Start("server", "--config", config, "--port", $"{remoting[2]}", "--management-port", $"{ports[2]}");
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        server.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        server.BeginOutputReadLine();
+        var second = Start("worker", "--config", config, "--nodes", "2-3", "--port", $"{remoting[1]}", "--management-port", $"{ports[1]}");
+        var ready = await Until(ports[2], "/ready", r => r.Status == 200, server);
+        Assert.True(ready == (200, "ready: 4 of 4 nodes registered"), $"server /ready: {ready}");
+        Assert.Equal(200, (await Probe(ports[1], "/ready")).Status);
+
+        long Round() => lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^round +(\d+)/")).Where(m => m.Success).Select(m => long.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
+        var waitUntil = DateTime.UtcNow.AddMinutes(2);
+        while (Round() < 8 && !server.HasExited && DateTime.UtcNow < waitUntil) await Task.Delay(100);
+        first.Kill(entireProcessTree: true);
+        await first.WaitForExitAsync();
+        Assert.True(server.WaitForExit(TimeSpan.FromMinutes(3)), "the server did not finish");
+        server.WaitForExit();
+        string output = string.Join('\n', lines), errors = await server.StandardError.ReadToEndAsync();
+        var rest = Finish(second, TimeSpan.FromMinutes(1));
+        Assert.True(server.ExitCode == 0, output + errors);
+        Assert.Contains("forming the cluster by config discovery", output);
+        Assert.True(output.Contains("40 rounds completed; all 2 replicas bit-identical to the server after every round") && errors.Contains("worker host") && errors.Contains("is gone, and with it nodes 0, 1"), output + errors);
+        Assert.True(rest.Output.Contains("worker: every node finished its run"), rest.Output);
+        var accepted = File.ReadAllLines(Directory.GetFiles(Path.Combine(root, "runs"), "metrics.csv", SearchOption.AllDirectories).Single())
+            .Skip(1).Select(l => int.Parse(l.Split(',')[5])).ToArray();
+        Assert.Equal(2, accepted[^1]); // the lost worker's nodes stayed gone; the rest went on at quorum
         Directory.Delete(root, recursive: true);
     }
 
