@@ -71,9 +71,18 @@ public sealed class ActorSystemHost : IDisposable
             });
         });
         var host = builder.Build();
-        // Created here rather than inside StartAsync, which would only log a failure (a port in use, a bad setting).
-        var system = host.Services.GetRequiredService<ActorSystem>();
-        host.StartAsync().GetAwaiter().GetResult();
+        ActorSystem system;
+        try
+        {
+            // Created here rather than inside StartAsync, which would only log a failure (a port in use, a bad setting).
+            system = host.Services.GetRequiredService<ActorSystem>();
+            host.StartAsync().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         var started = new ActorSystemHost(host, system);
         signals?.Attach(host.Services.GetRequiredService<IHostApplicationLifetime>());
         return started;

@@ -77,11 +77,27 @@ public sealed class RunTelemetry : IRoundSink, IDisposable
     public static RunTelemetry? Start(TelemetrySettings settings)
     {
         if (!settings.On) return null;
+        // Checked before the exporter is built: a Prometheus listener that fails to start leaves a half-built provider behind.
+        if (settings.Exporter == "prometheus" && PortTaken(settings.PrometheusHost, settings.PrometheusPort) is { } why)
+            throw new ConfigurationException($"signactors.telemetry.prometheus: cannot listen on {settings.PrometheusHost}:{settings.PrometheusPort}: {why}");
         try { return new RunTelemetry(settings); }
         catch (InvalidOperationException e) when (e.InnerException is System.Net.HttpListenerException listener)
         {
             throw new ConfigurationException($"signactors.telemetry.prometheus: cannot listen on {settings.PrometheusHost}:{settings.PrometheusPort}: {listener.Message}");
         }
+    }
+
+    /// <returns>Why <paramref name="host"/>:<paramref name="port"/> cannot be bound; null when it can.</returns>
+    static string? PortTaken(string host, int port)
+    {
+        var address = host is "+" or "*" ? System.Net.IPAddress.Any
+            : host == "localhost" ? System.Net.IPAddress.Loopback
+            : System.Net.IPAddress.TryParse(host, out var parsed) ? parsed : null;
+        if (address is null) return null; // a name: the exporter resolves it
+        var probe = new System.Net.Sockets.TcpListener(address, port) { ExclusiveAddressUse = true };
+        try { probe.Start(); return null; }
+        catch (System.Net.Sockets.SocketException e) { return e.Message; }
+        finally { probe.Stop(); }
     }
 
     public void Write(RoundMetrics row)
