@@ -49,10 +49,14 @@ public static class ClusterHosts
         using var host = Start(run, cluster, ClusterSettings.WorkerRole, signals, (_, _) => { }, null);
         var system = host.System;
         system.WhenTerminated.ContinueWith(_ => done.TrySetResult($"stopped by {signals?.Signal ?? "shutdown"}: left the cluster; the server goes on without nodes {string.Join(", ", nodeIds)}"));
-        var server = ResolveServer(system, log);
-        var setups = nodeIds.Select(j => new NodeSetup(j, run.Contract, run.Train, run.Shards[j].Records, server, run.Options)).ToArray();
-        system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, run.Host.Replicas, server, done)), "worker");
-        var result = done.Task.GetAwaiter().GetResult();
+        // Under discovery the other hosts may start minutes later (a scheduler's queue): wait longer for them.
+        if (ResolveServer(system, log, TimeSpan.FromMinutes(cluster.Formation == ClusterFormation.Discovery ? 10 : 2)) is { } server)
+        {
+            var setups = nodeIds.Select(j => new NodeSetup(j, run.Contract, run.Train, run.Shards[j].Records, server, run.Options)).ToArray();
+            Akka.Hosting.ActorRegistry.For(system).Register<WorkerSupervisor>(
+                system.ActorOf(Props.Create(() => new WorkerSupervisor(setups, run.Host.Replicas, server, done)), "worker"));
+        }
+        var result = done.Task.GetAwaiter().GetResult(); // a signal while waiting for the server stops the system: done says so
         host.Stop();
         return result;
     }
@@ -77,22 +81,31 @@ public static class ClusterHosts
             if (cluster.Discovery is { } discovery) DiscoveryFormation.Start(host.System, discovery);
             return host;
         }
-        catch (Exception e) when (e.GetBaseException() is System.Net.Sockets.SocketException or DotNetty.Transport.Channels.ConnectException)
+        catch (Exception e) when (SocketError(e) is { } socket)
         {
-            throw new ConfigurationException($"signactors.cluster: cannot listen on {cluster.Hostname}:{cluster.Port}: {e.GetBaseException().Message}");
+            throw new ConfigurationException($"signactors.cluster: cannot listen on {cluster.Hostname}:{cluster.Port}: {socket.Message}");
         }
+    }
+
+    /// <summary>The socket error under Akka.Remote's nest of aggregate and transport exceptions, if that is what it is.</summary>
+    static System.Net.Sockets.SocketException? SocketError(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : inner.InnerException)
+            if (inner is System.Net.Sockets.SocketException socket) return socket;
+        return null;
     }
 
     /// <summary>
     /// The coordinator, at the member with role server, once this host is in the cluster (by seed
-    /// list or bootstrap; two minutes at most).
+    /// list or discovery), within <paramref name="patience"/>.
     /// </summary>
-    static IActorRef ResolveServer(ActorSystem system, TextWriter log)
+    /// <returns>null when the system stopped meanwhile (a signal).</returns>
+    static IActorRef? ResolveServer(ActorSystem system, TextWriter log, TimeSpan patience)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var deadline = DateTime.UtcNow + patience;
         var said = DateTime.MinValue;
-        while (true)
+        while (!system.WhenTerminated.IsCompleted)
         {
             var server = cluster.State.Members.FirstOrDefault(m => m.HasRole(ClusterSettings.ServerRole) && m.Status == Akka.Cluster.MemberStatus.Up);
             if (server is not null)
@@ -102,8 +115,8 @@ public static class ClusterHosts
             }
             if (DateTime.UtcNow >= deadline)
                 throw new ConfigurationException(server is null
-                    ? "no member with role server joined the cluster within 2 minutes; is `signactors server` running, and does this host reach it (seed-nodes, or bootstrap's contact points)?"
-                    : $"the server member {server.Address} did not answer at {FederationSupervisor.ServerPath} within 2 minutes");
+                    ? $"no member with role server joined the cluster within {patience.TotalMinutes:F0} minutes; is `signactors server` running, and does this host reach it (seed-nodes, or discovery's contact points)?"
+                    : $"the server member {server.Address} did not answer at {FederationSupervisor.ServerPath} within {patience.TotalMinutes:F0} minutes");
             if (DateTime.UtcNow - said > TimeSpan.FromSeconds(5))
             {
                 log.WriteLine(server is null ? "waiting for the cluster to form and the server to join …" : $"waiting for the server at {server.Address} …");
@@ -111,6 +124,7 @@ public static class ClusterHosts
             }
             Thread.Sleep(250); // back-off on the host's main thread (no actor blocks)
         }
+        return null;
     }
 
     /// <summary>Parent of this host's node actors; done when they have all stopped, or when the server is gone.</summary>

@@ -26,7 +26,14 @@ public static class DiscoveryFormation
         while (!system.WhenTerminated.IsCompleted && !cluster.IsJoining())
         {
             var lookup = new Lookup(ClusterSettings.ServiceName, settings.Method == "kubernetes" ? settings.PortName : null, settings.Method == "kubernetes" ? "tcp" : null);
-            var resolved = await discovery.Lookup(lookup, TimeSpan.FromSeconds(5));
+            ServiceDiscovery.Resolved resolved;
+            try { resolved = await discovery.Lookup(lookup, TimeSpan.FromSeconds(5)); }
+            catch (Exception e) // the Kubernetes API unreachable, a lookup timing out: try again
+            {
+                Log.LogWarning("cluster formation: {Method} discovery failed: {Reason}; trying again", settings.Method, e.GetBaseException().Message);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                continue;
+            }
             var points = resolved.Addresses.Where(a => a.Port is not null).Select(a => new ContactPoint(a.Address?.ToString() ?? a.Host, a.Port!.Value)).Distinct().ToArray();
             var answering = (await Task.WhenAll(points.Select(async p => (p, await Answers(p))))).Where(x => x.Item2).Select(x => x.p).ToArray();
             var step = ContactPointFormation.Decide(answering, previous, settings.RequiredContactPoints);

@@ -23,10 +23,14 @@ public sealed class LoggerFactoryBridge : ReceiveActor, IRequiresMessageQueue<IL
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
-            var logger = factory.CreateLogger(e.LogSource ?? "akka");
-            var level = Level(e.LogLevel());
-            if (!logger.IsEnabled(level)) return;
-            logger.Log(level, default, e.Message?.ToString() ?? "", e.Cause, static (message, _) => message);
+            try
+            {
+                var logger = factory.CreateLogger(e.LogSource ?? "akka");
+                var level = Level(e.LogLevel());
+                if (!logger.IsEnabled(level)) return;
+                logger.Log(level, default, e.Message?.ToString() ?? "", e.Cause, static (message, _) => message);
+            }
+            catch (ObjectDisposedException) { } // the host has gone (a system that failed to start, shutting down): nowhere to write
         });
     }
 
