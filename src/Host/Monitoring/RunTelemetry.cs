@@ -9,7 +9,7 @@ using SignActors.Server.Metrics;
 namespace SignActors.Host.Monitoring;
 
 /// <summary>`signactors.telemetry`: which exporter (off by default) and where it listens or sends.</summary>
-public sealed record TelemetrySettings(string Exporter, string PrometheusHost, int PrometheusPort, Uri OtlpEndpoint)
+public sealed record TelemetrySettings(string Exporter, string PrometheusHost, int PrometheusPort, Uri OtlpEndpoint, bool OtlpOverHttp = false)
 {
     public bool On => Exporter != "off";
 
@@ -19,7 +19,8 @@ public sealed record TelemetrySettings(string Exporter, string PrometheusHost, i
         string otlp = t.String("otlp-endpoint");
         if (!Uri.TryCreate(otlp, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new ConfigurationException($"{t.Path("otlp-endpoint")} = \"{otlp}\" is not an http:// or https:// address");
-        return new TelemetrySettings(t.OneOf("exporter", ["off", "prometheus", "otlp"]), t.String("prometheus.host"), t.Int("prometheus.port", 1, 65535), uri);
+        return new TelemetrySettings(t.OneOf("exporter", ["off", "prometheus", "otlp"]), t.String("prometheus.host"), t.Int("prometheus.port", 1, 65535), uri,
+            OtlpOverHttp: t.OneOf("otlp-protocol", ["grpc", "http"]) == "http");
     }
 }
 
@@ -61,7 +62,8 @@ public sealed class RunTelemetry : IRoundSink, IDisposable
             : builder.AddOtlpExporter((exporter, reader) =>
             {
                 exporter.Endpoint = settings.OtlpEndpoint;
-                exporter.Protocol = settings.OtlpEndpoint.Port == 4318 ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                exporter.Protocol = settings.OtlpOverHttp ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                if (settings.OtlpOverHttp) exporter.Endpoint = new Uri(settings.OtlpEndpoint, "v1/metrics"); // the signal's path, as the OTLP/HTTP spec names it
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 5000;
             })).Build()!;
         Where = settings.Exporter == "prometheus" ? $"Prometheus scrape endpoint http://{settings.PrometheusHost}:{settings.PrometheusPort}/metrics" : $"OTLP to {settings.OtlpEndpoint}";

@@ -13,7 +13,7 @@ namespace SignActors.Tests.Host;
 public class RunTelemetryTests
 {
     static TelemetrySettings Prometheus(int port) =>
-        TelemetrySettings.Read(ConfigurationFactory.ParseString($"signactors.telemetry {{ exporter = prometheus, prometheus.host = \"127.0.0.1\", prometheus.port = {port}, otlp-endpoint = \"http://127.0.0.1:4317\" }}"));
+        TelemetrySettings.Read(ConfigurationFactory.ParseString($"signactors.telemetry {{ exporter = prometheus, prometheus.host = \"127.0.0.1\", prometheus.port = {port}, otlp-endpoint = \"http://127.0.0.1:4317\", otlp-protocol = grpc }}"));
 
     static async Task<string> Scrape(int port)
     {
@@ -101,13 +101,45 @@ public class RunTelemetryTests
         Directory.Delete(runs, recursive: true);
     }
 
+    [Fact]
+    public async Task OTLP_over_HTTP_pushes_the_run_metrics_to_a_collector_when_the_run_ends()
+    {
+        int port = Loopback.FreePort();
+        using var collector = new System.Net.HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = Task.Run(async () =>
+        {
+            var context = await collector.GetContextAsync();
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            (string Path, string Type, byte[] Body) request = (context.Request.Url!.AbsolutePath, context.Request.ContentType ?? "", body.ToArray());
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            return request;
+        });
+        var settings = TelemetrySettings.Read(ConfigurationFactory.ParseString(
+            $"signactors.telemetry {{ exporter = otlp, otlp-endpoint = \"http://127.0.0.1:{port}\", otlp-protocol = http, prometheus.host = \"127.0.0.1\", prometheus.port = 9464 }}"));
+        using (var telemetry = RunTelemetry.Start(settings)!)
+        {
+            telemetry.Run = "run-otlp";
+            telemetry.Write(Row(1, accepted: 8, late: 0, bitsUp: 1000, accuracy: 0.25, live: 8));
+        } // disposing flushes the last export
+        var (path, type, bytes) = await received.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("/v1/metrics", path);
+        Assert.Equal("application/x-protobuf", type);
+        string text = System.Text.Encoding.UTF8.GetString(bytes); // protobuf keeps names and string values as UTF-8
+        foreach (var name in new[] { "SignActors", "signactors.rounds", "signactors.votes.accepted", "signactors.test.accuracy", "signactors.nodes.live", "run-otlp" })
+            Assert.Contains(name, text);
+    }
+
     [Theory]
     [InlineData("exporter = prom", "signactors.telemetry.exporter")]
     [InlineData("otlp-endpoint = \"collector:4317\"", "signactors.telemetry.otlp-endpoint = \"collector:4317\" is not an http:// or https:// address")]
     public void A_wrong_setting_is_one_line_naming_it(string setting, string message)
     {
         var config = ConfigurationFactory.ParseString($"signactors.telemetry {{ {setting} }}")
-            .WithFallback(ConfigurationFactory.ParseString("signactors.telemetry { exporter = off, prometheus.host = \"127.0.0.1\", prometheus.port = 9464, otlp-endpoint = \"http://127.0.0.1:4317\" }"));
+            .WithFallback(ConfigurationFactory.ParseString("signactors.telemetry { exporter = off, prometheus.host = \"127.0.0.1\", prometheus.port = 9464, otlp-endpoint = \"http://127.0.0.1:4317\", otlp-protocol = grpc }"));
         Assert.Contains(message, Assert.Throws<ConfigurationException>(() => TelemetrySettings.Read(config)).Message);
     }
 
