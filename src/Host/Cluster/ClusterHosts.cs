@@ -26,11 +26,9 @@ public static class ClusterHosts
     {
         torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = Start(run, cluster, ClusterSettings.ServerRole, signals, (system, registry) =>
-            registry.Register<FederationSupervisor>(system.ActorOf(Props.Create(() =>
-                new FederationSupervisor(run, null, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name)),
+        using var host = Start(run, cluster, ClusterSettings.ServerRole, signals,
+            (system, registry) => InProcessFederation.StartSupervisor(system, registry, run, shards: null, observer, outcome),
             (system, signal) => InProcessFederation.StopCleanly(system, signal, outcome.Task));
-        host.System.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
         var server = host.System.ActorSelection(FederationSupervisor.ServerPath);
         // Leave the cluster only once every node has acted on RunFinished (their actors stopped).

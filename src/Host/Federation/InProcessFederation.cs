@@ -25,15 +25,25 @@ public static class InProcessFederation
         // Process-wide and read by every thread that runs a torch op: the per-gradient thread count of SPEC §10.
         torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var finishing = new CompletingObserver(observer, outcome);
         using var host = Hosting.ActorSystemHost.Start("signactors", AkkaConfig(run.Host, serializeMessages), run.Akka, LogSetup.AkkaLevel(run.Host.LogLevel), configure: null,
-            (system, registry) => registry.Register<FederationSupervisor>(system.ActorOf(Props.Create(() =>
-                new FederationSupervisor(run, run.Shards, finishing, reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name)),
+            (system, registry) => StartSupervisor(system, registry, run, run.Shards, observer, outcome),
             signals, (system, signal) => StopCleanly(system, signal, outcome.Task));
-        host.System.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
         var result = outcome.Task.GetAwaiter().GetResult();
         host.Stop();
         return result;
+    }
+
+    /// <summary>
+    /// Starts and registers the federation's supervisor (the server, and the nodes given their
+    /// <paramref name="shards"/>); <paramref name="outcome"/> completes with the run's outcome, or
+    /// with an abort if the supervisor fails or the system stops first.
+    /// </summary>
+    internal static void StartSupervisor(ActorSystem system, Akka.Hosting.IActorRegistry registry, FederationRun run, Shard[]? shards,
+        IRunObserver observer, TaskCompletionSource<RunOutcome> outcome)
+    {
+        registry.Register<FederationSupervisor>(system.ActorOf(Props.Create(() =>
+            new FederationSupervisor(run, shards, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name));
+        system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
     }
 
     /// <summary>Asks the server to finish its round and checkpoint; done when it has reported the outcome.</summary>

@@ -36,7 +36,7 @@ public sealed class TensorBoardEvents : IRoundSink, IDisposable
         "train_loss" or "lr" or "agreement" => "train/" + column,
         "test_loss" or "test_accuracy" or "val_loss" or "val_accuracy" or "grad_l1" or "grad_l2" => "eval/" + column,
         "bits_up" or "bits_down" => "wire/" + column,
-        "wall_ms" or "elapsed_s" or "slowest_compute_ms" or "total_compute_ms" or "close_ms" => "time/" + column,
+        _ when RoundMetrics.TimingColumns.Contains(column) => "time/" + column,
         _ => "nodes/" + column,
     };
 
