@@ -26,17 +26,18 @@ public static class ByzantineCommand
         var attacks = new Option<string[]>("--attacks") { Description = string.Join(", ", ByzantineExperiment.Attacks.Select(ByzantineExperiment.Name)), AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ByzantineExperiment.Attacks.Select(ByzantineExperiment.Name).ToArray() };
         var attackers = new Option<string?>("--attackers") { Description = "the Byzantine counts f ≥ 1 to sweep, like 1,2,4 (default 1 … ⌈n/2⌉)" };
         var contenders = new Option<string[]>("--contenders") { Description = string.Join(", ", Contenders), AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Contenders };
-        var majority = new Option<string>("--majority-preset") { Description = "the majority-vote contender (signum, mvsm-v1, signsgd, …)", DefaultValueFactory = _ => "signum" };
+        var majority = new Option<string[]>("--majority-preset") { Description = "the majority-vote contenders, one or more (signum, mvsm-v2, signsgd, …)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "signum" } };
         var signLrs = new Option<string>("--sign-lrs") { Description = "the step sizes the sign method is tuned over", DefaultValueFactory = _ => "0.003,0.001,0.0003,0.0001" };
         var floatLrs = new Option<string>("--float-lrs") { Description = "the step sizes the float32 contenders are tuned over", DefaultValueFactory = _ => "1,0.3,0.1,0.03" };
         var betas = new Option<string>("--betas") { Description = "the β a momentum contender is tuned over", DefaultValueFactory = _ => "0.9,0.5,0.1" };
         var validation = new Option<double?>("--validation") { Description = "validation fraction for tuning (default: the config's, or 0.1 when it has none)" };
         var sample = new Option<int>("--omniscient-sample") { Description = "training records for the omniscient attackers' full gradient (0 = all)", DefaultValueFactory = _ => 256 };
-        var seeds = new Option<string?>("--seeds") { Description = "seeds of the final runs, like 1,2,3 (the first also tunes); default: the config's seed" };
+        var seeds = new Option<string?>("--seeds") { Description = "seeds of the final runs, like 1,2,3; default: the config's seed" };
+        var tuningSeed = new Option<ulong?>("--tuning-seed") { Description = "the seed of the tuning runs (default: the first of --seeds)" };
         var outputDir = new Option<string?>("--output") { Description = "the experiment folder; default <output.directory>/byzantine-<hash of the sweep>, so the same command resumes" };
         var command = new Command("byzantine", "The headline experiment: majority vote against the float32 mean, median, trimmed mean and Krum as the number of Byzantine nodes grows, "
             + "per attack and in the worst case; each aggregator's step size tuned once at f = 0 on validation data. Writes byzantine.conf and runs it; runs resume.")
-            { config, rounds, tuningRounds, attacks, attackers, contenders, majority, signLrs, floatLrs, betas, validation, sample, seeds, outputDir };
+            { config, rounds, tuningRounds, attacks, attackers, contenders, majority, signLrs, floatLrs, betas, validation, sample, seeds, tuningSeed, outputDir };
         command.SetAction(parse => guarded(() =>
         {
             string? file = parse.GetValue(config);
@@ -49,29 +50,34 @@ public static class ByzantineCommand
             var given = parse.GetValue(attackers) is { } text ? Numbers("--attackers", text) : Enumerable.Range(1, (n + 1) / 2).Select(f => (double)f).ToArray();
             if (given.Any(f => f > n || f != Math.Floor(f))) throw new ConfigurationException($"--attackers: whole numbers in 1..{n}");
             var fs = given.Select(f => (int)f).Distinct().Order().ToArray();
-            string sign = parse.GetValue(majority)!;
-            AlgorithmSpec signSpec;
-            try { signSpec = Presets.Resolve(sign, n); }
-            catch (ArgumentException e) { throw RunConfig.Invalid("--majority-preset", e); }
             var signRates = Numbers("--sign-lrs", parse.GetValue(signLrs)!);
             var floatRates = Numbers("--float-lrs", parse.GetValue(floatLrs)!);
-            var momentum = signSpec.Estimator.Kind is EstimatorKind.Momentum or EstimatorKind.Storm ? Numbers("--betas", parse.GetValue(betas)!) : Array.Empty<double>();
-            var all = new Dictionary<string, ContenderSpec>
+            var momentumBetas = Numbers("--betas", parse.GetValue(betas)!);
+            var voters = parse.GetValue(majority)!.Distinct().Select(sign =>
             {
-                ["majority"] = new($"majority ({sign})", sign, signRates, momentum),
-                ["mean"] = new("mean (sgd)", "sgd", floatRates, Array.Empty<double>()),
-                ["median"] = new("median", "median-sgd", floatRates, Array.Empty<double>()),
-                ["trimmed-mean"] = new("trimmed mean", "trimmed-mean-sgd", floatRates, Array.Empty<double>()),
-                ["krum"] = new("krum", "krum-sgd", floatRates, Array.Empty<double>()),
+                AlgorithmSpec signSpec;
+                try { signSpec = Presets.Resolve(sign, n); }
+                catch (ArgumentException e) { throw RunConfig.Invalid("--majority-preset", e); }
+                var momentum = signSpec.Estimator.Kind is EstimatorKind.Momentum or EstimatorKind.Storm ? momentumBetas : Array.Empty<double>();
+                return new ContenderSpec($"majority ({sign})", sign, signRates, momentum);
+            }).ToArray();
+            var all = new Dictionary<string, ContenderSpec[]>
+            {
+                ["majority"] = voters,
+                ["mean"] = new[] { new ContenderSpec("mean (sgd)", "sgd", floatRates, Array.Empty<double>()) },
+                ["median"] = new[] { new ContenderSpec("median", "median-sgd", floatRates, Array.Empty<double>()) },
+                ["trimmed-mean"] = new[] { new ContenderSpec("trimmed mean", "trimmed-mean-sgd", floatRates, Array.Empty<double>()) },
+                ["krum"] = new[] { new ContenderSpec("krum", "krum-sgd", floatRates, Array.Empty<double>()) },
             };
-            var picked = parse.GetValue(contenders)!.Select(c => all.TryGetValue(c, out var x) ? x : throw new ConfigurationException($"--contenders: \"{c}\" is not one of: {string.Join(", ", Contenders)}")).Distinct().ToArray();
+            var picked = parse.GetValue(contenders)!.Distinct().SelectMany(c => all.TryGetValue(c, out var x) ? x : throw new ConfigurationException($"--contenders: \"{c}\" is not one of: {string.Join(", ", Contenders)}")).ToArray();
             double split = parse.GetValue(validation) ?? (settings.Data.Validation > 0 ? settings.Data.Validation : 0.1);
             if (!(split > 0 && split < 1)) throw new ConfigurationException($"--validation: a fraction in (0, 1), got {split}");
             var seedList = parse.GetValue(seeds) is { } s
                 ? s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(x => ulong.TryParse(x, out ulong v) ? v : throw new ConfigurationException($"--seeds: \"{x}\" is not a seed")).ToArray()
                 : new[] { settings.Contract.Seed };
+            ulong tuneAt = parse.GetValue(tuningSeed) ?? seedList[0];
             int omniscient = parse.GetValue(sample);
-            string Grid(string directory, string name) => ByzantineExperiment.Write(resolved, picked, chosen, fs, r, tr, omniscient, split, seedList, directory, name);
+            string Grid(string directory, string name) => ByzantineExperiment.Write(resolved, picked, chosen, fs, r, tr, omniscient, split, seedList, tuneAt, directory, name);
             string folder = Path.GetFullPath(parse.GetValue(outputDir)
                 ?? Path.Combine(settings.Output.Directory, $"byzantine-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Grid("", ""))))[..8]}"));
             Directory.CreateDirectory(folder);
@@ -80,7 +86,9 @@ public static class ByzantineCommand
                 + "# Scale it up here: more seeds, a wider tuning grid (each aggregator's tune { … }), more rounds.\n"
                 + Grid(Portable(Path.GetDirectoryName(folder)!), Path.GetFileName(folder)));
             if (file is null) stdout.WriteLine("no config given: the reference settings with model.name = mlp");
-            return GridExperiment.Execute(experiment, stdout, (root, runs) => new ByzantineExperiment(stdout).Summarise(root, runs, picked, chosen, fs, n, r, omniscient));
+            // Chance (1 / classes) for the collapse verdict: the classes of the training labels, read once at the end.
+            return GridExperiment.Execute(experiment, stdout, (root, runs) => new ByzantineExperiment(stdout).Summarise(root, runs, picked, chosen, fs, n,
+                settings.Data.Load(_ => { }).Train.Classes, r, omniscient));
         }));
         return command;
     }

@@ -1,15 +1,41 @@
 using System.Globalization;
+using System.Text;
+using SignActors.Training.Algorithms;
 using SignActors.Training.Faults;
 
 namespace SignActors.Host.Experiments;
 
 /// <summary>One aggregator of the comparison: a preset and the grids its step size (and β, for momentum) is tuned over.</summary>
-public sealed record ContenderSpec(string Label, string Preset, IReadOnlyList<double> LearningRates, IReadOnlyList<double> Betas);
-
-/// <summary>One cell of the sweep, averaged over its seeds: test accuracy (mean, sample std), test loss, and how its runs ended.</summary>
-public sealed record ByzantineCell(string Contender, ByzantineAttack? Attack, int Attackers, double TestAccuracy, double AccuracyStd, double TestLoss, int Seeds, int Completed, long Rounds, string? Refused)
+public sealed record ContenderSpec(string Label, string Preset, IReadOnlyList<double> LearningRates, IReadOnlyList<double> Betas)
 {
+    /// <summary>Whether the contender aggregates signs (1 bit a coordinate up): the majority-vote side of the comparison.</summary>
+    public bool Votes(int nodes) => Presets.Resolve(Preset, nodes).Uplink.Kind != UplinkKind.Float32;
+
+    /// <summary>
+    /// Whether f Byzantine nodes of n are within the aggregator's design tolerance: none for the mean;
+    /// an honest majority (2f &lt; n) for the median and for the vote aggregators (majority vote, S_1 of
+    /// the vote); trimmed mean with b = f needs n &gt; 2f; Krum n ≥ 2f + 3. Cells beyond it are run where
+    /// they can be, and marked.
+    /// </summary>
+    public bool Tolerates(int nodes, int f) => f == 0 || Presets.Resolve(Preset, nodes).Aggregator.Kind switch
+    {
+        AggregatorKind.Mean or AggregatorKind.Identity => false,
+        AggregatorKind.Krum => nodes >= 2 * f + 3,
+        _ => 2 * f < nodes,
+    };
+}
+
+/// <summary>
+/// One cell of the sweep over its seeds: test accuracy (mean, std, 95 % interval), test loss, the bits
+/// a round up and down, how its runs ended, and whether f is beyond the aggregator's tolerance.
+/// <see cref="BySeed"/> holds each completed seed's accuracy, for differences paired by seed.
+/// </summary>
+public sealed record ByzantineCell(string Contender, ByzantineAttack? Attack, int Attackers, SeedStatistics Accuracy, double TestLoss, double BitsUpPerRound, double BitsDownPerRound,
+    int Seeds, int Completed, long Rounds, string? Refused, bool BeyondTolerance, IReadOnlyDictionary<string, double> BySeed)
+{
+    public double TestAccuracy => Accuracy.Mean;
     public bool HasResult => Completed > 0 && double.IsFinite(TestAccuracy);
+    public bool Whole => HasResult && Completed == Seeds;
 }
 
 /// <summary>
@@ -18,17 +44,24 @@ public sealed record ByzantineCell(string Contender, ByzantineAttack? Attack, in
 /// once at f = 0 on the validation split, then held fixed across f and attacks — the defender does
 /// not know the attack. <see cref="Write"/> writes the experiment file, <see cref="GridExperiment"/>
 /// runs it (resumable), and <see cref="Summarise"/> adds results.csv, worst-case.csv, results.md
-/// (per attack, and the worst case over attacks per aggregator and f) and two plots.
+/// (verdicts, the bits each contender sent, majority vote against the robust float32 aggregators,
+/// the worst case over attacks and every cell, with 95 % intervals) and the plots.
 /// </summary>
 public sealed class ByzantineExperiment(TextWriter output)
 {
     public static readonly ByzantineAttack[] Attacks = Enum.GetValues<ByzantineAttack>();
 
+    /// <summary>The verdicts' thresholds: majority vote holds when it keeps this share of its clean accuracy…</summary>
+    public const double HoldsShare = 0.85;
+    /// <summary>…for every f up to this (and every attack but the omniscient one); a cell collapses within this many points of chance.</summary>
+    public const int HoldsUpTo = 3;
+    public const double CollapseMargin = 0.05;
+
     const string AggregatorAxis = "aggregator", AttackersAxis = "attackers";
 
-    /// <summary>The experiment file of the sweep over <paramref name="settings"/> (the user's config, resolved).</summary>
+    /// <summary>The experiment file of the sweep over <paramref name="settings"/> (the user's config, resolved); tuning runs at <paramref name="tuningSeed"/>.</summary>
     public static string Write(Akka.Configuration.Config settings, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers,
-        long rounds, long tuningRounds, int omniscientSample, double validation, IReadOnlyList<ulong> seeds, string directory, string name)
+        long rounds, long tuningRounds, int omniscientSample, double validation, IReadOnlyList<ulong> seeds, ulong tuningSeed, string directory, string name)
     {
         var c = CultureInfo.InvariantCulture;
         string List(IEnumerable<double> values) => "[" + string.Join(", ", values.Select(v => v.ToString("R", c))) + "]";
@@ -62,7 +95,7 @@ public sealed class ByzantineExperiment(TextWriter output)
               tuning {
                 per = [{{AggregatorAxis}}]
                 rounds = {{tuningRounds}}
-                seed = {{seeds[0]}}
+                seed = {{tuningSeed}}
                 settings { faults.byzantine = [] }
               }
               compare { axis = {{AggregatorAxis}} }
@@ -71,29 +104,32 @@ public sealed class ByzantineExperiment(TextWriter output)
             """);
     }
 
-    /// <summary>The Byzantine tables and plots of a finished grid, averaged over its seeds.</summary>
+    /// <summary>The Byzantine tables and plots of a finished grid, over its seeds; <paramref name="classes"/> sets chance (1 / classes).</summary>
     public IReadOnlyList<ByzantineCell> Summarise(string root, IReadOnlyList<GridRun> runs, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks,
-        IReadOnlyList<int> attackers, int nodes, long rounds, int omniscientSample)
+        IReadOnlyList<int> attackers, int nodes, int classes, long rounds, int omniscientSample)
     {
         var cells = new List<ByzantineCell>();
         foreach (var cell in runs.GroupBy(r => (Contender: r.Axes[AggregatorAxis], Attackers: r.Axes[AttackersAxis])))
         {
             var (attack, f) = Parse(cell.Key.Attackers);
-            var results = cell.Select(r => RunResult.Of(Path.Combine(root, "runs", r.Name))).ToArray();
-            var done = results.Where(x => x.Completed && x.HasEvaluation).ToArray();
-            var accuracy = SeedStatistics.Of(done.Select(x => x.Accuracy).ToArray());
-            cells.Add(new ByzantineCell(cell.Key.Contender, attack, f, accuracy.Mean, accuracy.Std, done.Select(x => x.Loss).DefaultIfEmpty(double.NaN).Average(),
-                results.Length, done.Length, results.Min(x => x.Rounds), results.Select(x => x.Refused).FirstOrDefault(x => x is not null)));
+            var results = cell.Select(r => (Seed: r.Axes.GetValueOrDefault(ExperimentGrid.SeedAxis, ""), Result: RunResult.Of(Path.Combine(root, "runs", r.Name)))).ToArray();
+            var done = results.Where(x => x.Result.Completed && x.Result.HasEvaluation).ToArray();
+            var contender = contenders.First(x => x.Label == cell.Key.Contender);
+            double Mean(Func<RunResult, double> pick) => done.Select(x => pick(x.Result)).DefaultIfEmpty(double.NaN).Average();
+            cells.Add(new ByzantineCell(cell.Key.Contender, attack, f, SeedStatistics.Of(done.Select(x => x.Result.Accuracy).ToArray()), Mean(x => x.Loss),
+                Mean(x => x.BitsUpPerRound), Mean(x => x.BitsDownPerRound), results.Length, done.Length, results.Min(x => x.Result.Rounds),
+                results.Select(x => x.Result.Refused).FirstOrDefault(x => x is not null), !contender.Tolerates(nodes, f), done.ToDictionary(x => x.Seed, x => x.Result.Accuracy)));
         }
         var worst = WorstCase(cells, contenders, attacks, attackers);
         WriteCsv(cells, worst, root);
-        string table = Table(cells, worst, contenders, attacks, attackers, nodes, rounds, omniscientSample, runs.Select(r => r.Axes["seed"]).Distinct().Count());
+        int seeds = runs.Select(r => r.Axes.GetValueOrDefault(ExperimentGrid.SeedAxis, "")).Distinct().Count();
+        string table = Report(cells, worst, contenders, attacks, attackers, nodes, 1.0 / classes, rounds, omniscientSample, seeds);
         File.WriteAllText(Path.Combine(root, "results.md"), table);
-        Plot(cells, contenders, attacks, attackers, nodes, Path.Combine(root, "accuracy-vs-attackers.png"));
-        PlotWorst(worst, contenders, attackers, nodes, Path.Combine(root, "worst-case-vs-attackers.png"));
+        var plots = attacks.Select(a => Plot(cells, contenders, a, attackers, nodes, Path.Combine(root, $"accuracy-vs-attackers-{Name(a)}.png"))).ToList();
+        plots.Add(PlotWorst(worst, contenders, attackers, nodes, Path.Combine(root, "worst-case-vs-attackers.png")));
         output.WriteLine();
         output.WriteLine(table);
-        output.WriteLine($"written: {Path.Combine(root, "results.csv")}, worst-case.csv, results.md, accuracy-vs-attackers.png, worst-case-vs-attackers.png");
+        output.WriteLine($"written: {Path.Combine(root, "results.csv")}, worst-case.csv, results.md, {string.Join(", ", plots.Select(Path.GetFileName))}");
         return cells;
     }
 
@@ -104,13 +140,40 @@ public sealed class ByzantineExperiment(TextWriter output)
         var worst = new List<(string, int, ByzantineCell)>();
         foreach (var contender in contenders)
         {
-            worst.Add((contender.Label, 0, cells.First(x => x.Contender == contender.Label && x.Attackers == 0)));
+            worst.Add((contender.Label, 0, Clean(cells, contender.Label)));
             foreach (int f in attackers)
-                worst.Add((contender.Label, f, attacks.Select(a => cells.First(x => x.Contender == contender.Label && x.Attack == a && x.Attackers == f))
-                    .MinBy(x => x.HasResult && x.Completed == x.Seeds ? x.TestAccuracy : double.NegativeInfinity)!));
+                worst.Add((contender.Label, f, attacks.Select(a => Cell(cells, contender.Label, a, f)).MinBy(x => x.Whole ? x.TestAccuracy : double.NegativeInfinity)!));
         }
         return worst;
     }
+
+    /// <summary>
+    /// Per seed, the lowest accuracy over <paramref name="attacks"/> at f; NaN for a seed where any of
+    /// them is missing (refused, stopped). The worst case paired by seed, for the comparison of aggregators.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> WorstBySeed(IReadOnlyList<ByzantineCell> cells, string contender, IReadOnlyList<ByzantineAttack> attacks, int f)
+    {
+        var their = attacks.Select(a => Cell(cells, contender, a, f)).ToArray();
+        var seeds = their.SelectMany(x => x.BySeed.Keys).Distinct();
+        return seeds.ToDictionary(s => s, s => their.All(x => x.BySeed.ContainsKey(s)) ? their.Min(x => x.BySeed[s]) : double.NaN);
+    }
+
+    /// <summary>Majority vote holds when every f ≤ <see cref="HoldsUpTo"/> and every attack but the omniscient keeps ≥ 85 % of the clean mean accuracy (a missing cell fails it).</summary>
+    public static (bool Holds, ByzantineCell Lowest) Holds(IReadOnlyList<ByzantineCell> cells, string contender, IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers)
+    {
+        double clean = Clean(cells, contender).TestAccuracy;
+        var checkedCells = attacks.Where(a => a != ByzantineAttack.Omniscient).SelectMany(a => attackers.Where(f => f <= HoldsUpTo).Select(f => Cell(cells, contender, a, f))).ToArray();
+        var lowest = checkedCells.MinBy(x => x.Whole ? x.TestAccuracy : double.NegativeInfinity)!;
+        return (double.IsFinite(clean) && checkedCells.All(x => x.Whole && x.TestAccuracy >= HoldsShare * clean), lowest);
+    }
+
+    /// <summary>A cell collapses when its mean accuracy ends within 5 points of chance.</summary>
+    public static bool Collapses(ByzantineCell cell, double chance) => cell.HasResult && cell.TestAccuracy <= chance + CollapseMargin;
+
+    static ByzantineCell Clean(IReadOnlyList<ByzantineCell> cells, string contender) => cells.First(x => x.Contender == contender && x.Attackers == 0);
+
+    static ByzantineCell Cell(IReadOnlyList<ByzantineCell> cells, string contender, ByzantineAttack attack, int f) =>
+        cells.First(x => x.Contender == contender && x.Attack == attack && x.Attackers == f);
 
     static (ByzantineAttack? Attack, int F) Parse(string label) =>
         label == "f=0" ? (null, 0) : (Attacks.Single(a => label.StartsWith(Name(a) + " ", StringComparison.Ordinal)), int.Parse(label[(label.IndexOf("f=", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture));
@@ -125,25 +188,83 @@ public sealed class ByzantineExperiment(TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
         string Quote(string? x) => $"\"{(x ?? "").Replace("\"", "'")}\"";
-        var lines = new List<string> { "aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_loss,seeds,completed,rounds,refused" };
-        lines.AddRange(cells.Select(x => string.Join(',', Quote(x.Contender), AttackName(x.Attack), x.Attackers.ToString(c), x.TestAccuracy.ToString("R", c), x.AccuracyStd.ToString("R", c),
-            x.TestLoss.ToString("R", c), x.Seeds.ToString(c), x.Completed.ToString(c), x.Rounds.ToString(c), Quote(x.Refused))));
+        var lines = new List<string> { "aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_accuracy_ci95,test_loss,bits_up_per_round,bits_down_per_round,seeds,completed,rounds,beyond_tolerance,refused" };
+        lines.AddRange(cells.Select(x => string.Join(',', Quote(x.Contender), AttackName(x.Attack), x.Attackers.ToString(c), x.TestAccuracy.ToString("R", c), x.Accuracy.Std.ToString("R", c),
+            x.Accuracy.HalfWidth.ToString("R", c), x.TestLoss.ToString("R", c), x.BitsUpPerRound.ToString("R", c), x.BitsDownPerRound.ToString("R", c), x.Seeds.ToString(c), x.Completed.ToString(c),
+            x.Rounds.ToString(c), x.BeyondTolerance ? "true" : "false", Quote(x.Refused))));
         File.WriteAllLines(Path.Combine(root, "results.csv"), lines);
-        File.WriteAllLines(Path.Combine(root, "worst-case.csv"), new[] { "aggregator,attackers,worst_attack,test_accuracy" }
-            .Concat(worst.Select(w => string.Join(',', Quote(w.Contender), w.Attackers.ToString(c), AttackName(w.Cell.Attack), w.Cell.TestAccuracy.ToString("R", c)))));
+        File.WriteAllLines(Path.Combine(root, "worst-case.csv"), new[] { "aggregator,attackers,worst_attack,test_accuracy,test_accuracy_ci95" }
+            .Concat(worst.Select(w => string.Join(',', Quote(w.Contender), w.Attackers.ToString(c), AttackName(w.Cell.Attack), w.Cell.TestAccuracy.ToString("R", c), w.Cell.Accuracy.HalfWidth.ToString("R", c)))));
     }
 
-    static string Table(IReadOnlyList<ByzantineCell> cells, IReadOnlyList<(string Contender, int Attackers, ByzantineCell Cell)> worst, IReadOnlyList<ContenderSpec> contenders,
-        IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers, int nodes, long rounds, int omniscientSample, int seeds)
+    static string Report(IReadOnlyList<ByzantineCell> cells, IReadOnlyList<(string Contender, int Attackers, ByzantineCell Cell)> worst, IReadOnlyList<ContenderSpec> contenders,
+        IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers, int nodes, double chance, long rounds, int omniscientSample, int seeds)
     {
         var c = CultureInfo.InvariantCulture;
         var columns = new[] { 0 }.Concat(attackers).ToArray();
         string Header(params string[] first) => $"| {string.Join(" | ", first)} |" + string.Concat(columns.Select(f => string.Create(c, $" f = {f} |")))
             + "\n|" + string.Concat(first.Concat(columns.Select(f => "")).Select(_ => "---|")) + "\n";
-        var text = new System.Text.StringBuilder();
-        text.AppendLine($"Final test accuracy (test loss) after {rounds} rounds, n = {nodes}, the first f nodes Byzantine; each aggregator's step size tuned once at f = 0 on the validation split "
-            + $"and held fixed; omniscient attackers use {Sample(omniscientSample)}; " + (seeds > 1 ? $"mean ± std over {seeds} seeds." : "one seed."));
+        string Percent(double x) => (x * 100).ToString("F1", c);
+        var text = new StringBuilder();
+        text.AppendLine($"Final test accuracy % after {rounds} rounds, n = {nodes}, the first f nodes Byzantine; each aggregator's step size tuned once at f = 0 on the validation split "
+            + $"and held fixed; omniscient attackers use {Sample(omniscientSample)}; " + (seeds > 1 ? $"mean ± std [95 % interval of the mean, Student t] over {seeds} seeds." : "one seed.")
+            + " † marks f beyond the aggregator's tolerance (mean: any f; median and the vote aggregators: 2f ≥ n; trimmed mean b = f: 2f ≥ n; Krum: n < 2f + 3).");
         text.AppendLine();
+
+        var voters = contenders.Where(x => x.Votes(nodes)).ToArray();
+        var floats = contenders.Where(x => !x.Votes(nodes)).ToArray();
+        text.AppendLine("Verdicts:");
+        text.AppendLine();
+        foreach (var v in voters)
+        {
+            var (holds, lowest) = Holds(cells, v.Label, attacks, attackers);
+            double clean = Clean(cells, v.Label).TestAccuracy;
+            text.AppendLine($"- {v.Label} **{(holds ? "holds" : "does not hold")}**: clean {Percent(clean)} %; its lowest cell for f ≤ {HoldsUpTo} without the omniscient attack is "
+                + (lowest.Whole ? $"{Percent(lowest.TestAccuracy)} % ({AttackName(lowest.Attack)}, f = {lowest.Attackers}), {(clean > 0 ? (lowest.TestAccuracy / clean * 100).ToString("F0", c) : "—")} % of clean" : $"{AttackName(lowest.Attack)}, f = {lowest.Attackers}: {Format(lowest, seeds)}")
+                + $" (holds: ≥ {HoldsShare * 100:F0} % of clean in every such cell).");
+        }
+        foreach (var contender in contenders)
+        {
+            var collapsed = cells.Where(x => x.Contender == contender.Label && Collapses(x, chance)).OrderBy(x => x.Attackers).ThenBy(x => x.Attack).ToArray();
+            text.AppendLine($"- {contender.Label} collapses (ends within {CollapseMargin * 100:F0} points of chance, {Percent(chance)} %) in "
+                + (collapsed.Length == 0 ? "no cell." : string.Join(", ", collapsed.Select(x => x.Attack is null ? "the clean run (f = 0)" : $"{AttackName(x.Attack)} f = {x.Attackers}")) + "."));
+        }
+        text.AppendLine();
+
+        text.AppendLine("Traffic at f = 0 (mean bits a round; up: all nodes' votes together, down: what the server sends each node):");
+        text.AppendLine();
+        var reference = floats.FirstOrDefault(f => double.IsFinite(Clean(cells, f.Label).BitsUpPerRound));
+        double floatUp = reference is null ? double.NaN : Clean(cells, reference.Label).BitsUpPerRound;
+        text.AppendLine($"| aggregator | bits up a round | bits down a round | up, relative to {reference?.Label ?? "float32"} |");
+        text.AppendLine("|---|---|---|---|");
+        foreach (var contender in contenders)
+        {
+            var clean = Clean(cells, contender.Label);
+            text.AppendLine($"| {contender.Label} | {clean.BitsUpPerRound.ToString("N0", c)} | {clean.BitsDownPerRound.ToString("N0", c)} | {(double.IsFinite(floatUp) ? (clean.BitsUpPerRound / floatUp).ToString("G3", c) : "—")} |");
+        }
+        text.AppendLine();
+
+        if (voters.Length > 0 && floats.Length > 0)
+        {
+            text.AppendLine("Majority vote against the float32 aggregators, worst case over all attacks, paired by seed (Δ = vote − float32, points):");
+            text.AppendLine();
+            text.AppendLine("| vote aggregator | float32 aggregator | f | pairs | Δ worst-case accuracy | verdict |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            foreach (var v in voters)
+                foreach (var fl in floats)
+                    foreach (int f in attackers.Where(f => f <= HoldsUpTo))
+                    {
+                        var a = WorstBySeed(cells, v.Label, attacks, f);
+                        var b = WorstBySeed(cells, fl.Label, attacks, f);
+                        var paired = a.Keys.Where(s => b.ContainsKey(s) && double.IsFinite(a[s]) && double.IsFinite(b[s])).ToArray();
+                        var delta = SeedStatistics.Paired(paired.Select(s => a[s]).ToArray(), paired.Select(s => b[s]).ToArray());
+                        string verdict = paired.Length == 0 ? (b.Count == 0 || b.Values.Any(double.IsNaN) ? $"{fl.Label} cannot run or stopped" : "—")
+                            : delta.Count < 2 ? "— (one pair)" : delta.ExcludesZero ? (delta.Mean > 0 ? "vote higher" : "vote lower") : "not separable";
+                        text.AppendLine($"| {v.Label} | {fl.Label} | {f} | {paired.Length} | {delta.Format(100, "F1")} | {verdict} |");
+                    }
+            text.AppendLine();
+        }
+
         text.AppendLine("Worst case over the attacks (the attack that did it):");
         text.AppendLine();
         text.Append(Header("aggregator"));
@@ -156,10 +277,9 @@ public sealed class ByzantineExperiment(TextWriter output)
         text.Append(Header("aggregator", "attack"));
         foreach (var contender in contenders)
         {
-            var clean = cells.First(x => x.Contender == contender.Label && x.Attackers == 0);
+            var clean = Clean(cells, contender.Label);
             foreach (var attack in attacks)
-                text.AppendLine($"| {contender.Label} | {Name(attack)} |" + string.Concat(columns.Select(f =>
-                    $" {Format(f == 0 ? clean : cells.First(x => x.Contender == contender.Label && x.Attack == attack && x.Attackers == f), seeds)} |")));
+                text.AppendLine($"| {contender.Label} | {Name(attack)} |" + string.Concat(columns.Select(f => $" {Format(f == 0 ? clean : Cell(cells, contender.Label, attack, f), seeds)} |")));
         }
         if (cells.FirstOrDefault(x => x.Refused is not null) is { } refused)
             text.AppendLine().AppendLine($"n/a: the aggregator cannot run with that many attackers, e.g. \"{refused.Refused}\".");
@@ -171,36 +291,37 @@ public sealed class ByzantineExperiment(TextWriter output)
         var c = CultureInfo.InvariantCulture;
         if (cell.Refused is not null) return "n/a";
         if (!cell.HasResult) return $"stopped at round {cell.Rounds}";
-        string s = seeds > 1 && double.IsFinite(cell.AccuracyStd) ? string.Create(c, $"{cell.TestAccuracy * 100:F1} ± {cell.AccuracyStd * 100:F1} % ({cell.TestLoss:F2})")
-            : string.Create(c, $"{cell.TestAccuracy * 100:F1} % ({cell.TestLoss:F2})");
+        string s = (seeds > 1 && cell.Accuracy.Count > 1 ? cell.Accuracy.Format(100, "F1") : (cell.TestAccuracy * 100).ToString("F1", c)) + (cell.BeyondTolerance ? " †" : "");
         return cell.Completed == cell.Seeds ? s : s + $", {cell.Seeds - cell.Completed} of {cell.Seeds} seeds stopped";
     }
 
     static double Percent(ByzantineCell x) => x.HasResult ? x.TestAccuracy * 100 : 0.01;
 
-    static void Plot(IReadOnlyList<ByzantineCell> cells, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers, int n, string path)
+    static double HalfWidth(ByzantineCell x) => x.HasResult && double.IsFinite(x.Accuracy.HalfWidth) ? x.Accuracy.HalfWidth * 100 : 0;
+
+    /// <summary>One attack: each contender's accuracy against f, with its 95 % interval as error bars.</summary>
+    static string Plot(IReadOnlyList<ByzantineCell> cells, IReadOnlyList<ContenderSpec> contenders, ByzantineAttack attack, IReadOnlyList<int> attackers, int n, string path)
     {
         var plot = new ScottPlot.Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        var patterns = new[] { ScottPlot.LinePattern.Solid, ScottPlot.LinePattern.Dashed, ScottPlot.LinePattern.Dotted, ScottPlot.LinePattern.DenselyDashed };
         var xs = new[] { 0 }.Concat(attackers).Select(f => (double)f).ToArray();
         for (int i = 0; i < contenders.Count; i++)
         {
-            var clean = cells.First(x => x.Contender == contenders[i].Label && x.Attackers == 0);
-            for (int a = 0; a < attacks.Count; a++)
-            {
-                var ys = new[] { clean }.Concat(attackers.Select(f => cells.First(x => x.Contender == contenders[i].Label && x.Attack == attacks[a] && x.Attackers == f))).Select(Percent).ToArray();
-                var line = plot.Add.Scatter(xs, ys);
-                line.LegendText = $"{contenders[i].Label}, {Name(attacks[a])}";
-                line.Color = palette.GetColor(a);
-                line.LinePattern = patterns[i % patterns.Length];
-                line.MarkerSize = 5;
-            }
+            var points = new[] { Clean(cells, contenders[i].Label) }.Concat(attackers.Select(f => Cell(cells, contenders[i].Label, attack, f))).ToArray();
+            // A small sideways offset per contender keeps overlapping error bars apart.
+            var shifted = xs.Select(x => x + (i - (contenders.Count - 1) / 2.0) * 0.04).ToArray();
+            var line = plot.Add.Scatter(shifted, points.Select(Percent).ToArray());
+            line.LegendText = contenders[i].Label;
+            line.Color = palette.GetColor(i);
+            line.MarkerSize = 6;
+            var bars = plot.Add.ErrorBar(shifted, points.Select(Percent).ToArray(), points.Select(HalfWidth).ToArray());
+            bars.Color = palette.GetColor(i);
         }
-        Finish(plot, n, $"Test accuracy against the number of Byzantine nodes, per attack (n = {n})", path);
+        Finish(plot, n, $"{Name(attack)}: test accuracy against Byzantine nodes, 95 % intervals (n = {n})", path);
+        return path;
     }
 
-    static void PlotWorst(IReadOnlyList<(string Contender, int Attackers, ByzantineCell Cell)> worst, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<int> attackers, int n, string path)
+    static string PlotWorst(IReadOnlyList<(string Contender, int Attackers, ByzantineCell Cell)> worst, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<int> attackers, int n, string path)
     {
         var plot = new ScottPlot.Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -213,6 +334,7 @@ public sealed class ByzantineExperiment(TextWriter output)
             line.MarkerSize = 7;
         }
         Finish(plot, n, $"Worst case over attacks: test accuracy against Byzantine nodes (n = {n})", path);
+        return path;
     }
 
     static void Finish(ScottPlot.Plot plot, int n, string title, string path)

@@ -134,10 +134,12 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
 }
 
 /// <summary>
-/// A run's last evaluation — test accuracy and loss, ‖∇f‖₁, validation accuracy and loss (NaN
-/// where absent) — whether it completed, the rounds in its metrics.csv, and why it was refused, if it was.
+/// A run's last evaluation — test accuracy and loss, ‖∇f‖₁ and ‖∇f‖₂, validation accuracy and loss
+/// (NaN where absent) — the mean bits a round each way, whether it completed, the rounds in its
+/// metrics.csv, and why it was refused, if it was.
 /// </summary>
-public readonly record struct RunResult(double Accuracy, double Loss, double GradientL1, double Validation, double ValidationLoss, bool Completed, long Rounds, string? Refused)
+public readonly record struct RunResult(double Accuracy, double Loss, double GradientL1, double GradientL2, double Validation, double ValidationLoss,
+    double BitsUpPerRound, double BitsDownPerRound, bool Completed, long Rounds, string? Refused)
 {
     public bool HasEvaluation => double.IsFinite(Accuracy);
 
@@ -147,13 +149,13 @@ public readonly record struct RunResult(double Accuracy, double Loss, double Gra
         string? refused = File.Exists(refusedFile) ? File.ReadAllText(refusedFile).Trim() : null;
         string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
         bool completed = RunDirectory.Completed(runDirectory);
-        if (!File.Exists(metrics)) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, 0, refused);
-        var c = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "val_accuracy", "val_loss", "train_loss" });
-        long rounds = c[5].Count == 0 ? 0 : c[5].Keys.Max();
+        if (!File.Exists(metrics)) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, 0, refused);
+        var c = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "grad_l2", "val_accuracy", "val_loss", "train_loss", "bits_up", "bits_down" });
+        long rounds = c[6].Count == 0 ? 0 : c[6].Keys.Max();
+        double PerRound(int column) => c[column].Count == 0 ? double.NaN : c[column].Values.Average();
         // The last evaluation round: gradient norms are taken at every evaluation, with or without the test set.
-        if (c[2].Count == 0) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, rounds, refused);
-        long last = c[2].Keys.Max();
+        long last = c[2].Count == 0 ? -1 : c[2].Keys.Max();
         double At(int column) => c[column].GetValueOrDefault(last, double.NaN);
-        return new RunResult(At(0), At(1), At(2), At(3), At(4), completed, rounds, refused);
+        return new RunResult(At(0), At(1), At(2), At(3), At(4), At(5), PerRound(7), PerRound(8), completed, rounds, refused);
     }
 }

@@ -1,3 +1,4 @@
+using SignActors.Host.Federation;
 using System.Text;
 
 namespace SignActors.Host.Experiments;
@@ -14,13 +15,13 @@ public static class ExperimentSummary
     public static string Cells(string stage, IReadOnlyList<GridRun> runs)
     {
         var text = new StringBuilder();
-        text.AppendLine("| cell | runs | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ |");
-        text.AppendLine("|---|---|---|---|---|---|");
+        text.AppendLine("| cell | runs | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ | final ‖∇f‖₂ |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var cell in runs.GroupBy(r => r.Cell))
         {
             var finals = cell.Select(r => RunResult.Of(Path.Combine(stage, "runs", r.Name))).Where(f => f.Completed && f.HasEvaluation).ToArray();
             string Stat(Func<RunResult, double> pick, double scale, string format) => SeedStatistics.Of(finals.Select(pick).Where(double.IsFinite).ToArray()).Format(scale, format);
-            text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} |");
+            text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} | {Stat(f => f.GradientL2, 1, "F3")} |");
         }
         text.AppendLine();
         text.AppendLine(Legend + "; runs: completed / in the cell.");
@@ -36,8 +37,8 @@ public static class ExperimentSummary
         var text = new StringBuilder();
         text.AppendLine($"Paired differences against {ExperimentGrid.Short(axis)}={baseline}, over the seeds where both completed (Δ = method − baseline):");
         text.AppendLine();
-        text.AppendLine("| method | against | pairs | Δ validation accuracy (points) | Δ test accuracy (points) | Δ test loss | test accuracy differs? |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
+        text.AppendLine("| method | against | pairs | Δ validation accuracy (points) | Δ test accuracy (points) | Δ test loss | Δ ‖∇f‖₁ | Δ ‖∇f‖₂ | test accuracy differs? |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         string Others(GridRun r) => string.Join(" ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}"));
         foreach (var context in runs.GroupBy(Others))
         {
@@ -54,13 +55,51 @@ public static class ExperimentSummary
                 var accuracy = Delta(r => r.Accuracy);
                 string verdict = accuracy.Count < 2 ? "— (one pair)" : accuracy.ExcludesZero ? (accuracy.Mean > 0 ? "yes, higher" : "yes, lower") : "no (0 in the interval)";
                 string label = ExperimentGrid.CellOf(new[] { (axis, value) }) + (context.Key.Length > 0 ? $" ({context.Key})" : "");
-                text.AppendLine($"| {label} | {baseline} | {seeds.Length} | {Delta(r => r.Validation).Format(100, "F2")} | {accuracy.Format(100, "F2")} | {Delta(r => r.Loss).Format(1, "F3")} | {verdict} |");
+                text.AppendLine($"| {label} | {baseline} | {seeds.Length} | {Delta(r => r.Validation).Format(100, "F2")} | {accuracy.Format(100, "F2")} | {Delta(r => r.Loss).Format(1, "F3")} | {Delta(r => r.GradientL1).Format(1, "F1")} | {Delta(r => r.GradientL2).Format(1, "F3")} | {verdict} |");
             }
         }
         text.AppendLine();
         text.AppendLine(Legend.Replace("the mean", "the mean difference") + ".");
         return text.ToString();
     }
+
+    /// <summary>
+    /// Per cell, where each run stood after <paramref name="seconds"/> of wall clock (metrics.csv's
+    /// elapsed_s): the test accuracy of its last evaluation by then, and the rounds it had closed.
+    /// </summary>
+    public static string WithinBudget(string stage, IReadOnlyList<GridRun> runs, double seconds)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(string.Create(c, $"Within a wall-clock budget of {seconds:F1} s (elapsed since round 1 started): the test accuracy of each run's last evaluation by then, and the rounds it had closed:"));
+        text.AppendLine();
+        text.AppendLine("| cell | runs | test accuracy % at the budget | rounds closed by the budget |");
+        text.AppendLine("|---|---|---|---|");
+        foreach (var cell in runs.GroupBy(r => r.Cell))
+        {
+            var at = cell.Select(r => AtTime(Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile), seconds)).Where(x => x is not null).Select(x => x!.Value).ToArray();
+            text.AppendLine($"| {cell.Key} | {at.Length}/{cell.Count()} | {SeedStatistics.Of(at.Select(x => x.Accuracy).Where(double.IsFinite).ToArray()).Format(100, "F2")} | {SeedStatistics.Of(at.Select(x => (double)x.Rounds).ToArray()).Format(1, "F0")} |");
+        }
+        text.AppendLine();
+        text.AppendLine(Legend + "; runs: with metrics / in the cell.");
+        return text.ToString();
+    }
+
+    /// <summary>A run's last test accuracy and its rounds closed at <paramref name="seconds"/>; null without metrics.</summary>
+    public static (double Accuracy, long Rounds)? AtTime(string metricsFile, double seconds)
+    {
+        if (!File.Exists(metricsFile)) return null;
+        var columns = RunPlots.Read(metricsFile, new[] { "elapsed_s", "test_accuracy" });
+        var inTime = columns[0].Where(e => e.Value <= seconds).Select(e => e.Key).ToHashSet();
+        long rounds = inTime.Count == 0 ? 0 : inTime.Max();
+        var evaluated = columns[1].Keys.Where(inTime.Contains).ToArray();
+        return (evaluated.Length == 0 ? double.NaN : columns[1][evaluated.Max()], rounds);
+    }
+
+    /// <summary>The wall clock of the quickest run of the grid to finish: the default budget, at which every run still has metrics.</summary>
+    public static double QuickestFinish(string stage, IReadOnlyList<GridRun> runs) =>
+        runs.Select(r => Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile)).Where(File.Exists)
+            .Select(f => RunPlots.Read(f, "elapsed_s").Values.DefaultIfEmpty(double.NaN).Max()).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
 
     static bool Usable(RunResult r) => r.Completed && r.HasEvaluation && double.IsFinite(r.Loss);
 

@@ -17,7 +17,7 @@ namespace SignActors.Host.Experiments;
 public static class GridExperiment
 {
     public const string Section = "experiment";
-    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare" };
+    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare", "wall-clock-budget" };
 
     /// <param name="summarise">A further summariser of the finished grid (its root folder and runs), such as the Byzantine table.</param>
     public static int Execute(string path, TextWriter stdout, Action<string, IReadOnlyList<GridRun>>? summarise = null)
@@ -31,10 +31,13 @@ public static class GridExperiment
         string root = Path.GetFullPath(Path.Combine(config.HasPath($"{Section}.directory") ? e.String("directory") : "experiments", name));
         var axes = ExperimentGrid.Axes(config, $"{Section}.grid");
         var tuning = TuningPlan.Read(config, axes);
-        var (compareAxis, baseline) = Comparison(config, axes);
+        var (compareAxis, baselines) = Comparison(config, axes);
         var grid = ExperimentGrid.Runs(axes);
         var tuningRuns = tuning?.Runs() ?? Array.Empty<GridRun>();
         long rounds = new SettingsReader(config, ConfigKeys.Root).Long("rounds", 1);
+        // wall-clock-budget = auto (the quickest run's finish) or seconds: a table of where each run stood then, and the plots against time.
+        double? budget = !config.HasPath($"{Section}.wall-clock-budget") ? null
+            : e.String("wall-clock-budget") == "auto" ? double.NaN : e.Double("wall-clock-budget", double.Epsilon);
         string baseConfig = ConfigKeys.Render(config, ConfigKeys.Root);
         Directory.CreateDirectory(root);
         File.WriteAllLines(Path.Combine(root, "runs.csv"), new[] { "run,cell" }.Concat(grid.Select(r => $"{r.Name},{r.Cell}")));
@@ -61,11 +64,16 @@ public static class GridExperiment
         var summary = new System.Text.StringBuilder();
         if (tuningTable is not null) summary.AppendLine(tuningTable);
         summary.Append(ExperimentSummary.Cells(root, grid));
-        if (compareAxis is not null) summary.AppendLine().Append(ExperimentSummary.Comparisons(root, grid, compareAxis, baseline!));
+        if (compareAxis is not null)
+            foreach (string baseline in baselines)
+                summary.AppendLine().Append(ExperimentSummary.Comparisons(root, grid, compareAxis, baseline));
+        if (budget is { } b)
+            summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b));
         File.WriteAllText(Path.Combine(root, "summary.md"), summary.ToString());
         progress.Say("");
         progress.Say(summary.ToString());
         var plots = RunPlots.Write(Series(root, grid), root);
+        if (budget is not null) plots = plots.Concat(RunPlots.Write(Series(root, grid), root, againstTime: true)).ToArray();
         progress.Say($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
         summarise?.Invoke(root, grid);
         if (refused + tuningRefused > 0) progress.Say($"{refused + tuningRefused} run(s) refused by the config checks (their refused.txt says why): not applicable, not failed");
@@ -82,16 +90,26 @@ public static class GridExperiment
         return ExperimentGrid.Runs(axes);
     }
 
-    /// <summary>The axis compared across and its baseline value: <c>compare { axis, baseline }</c>, or the first axis but the seed with two or more values, against its first.</summary>
-    static (string? Axis, string? Baseline) Comparison(Akka.Configuration.Config config, IReadOnlyList<GridAxis> axes)
+    /// <summary>
+    /// The axis compared across and its baselines: <c>compare { axis, baseline }</c>, where baseline is
+    /// one value or a list (one table each), or the first axis but the seed with two or more values, against its first.
+    /// </summary>
+    static (string? Axis, IReadOnlyList<string> Baselines) Comparison(Akka.Configuration.Config config, IReadOnlyList<GridAxis> axes)
     {
-        var c = new SettingsReader(config, $"{Section}.compare");
+        string section = $"{Section}.compare";
+        var c = new SettingsReader(config, section);
         var axis = c.Has("axis")
             ? axes.FirstOrDefault(a => a.Key == c.String("axis")) ?? throw new ConfigurationException($"{Section}.compare.axis = \"{c.String("axis")}\" is not one of the grid's axes: {string.Join(", ", axes.Select(a => a.Key))}")
             : axes.FirstOrDefault(a => a.Key != ExperimentGrid.SeedAxis && a.Values.Count > 1);
-        if (axis is null) return (null, null);
-        string baseline = c.Has("baseline") ? c.OneOf("baseline", axis.Values.Select(v => v.Label).ToArray()) : axis.Values[0].Label;
-        return (axis.Key, baseline);
+        if (axis is null) return (null, Array.Empty<string>());
+        if (!c.Has("baseline")) return (axis.Key, new[] { axis.Values[0].Label });
+        var labels = axis.Values.Select(v => v.Label).ToArray();
+        if (!config.GetValue($"{section}.baseline").IsArray()) return (axis.Key, new[] { c.OneOf("baseline", labels) });
+        var given = config.GetStringList($"{section}.baseline");
+        if (given.Count == 0) throw new ConfigurationException($"{section}.baseline: give one value of {axis.Key} or a list of them, not an empty list");
+        foreach (string b in given)
+            if (!labels.Contains(b)) throw new ConfigurationException($"{section}.baseline: \"{b}\" is not one of: {string.Join(", ", labels)}");
+        return (axis.Key, given.Distinct().ToArray());
     }
 
     static IReadOnlyList<PlotSeries> Series(string root, IReadOnlyList<GridRun> runs) =>

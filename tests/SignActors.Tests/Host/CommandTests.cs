@@ -250,7 +250,7 @@ public class FaultConfigTests
         Assert.Contains("every tuning run diverged or stopped", choices.Single(l => l.StartsWith("\"aggregator=krum\""))); // Krum needs n ≥ 5 even at f = 0
 
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
-        Assert.Equal("aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_loss,seeds,completed,rounds,refused", csv[0]);
+        Assert.Equal("aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_accuracy_ci95,test_loss,bits_up_per_round,bits_down_per_round,seeds,completed,rounds,beyond_tolerance,refused", csv[0]);
         Assert.Equal(3 * (1 + 2 * 2), csv.Length - 1); // per aggregator: f = 0 once, then f = 1, 2 per attack
         Assert.Equal(1 + 3 * 3, File.ReadAllLines(Path.Combine(output, "worst-case.csv")).Length);
         var table = File.ReadAllText(Path.Combine(output, "results.md"));
@@ -260,7 +260,14 @@ public class FaultConfigTests
         Assert.Contains("| median | sign-flip |", table);
         Assert.Contains("| krum | n/a | n/a | n/a |", table);
         Assert.Contains("tuned once at f = 0 on the validation split", table);
-        foreach (var png in new[] { "accuracy-vs-attackers.png", "worst-case-vs-attackers.png" })
+        Assert.Contains("- majority (signum) collapses (ends within 5 points of chance", table);
+        // 1 bit a coordinate up against 32: the sign contender sends 1/32 of the float32 median's bits, plus its frames' headers (under 1 %).
+        double BitsUp(string aggregator) => double.Parse(csv.Single(l => l.StartsWith($"\"{aggregator}\",none,0,")).Split(',')[7], System.Globalization.CultureInfo.InvariantCulture);
+        double ratio = BitsUp("majority (signum)") / BitsUp("median");
+        Assert.InRange(ratio, 1 / 32.0, 1.01 / 32);
+        Assert.Contains("| majority (signum) |", table[table.IndexOf("| aggregator | bits up a round | bits down a round | up, relative to median |")..]);
+        Assert.Contains("| vote aggregator | float32 aggregator | f | pairs | Δ worst-case accuracy | verdict |", table);
+        foreach (var png in new[] { "accuracy-vs-attackers-sign-flip.png", "accuracy-vs-attackers-alie.png", "worst-case-vs-attackers.png" })
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(output, png))[..4]);
 
         // The same command resumes: every completed run is skipped (signum tuned over 3 β, median over 2 η; the refused Krum runs are tried again, and refused again).
@@ -444,7 +451,7 @@ public class ExperimentTests
     [Fact]
     public void A_tuned_experiment_picks_each_methods_step_on_validation_data_then_runs_the_seeds_with_it()
     {
-        var (root, config) = NewExperiment(root => Grid(root, "").Replace("grid {  }", TunedGrid).Replace("data {", "data { validation = 0.2,"));
+        var (root, config) = NewExperiment(root => Grid(root, "").Replace("grid {  }", TunedGrid + "\ncompare { axis = method, baseline = [signum, sgd] }\nwall-clock-budget = auto").Replace("data {", "data { validation = 0.2,"));
         var (code, output, error) = Run("experiment", config);
         Assert.True(code == 0, output + error);
         Assert.Contains("experiment grid: 4 runs (2 cells) after 3 tuning runs (2 methods)", output);
@@ -469,7 +476,11 @@ public class ExperimentTests
                 Assert.EndsWith($"signactors.{chosen.Replace(" = ", " = \"")}\"", File.ReadAllLines(Path.Combine(folder, "configs", $"method-{method}_seed-{seed}.conf"))[^2]);
         string summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
         Assert.Contains("Tuning: 2 rounds at seed 7, selected on the final validation accuracy", summary);
-        Assert.Contains("| method=sgd | signum | 2 |", summary); // the paired comparison over both seeds
+        Assert.Contains("| method=sgd | signum | 2 |", summary); // the paired comparison over both seeds, against each baseline in turn
+        Assert.Contains("| method=signum | sgd | 2 |", summary);
+        Assert.Contains("| Δ test loss | Δ ‖∇f‖₁ | Δ ‖∇f‖₂ | test accuracy differs? |", summary);
+        Assert.Contains("| cell | runs | test accuracy % at the budget | rounds closed by the budget |", summary); // auto: the quickest run's finish
+        Assert.True(File.Exists(Path.Combine(folder, "test-accuracy-vs-time.png")));
         Assert.Contains("| method=signum | 2/2 |", summary);
 
         (code, output, _) = Run("experiment", config);
@@ -487,6 +498,7 @@ public class ExperimentTests
     [InlineData("seed = [1] }\n tuning { rounds = 2, metric = test-accuracy ", "experiment.tuning.metric = \"test-accuracy\" is not one of: validation-accuracy, validation-loss")]
     [InlineData("seed = [1] }\n tuning { raunds = 2 ", "unknown key experiment.tuning.raunds; did you mean experiment.tuning.rounds?")]
     [InlineData("seed = [1] }\n compare { axis = method ", "experiment.compare.axis = \"method\" is not one of the grid's axes: seed")]
+    [InlineData("algorithm.preset = [signsgd, sgd], seed = [1] }\n compare { baseline = [sgd, adam] ", "experiment.compare.baseline: \"adam\" is not one of: signsgd, sgd")]
     [InlineData("method = [ { label = a, algorithm.preset = sgd, tune { learning-rate.initial = [0.1] } } ]", "experiment.grid: method = a has a tune { … } grid but there is no experiment.tuning section to run it")]
     public void A_bad_grid_is_a_one_line_error(string grid, string expected)
     {

@@ -33,6 +33,24 @@ public class ExperimentStatisticsTests
         Assert.Throws<ArgumentException>(() => SeedStatistics.Paired(new[] { 1.0 }, new[] { 1.0, 2.0 }));
     }
 
+    [Fact]
+    public void A_runs_standing_at_a_wall_clock_budget_is_its_last_evaluation_by_then()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"signactors-metrics-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(file, new[]
+        {
+            "round,elapsed_s,test_accuracy",
+            "1,0.5,", "2,1.0,0.30", "3,1.6,", "4,2.2,0.50", "5,2.9,",
+        });
+        Assert.Equal((0.30, 3L), ExperimentSummary.AtTime(file, 2.0));  // rounds 1–3 closed by 2.0 s; the last evaluation among them is round 2's
+        Assert.Equal((0.50, 5L), ExperimentSummary.AtTime(file, 9.0));
+        var none = ExperimentSummary.AtTime(file, 0.7)!.Value;             // round 1 closed, nothing evaluated yet
+        Assert.True(double.IsNaN(none.Accuracy));
+        Assert.Equal(1L, none.Rounds);
+        Assert.Null(ExperimentSummary.AtTime(file + ".missing", 1));
+        File.Delete(file);
+    }
+
     static TuningScore Point(double score, string eta, string? beta = null) =>
         new(beta is null ? new Dictionary<string, string> { ["learning-rate.initial"] = eta } : new Dictionary<string, string> { ["learning-rate.initial"] = eta, ["algorithm.beta"] = beta }, score, double.IsNegativeInfinity(score) ? "stopped at round 3" : "ok");
 
