@@ -167,8 +167,9 @@ public sealed class ByzantineExperiment(TextWriter output)
         return (double.IsFinite(clean) && checkedCells.All(x => x.Whole && x.TestAccuracy >= HoldsShare * clean), lowest);
     }
 
-    /// <summary>A cell collapses when its mean accuracy ends within 5 points of chance.</summary>
-    public static bool Collapses(ByzantineCell cell, double chance) => cell.HasResult && cell.TestAccuracy <= chance + CollapseMargin;
+    /// <summary>A cell collapses when the mean accuracy of its completed seeds ends within 5 points of chance, or every seed diverged (stopped); a refused cell did not run.</summary>
+    public static bool Collapses(ByzantineCell cell, double chance) =>
+        cell.HasResult ? cell.TestAccuracy <= chance + CollapseMargin : cell.Refused is null && cell.Seeds > 0 && cell.Rounds > 0;
 
     static ByzantineCell Clean(IReadOnlyList<ByzantineCell> cells, string contender) => cells.First(x => x.Contender == contender && x.Attackers == 0);
 
@@ -227,7 +228,8 @@ public sealed class ByzantineExperiment(TextWriter output)
         {
             var collapsed = cells.Where(x => x.Contender == contender.Label && Collapses(x, chance)).OrderBy(x => x.Attackers).ThenBy(x => x.Attack).ToArray();
             text.AppendLine($"- {contender.Label} collapses (ends within {CollapseMargin * 100:F0} points of chance, {Percent(chance)} %) in "
-                + (collapsed.Length == 0 ? "no cell." : string.Join(", ", collapsed.Select(x => x.Attack is null ? "the clean run (f = 0)" : $"{AttackName(x.Attack)} f = {x.Attackers}")) + "."));
+                + (collapsed.Length == 0 ? "no cell." : string.Join(", ", collapsed.Select(x => (x.Attack is null ? "the clean run (f = 0)" : $"{AttackName(x.Attack)} f = {x.Attackers}")
+                    + (x.HasResult ? "" : " (diverged)"))) + "."));
         }
         text.AppendLine();
 
@@ -258,7 +260,11 @@ public sealed class ByzantineExperiment(TextWriter output)
                         var b = WorstBySeed(cells, fl.Label, attacks, f);
                         var paired = a.Keys.Where(s => b.ContainsKey(s) && double.IsFinite(a[s]) && double.IsFinite(b[s])).ToArray();
                         var delta = SeedStatistics.Paired(paired.Select(s => a[s]).ToArray(), paired.Select(s => b[s]).ToArray());
-                        string verdict = paired.Length == 0 ? (b.Count == 0 || b.Values.Any(double.IsNaN) ? $"{fl.Label} cannot run or stopped" : "—")
+                        bool cannotRun = attacks.Any(x => Cell(cells, fl.Label, x, f).Refused is not null);
+                        int diverged = attacks.Max(x => Cell(cells, fl.Label, x, f).Seeds) - b.Values.Count(double.IsFinite);
+                        string verdict = cannotRun ? $"{fl.Label} cannot run at f = {f}"
+                            : diverged > 0 && a.Count > 0 && a.Values.All(double.IsFinite) ? $"vote higher: {fl.Label} diverged at {diverged} of its seeds"
+                            : paired.Length == 0 ? "—"
                             : delta.Count < 2 ? "— (one pair)" : delta.ExcludesZero ? (delta.Mean > 0 ? "vote higher" : "vote lower") : "not separable";
                         text.AppendLine($"| {v.Label} | {fl.Label} | {f} | {paired.Length} | {delta.Format(100, "F1")} | {verdict} |");
                     }

@@ -65,20 +65,36 @@ public static class ExperimentSummary
 
     /// <summary>
     /// Per cell, where each run stood after <paramref name="seconds"/> of wall clock (metrics.csv's
-    /// elapsed_s): the test accuracy of its last evaluation by then, and the rounds it had closed.
+    /// elapsed_s): the test accuracy of its last evaluation by then, and the rounds it had closed;
+    /// the wall clock its last round took; and the accuracy at the budget paired by seed against
+    /// the same run with <paramref name="axis"/> = <paramref name="baseline"/>, when given.
     /// </summary>
-    public static string WithinBudget(string stage, IReadOnlyList<GridRun> runs, double seconds)
+    public static string WithinBudget(string stage, IReadOnlyList<GridRun> runs, double seconds, string? axis = null, string? baseline = null)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
+        string Metrics(GridRun r) => Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile);
+        var at = runs.ToDictionary(r => r.Name, r => AtTime(Metrics(r), seconds));
+        bool paired = axis is not null && baseline is not null;
         var text = new StringBuilder();
-        text.AppendLine(string.Create(c, $"Within a wall-clock budget of {seconds:F1} s (elapsed since round 1 started): the test accuracy of each run's last evaluation by then, and the rounds it had closed:"));
+        text.AppendLine(string.Create(c, $"Within a wall-clock budget of {seconds:F1} s (elapsed since round 1 started): the test accuracy of each run's last evaluation by then, and the rounds it had closed")
+            + (paired ? $"; Δ: paired by seed against {ExperimentGrid.Short(axis!)}={baseline}:" : ":"));
         text.AppendLine();
-        text.AppendLine("| cell | runs | test accuracy % at the budget | rounds closed by the budget |");
-        text.AppendLine("|---|---|---|---|");
+        text.AppendLine("| cell | runs | test accuracy % at the budget | rounds closed by the budget | wall clock of all rounds (s) |" + (paired ? " Δ test accuracy at the budget (points) |" : ""));
+        text.AppendLine("|---|---|---|---|---|" + (paired ? "---|" : ""));
         foreach (var cell in runs.GroupBy(r => r.Cell))
         {
-            var at = cell.Select(r => AtTime(Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile), seconds)).Where(x => x is not null).Select(x => x!.Value).ToArray();
-            text.AppendLine($"| {cell.Key} | {at.Length}/{cell.Count()} | {SeedStatistics.Of(at.Select(x => x.Accuracy).Where(double.IsFinite).ToArray()).Format(100, "F2")} | {SeedStatistics.Of(at.Select(x => (double)x.Rounds).ToArray()).Format(1, "F0")} |");
+            var done = cell.Where(r => at[r.Name] is not null).ToArray();
+            string line = $"| {cell.Key} | {done.Length}/{cell.Count()} | {SeedStatistics.Of(done.Select(r => at[r.Name]!.Value.Accuracy).Where(double.IsFinite).ToArray()).Format(100, "F2")} "
+                + $"| {SeedStatistics.Of(done.Select(r => (double)at[r.Name]!.Value.Rounds).ToArray()).Format(1, "F0")} "
+                + $"| {SeedStatistics.Of(done.Select(r => RunPlots.Read(Metrics(r), "elapsed_s").Values.Max()).ToArray()).Format(1, "F1")} |";
+            if (paired)
+            {
+                var pairs = done.Where(r => r.Axes[axis!] != baseline)
+                    .Select(r => (Run: at[r.Name]!.Value.Accuracy, Base: runs.FirstOrDefault(b => b.Axes[axis!] == baseline && b.Axes.All(a => a.Key == axis || r.Axes[a.Key] == a.Value)) is { } b && at[b.Name] is { } x ? x.Accuracy : double.NaN))
+                    .Where(p => double.IsFinite(p.Run) && double.IsFinite(p.Base)).ToArray();
+                line += pairs.Length == 0 ? " — |" : $" {SeedStatistics.Paired(pairs.Select(p => p.Run).ToArray(), pairs.Select(p => p.Base).ToArray()).Format(100, "F2")} |";
+            }
+            text.AppendLine(line);
         }
         text.AppendLine();
         text.AppendLine(Legend + "; runs: with metrics / in the cell.");

@@ -68,7 +68,7 @@ public static class GridExperiment
             foreach (string baseline in baselines)
                 summary.AppendLine().Append(ExperimentSummary.Comparisons(root, grid, compareAxis, baseline));
         if (budget is { } b)
-            summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b));
+            summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b, compareAxis, baselines.FirstOrDefault()));
         File.WriteAllText(Path.Combine(root, "summary.md"), summary.ToString());
         progress.Say("");
         progress.Say(summary.ToString());

@@ -78,7 +78,10 @@ public class ByzantineVerdictTests
         Assert.True(ByzantineExperiment.Collapses(Cell(Mean.Label, ByzantineAttack.SignFlip, 1, 0.15, 0.15, 0.15), 0.10));
         Assert.False(ByzantineExperiment.Collapses(Cell(Mean.Label, ByzantineAttack.SignFlip, 1, 0.16, 0.15, 0.15), 0.10));
         Assert.True(ByzantineExperiment.Collapses(Cell(Mean.Label, ByzantineAttack.SignFlip, 1, 0.02, 0.01, 0.03), 0.01)); // 100 classes
-        Assert.False(ByzantineExperiment.Collapses(Cell(Mean.Label, ByzantineAttack.SignFlip, 1), 0.10)); // no result: not a collapse
+        Assert.True(ByzantineExperiment.Collapses(Cell(Mean.Label, ByzantineAttack.SignFlip, 1), 0.10)); // every seed diverged: a collapse
+        var refused = new ByzantineCell(Krum.Label, ByzantineAttack.SignFlip, 3, SeedStatistics.Of(Array.Empty<double>()), double.NaN, double.NaN, double.NaN, 3, 0, 0,
+            "krum(3) needs at least 9 votes", true, new Dictionary<string, double>());
+        Assert.False(ByzantineExperiment.Collapses(refused, 0.10)); // refused: it never ran
     }
 
     [Fact]

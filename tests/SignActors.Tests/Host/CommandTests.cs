@@ -479,7 +479,7 @@ public class ExperimentTests
         Assert.Contains("| method=sgd | signum | 2 |", summary); // the paired comparison over both seeds, against each baseline in turn
         Assert.Contains("| method=signum | sgd | 2 |", summary);
         Assert.Contains("| Δ test loss | Δ ‖∇f‖₁ | Δ ‖∇f‖₂ | test accuracy differs? |", summary);
-        Assert.Contains("| cell | runs | test accuracy % at the budget | rounds closed by the budget |", summary); // auto: the quickest run's finish
+        Assert.Contains("| cell | runs | test accuracy % at the budget | rounds closed by the budget | wall clock of all rounds (s) | Δ test accuracy at the budget (points) |", summary); // auto: the quickest run's finish; Δ against the first baseline
         Assert.True(File.Exists(Path.Combine(folder, "test-accuracy-vs-time.png")));
         Assert.Contains("| method=signum | 2/2 |", summary);
 
