@@ -73,7 +73,7 @@ public static class ExperimentSummary
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         string Metrics(GridRun r) => Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile);
-        var at = runs.ToDictionary(r => r.Name, r => AtTime(Metrics(r), seconds));
+        var at = runs.ToDictionary(r => r.Name, r => Standing(Metrics(r), seconds)); // one read of each metrics.csv
         bool paired = axis is not null && baseline is not null;
         var text = new StringBuilder();
         text.AppendLine(string.Create(c, $"Within a wall-clock budget of {seconds:F1} s (elapsed since round 1 started): the test accuracy of each run's last evaluation by then, and the rounds it had closed")
@@ -86,7 +86,7 @@ public static class ExperimentSummary
             var done = cell.Where(r => at[r.Name] is not null).ToArray();
             string line = $"| {cell.Key} | {done.Length}/{cell.Count()} | {SeedStatistics.Of(done.Select(r => at[r.Name]!.Value.Accuracy).Where(double.IsFinite).ToArray()).Format(100, "F2")} "
                 + $"| {SeedStatistics.Of(done.Select(r => (double)at[r.Name]!.Value.Rounds).ToArray()).Format(1, "F0")} "
-                + $"| {SeedStatistics.Of(done.Select(r => RunPlots.Read(Metrics(r), "elapsed_s").Values.Max()).ToArray()).Format(1, "F1")} |";
+                + $"| {SeedStatistics.Of(done.Select(r => at[r.Name]!.Value.Finish).ToArray()).Format(1, "F1")} |";
             if (paired)
             {
                 var pairs = done.Where(r => r.Axes[axis!] != baseline)
@@ -102,14 +102,18 @@ public static class ExperimentSummary
     }
 
     /// <summary>A run's last test accuracy and its rounds closed at <paramref name="seconds"/>; null without metrics.</summary>
-    public static (double Accuracy, long Rounds)? AtTime(string metricsFile, double seconds)
+    public static (double Accuracy, long Rounds)? AtTime(string metricsFile, double seconds) =>
+        Standing(metricsFile, seconds) is { } x ? (x.Accuracy, x.Rounds) : null;
+
+    /// <summary><see cref="AtTime"/> and the wall clock of the run's last round, from one read of its metrics.csv.</summary>
+    static (double Accuracy, long Rounds, double Finish)? Standing(string metricsFile, double seconds)
     {
         if (!File.Exists(metricsFile)) return null;
         var columns = RunPlots.Read(metricsFile, new[] { "elapsed_s", "test_accuracy" });
         var inTime = columns[0].Where(e => e.Value <= seconds).Select(e => e.Key).ToHashSet();
         long rounds = inTime.Count == 0 ? 0 : inTime.Max();
         var evaluated = columns[1].Keys.Where(inTime.Contains).ToArray();
-        return (evaluated.Length == 0 ? double.NaN : columns[1][evaluated.Max()], rounds);
+        return (evaluated.Length == 0 ? double.NaN : columns[1][evaluated.Max()], rounds, columns[0].Values.DefaultIfEmpty(double.NaN).Max());
     }
 
     /// <summary>The wall clock of the quickest run of the grid to finish: the default budget, at which every run still has metrics.</summary>
