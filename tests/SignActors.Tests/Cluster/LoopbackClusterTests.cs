@@ -187,7 +187,9 @@ public class LoopbackClusterTests
         var second = Start("worker", "--config", config, "--nodes", "2-3", "--port", $"{remoting[1]}", "--management-port", $"{ports[1]}");
         var ready = await Until(ports[2], "/ready", r => r.Status == 200, server);
         Assert.True(ready == (200, "ready: 4 of 4 nodes registered"), $"server /ready: {ready}");
-        Assert.Equal(200, (await Probe(ports[1], "/ready")).Status);
+        // The worker sees itself Up only when gossip reaches it, which may be after the server counted its nodes.
+        var workerReady = await Until(ports[1], "/ready", r => r.Status == 200, second);
+        Assert.True(workerReady == (200, "ready: worker member Up"), $"second worker /ready: {workerReady}");
 
         long Round() => lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^round +(\d+)/")).Where(m => m.Success).Select(m => long.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
         var waitUntil = DateTime.UtcNow.AddMinutes(2);
