@@ -19,7 +19,7 @@ public static class ExperimentSummary
         text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var cell in runs.GroupBy(r => r.Cell))
         {
-            var finals = cell.Select(r => RunResult.Of(Path.Combine(stage, "runs", r.Name))).Where(f => f.Completed && f.HasEvaluation).ToArray();
+            var finals = cell.Select(r => RunResult.Of(Path.Combine(stage, "runs", r.Name))).Where(f => f.Completed && (f.HasEvaluation || double.IsFinite(f.Validation))).ToArray(); // test = off still reports validation
             string Stat(Func<RunResult, double> pick, double scale, string format) => SeedStatistics.Of(finals.Select(pick).Where(double.IsFinite).ToArray()).Format(scale, format);
             text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} | {Stat(f => f.GradientL2, 1, "F3")} |");
         }
@@ -40,24 +40,23 @@ public static class ExperimentSummary
         text.AppendLine("| method | against | pairs | Δ validation accuracy (points) | Δ test accuracy (points) | Δ test loss | Δ ‖∇f‖₁ | Δ ‖∇f‖₂ | test accuracy differs? |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         string Others(GridRun r) => string.Join(" ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}"));
-        foreach (var context in runs.GroupBy(Others))
-        {
-            var byValue = context.GroupBy(r => r.Axes[axis]).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.Axes.GetValueOrDefault(ExperimentGrid.SeedAxis, ""), r => RunResult.Of(Path.Combine(stage, "runs", r.Name))));
-            if (!byValue.TryGetValue(baseline, out var reference)) continue;
-            foreach (var (value, results) in byValue.Where(v => v.Key != baseline))
+        var result = runs.ToDictionary(r => r.Name, r => RunResult.Of(Path.Combine(stage, "runs", r.Name)));
+        foreach (var context in runs.GroupBy(Others).Where(c => c.Any(r => r.Axes[axis] == baseline)))
+            foreach (var value in context.Where(r => r.Axes[axis] != baseline).GroupBy(r => r.Axes[axis]))
             {
-                var seeds = results.Keys.Where(s => reference.ContainsKey(s) && Usable(results[s]) && Usable(reference[s])).ToArray();
+                var pairs = value.Select(r => (Run: r, Base: PairOf(runs, r, axis, baseline)))
+                    .Where(p => p.Base is not null && Usable(result[p.Run.Name]) && Usable(result[p.Base.Name]))
+                    .Select(p => (Run: result[p.Run.Name], Base: result[p.Base!.Name])).ToArray();
                 SeedStatistics Delta(Func<RunResult, double> pick)
                 {
-                    var both = seeds.Where(s => double.IsFinite(pick(results[s])) && double.IsFinite(pick(reference[s]))).ToArray();
-                    return SeedStatistics.Paired(both.Select(s => pick(results[s])).ToArray(), both.Select(s => pick(reference[s])).ToArray());
+                    var both = pairs.Where(p => double.IsFinite(pick(p.Run)) && double.IsFinite(pick(p.Base))).ToArray();
+                    return SeedStatistics.Paired(both.Select(p => pick(p.Run)).ToArray(), both.Select(p => pick(p.Base)).ToArray());
                 }
                 var accuracy = Delta(r => r.Accuracy);
                 string verdict = accuracy.Count < 2 ? "— (one pair)" : accuracy.ExcludesZero ? (accuracy.Mean > 0 ? "yes, higher" : "yes, lower") : "no (0 in the interval)";
-                string label = ExperimentGrid.CellOf(new[] { (axis, value) }) + (context.Key.Length > 0 ? $" ({context.Key})" : "");
-                text.AppendLine($"| {label} | {baseline} | {seeds.Length} | {Delta(r => r.Validation).Format(100, "F2")} | {accuracy.Format(100, "F2")} | {Delta(r => r.Loss).Format(1, "F3")} | {Delta(r => r.GradientL1).Format(1, "F1")} | {Delta(r => r.GradientL2).Format(1, "F3")} | {verdict} |");
+                string label = ExperimentGrid.CellOf(new[] { (axis, value.Key) }) + (context.Key.Length > 0 ? $" ({context.Key})" : "");
+                text.AppendLine($"| {label} | {baseline} | {pairs.Length} | {Delta(r => r.Validation).Format(100, "F2")} | {accuracy.Format(100, "F2")} | {Delta(r => r.Loss).Format(1, "F3")} | {Delta(r => r.GradientL1).Format(1, "F1")} | {Delta(r => r.GradientL2).Format(1, "F3")} | {verdict} |");
             }
-        }
         text.AppendLine();
         text.AppendLine(Legend.Replace("the mean", "the mean difference") + ".");
         return text.ToString();
@@ -90,7 +89,7 @@ public static class ExperimentSummary
             if (paired)
             {
                 var pairs = done.Where(r => r.Axes[axis!] != baseline)
-                    .Select(r => (Run: at[r.Name]!.Value.Accuracy, Base: runs.FirstOrDefault(b => b.Axes[axis!] == baseline && b.Axes.All(a => a.Key == axis || r.Axes[a.Key] == a.Value)) is { } b && at[b.Name] is { } x ? x.Accuracy : double.NaN))
+                    .Select(r => (Run: at[r.Name]!.Value.Accuracy, Base: PairOf(runs, r, axis!, baseline!) is { } b && at[b.Name] is { } x ? x.Accuracy : double.NaN))
                     .Where(p => double.IsFinite(p.Run) && double.IsFinite(p.Base)).ToArray();
                 line += pairs.Length == 0 ? " — |" : $" {SeedStatistics.Paired(pairs.Select(p => p.Run).ToArray(), pairs.Select(p => p.Base).ToArray()).Format(100, "F2")} |";
             }
@@ -120,6 +119,10 @@ public static class ExperimentSummary
     public static double QuickestFinish(string stage, IReadOnlyList<GridRun> runs) =>
         runs.Select(r => Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile)).Where(File.Exists)
             .Select(f => RunPlots.Read(f, "elapsed_s").Values.DefaultIfEmpty(double.NaN).Max()).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+
+    /// <summary>The run that differs from <paramref name="run"/> only in having <paramref name="axis"/> = <paramref name="baseline"/>: its pair, same seed and same other axes.</summary>
+    static GridRun? PairOf(IReadOnlyList<GridRun> runs, GridRun run, string axis, string baseline) =>
+        runs.FirstOrDefault(b => b.Axes[axis] == baseline && b.Axes.All(a => a.Key == axis || run.Axes[a.Key] == a.Value));
 
     static bool Usable(RunResult r) => r.Completed && r.HasEvaluation && double.IsFinite(r.Loss);
 

@@ -51,6 +51,40 @@ public class ExperimentStatisticsTests
         File.Delete(file);
     }
 
+    [Fact]
+    public void Summaries_pair_each_run_with_the_baseline_of_its_seed_and_report_validation_only_runs()
+    {
+        string stage = Path.Combine(Path.GetTempPath(), $"signactors-stage-{Guid.NewGuid():N}");
+        var runs = new List<GridRun>();
+        void Run(string m, string seed, string? test, string val)
+        {
+            string name = $"m-{m}_seed-{seed}", folder = Path.Combine(stage, "runs", name);
+            Directory.CreateDirectory(folder);
+            File.WriteAllLines(Path.Combine(folder, "metrics.csv"), new[]
+            {
+                "round,train_loss,test_accuracy,test_loss,grad_l1,grad_l2,val_accuracy,val_loss,bits_up,bits_down",
+                $"1,2.0,{test},{(test is null ? "" : "1.0")},10,1,{val},1.5,64,64",
+            });
+            File.WriteAllText(Path.Combine(folder, "outcome.txt"), "completed\nrounds 1\n");
+            runs.Add(new GridRun(name, $"m={m}", Array.Empty<Setting>(), new Dictionary<string, string> { ["m"] = m, ["seed"] = seed }));
+        }
+        // Listed out of seed order, so pairing by position would be wrong.
+        Run("a", "1", "0.50", "0.40"); Run("a", "2", "0.60", "0.40"); Run("a", "3", "0.70", "0.40");
+        Run("b", "3", "0.71", "0.40"); Run("b", "1", "0.52", "0.40"); Run("b", "2", "0.63", "0.40");
+        Run("c", "1", null, "0.55");  // evaluation.test = off: validation only
+        try
+        {
+            string cells = ExperimentSummary.Cells(stage, runs);
+            Assert.Contains("| m=c | 1/1 | 55.00 | — | — |", cells);
+            // Δ = b − a by seed = (2, 3, 1) points: mean 2, std 1, t(0.975, 2) · 1 / √3 = 2.4843.
+            string paired = ExperimentSummary.Comparisons(stage, runs, "m", "a");
+            Assert.Contains("| m=b | a | 3 | 0.00 ± 0.00 [0.00, 0.00] | 2.00 ± 1.00 [-0.48, 4.48] |", paired);
+            Assert.Contains("| no (0 in the interval) |", paired);
+            Assert.Contains("| m=c | a | 0 | — | — |", paired); // no test loss: nothing to pair
+        }
+        finally { Directory.Delete(stage, recursive: true); }
+    }
+
     static TuningScore Point(double score, string eta, string? beta = null) =>
         new(beta is null ? new Dictionary<string, string> { ["learning-rate.initial"] = eta } : new Dictionary<string, string> { ["learning-rate.initial"] = eta, ["algorithm.beta"] = beta }, score, double.IsNegativeInfinity(score) ? "stopped at round 3" : "ok");
 
