@@ -12,14 +12,18 @@ public static class ExperimentSummary
 {
     const string Legend = "mean ± sample standard deviation [95 % confidence interval of the mean, Student t over seeds]";
 
-    public static string Cells(string stage, IReadOnlyList<GridRun> runs)
+    /// <summary>Each run's final result, read once from its folder for all the tables of a summary.</summary>
+    public static IReadOnlyDictionary<string, RunResult> Results(string stage, IReadOnlyList<GridRun> runs) =>
+        runs.ToDictionary(r => r.Name, r => RunResult.Of(Path.Combine(stage, "runs", r.Name)));
+
+    public static string Cells(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result)
     {
         var text = new StringBuilder();
         text.AppendLine("| cell | runs | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ | final ‖∇f‖₂ |");
         text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var cell in runs.GroupBy(r => r.Cell))
         {
-            var finals = cell.Select(r => RunResult.Of(Path.Combine(stage, "runs", r.Name))).Where(f => f.Completed && (f.HasEvaluation || double.IsFinite(f.Validation))).ToArray(); // test = off still reports validation
+            var finals = cell.Select(r => result[r.Name]).Where(f => f.Completed).ToArray(); // each column over the runs that have it: test = off still reports validation
             string Stat(Func<RunResult, double> pick, double scale, string format) => SeedStatistics.Of(finals.Select(pick).Where(double.IsFinite).ToArray()).Format(scale, format);
             text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} | {Stat(f => f.GradientL2, 1, "F3")} |");
         }
@@ -32,7 +36,7 @@ public static class ExperimentSummary
     /// Each value of <paramref name="axis"/> against <paramref name="baseline"/>, the other axes
     /// equal, paired by seed over the seeds where both runs completed: the mean difference and its interval.
     /// </summary>
-    public static string Comparisons(string stage, IReadOnlyList<GridRun> runs, string axis, string baseline)
+    public static string Comparisons(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, string axis, string baseline)
     {
         var text = new StringBuilder();
         text.AppendLine($"Paired differences against {ExperimentGrid.Short(axis)}={baseline}, over the seeds where both completed (Δ = method − baseline):");
@@ -40,7 +44,6 @@ public static class ExperimentSummary
         text.AppendLine("| method | against | pairs | Δ validation accuracy (points) | Δ test accuracy (points) | Δ test loss | Δ ‖∇f‖₁ | Δ ‖∇f‖₂ | test accuracy differs? |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         string Others(GridRun r) => string.Join(" ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}"));
-        var result = runs.ToDictionary(r => r.Name, r => RunResult.Of(Path.Combine(stage, "runs", r.Name)));
         foreach (var context in runs.GroupBy(Others).Where(c => c.Any(r => r.Axes[axis] == baseline)))
             foreach (var value in context.Where(r => r.Axes[axis] != baseline).GroupBy(r => r.Axes[axis]))
             {

@@ -63,10 +63,11 @@ public static class GridExperiment
 
         var summary = new System.Text.StringBuilder();
         if (tuningTable is not null) summary.AppendLine(tuningTable);
-        summary.Append(ExperimentSummary.Cells(root, grid));
+        var results = ExperimentSummary.Results(root, grid);
+        summary.Append(ExperimentSummary.Cells(grid, results));
         if (compareAxis is not null)
             foreach (string baseline in baselines)
-                summary.AppendLine().Append(ExperimentSummary.Comparisons(root, grid, compareAxis, baseline));
+                summary.AppendLine().Append(ExperimentSummary.Comparisons(grid, results, compareAxis, baseline));
         if (budget is { } b)
             summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b, compareAxis, baselines.FirstOrDefault()));
         File.WriteAllText(Path.Combine(root, "summary.md"), summary.ToString());

@@ -74,10 +74,11 @@ public class ExperimentStatisticsTests
         Run("c", "1", null, "0.55");  // evaluation.test = off: validation only
         try
         {
-            string cells = ExperimentSummary.Cells(stage, runs);
+            var results = ExperimentSummary.Results(stage, runs);
+            string cells = ExperimentSummary.Cells(runs, results);
             Assert.Contains("| m=c | 1/1 | 55.00 | — | — |", cells);
             // Δ = b − a by seed = (2, 3, 1) points: mean 2, std 1, t(0.975, 2) · 1 / √3 = 2.4843.
-            string paired = ExperimentSummary.Comparisons(stage, runs, "m", "a");
+            string paired = ExperimentSummary.Comparisons(runs, results, "m", "a");
             Assert.Contains("| m=b | a | 3 | 0.00 ± 0.00 [0.00, 0.00] | 2.00 ± 1.00 [-0.48, 4.48] |", paired);
             Assert.Contains("| no (0 in the interval) |", paired);
             Assert.Contains("| m=c | a | 0 | — | — |", paired); // no test loss: nothing to pair
