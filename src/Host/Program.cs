@@ -105,6 +105,7 @@ public static class Program
         root.Subcommands.Add(Cluster.ClusterCommands.Server(stdout, body => Guarded(stderr, body)));
         root.Subcommands.Add(Cluster.ClusterCommands.Worker(stdout, body => Guarded(stderr, body)));
         root.Subcommands.Add(Cluster.ClusterCommands.Launch(stdout, body => Guarded(stderr, body)));
+        root.Subcommands.Add(Cluster.ClusterCommands.Certs(stdout, body => Guarded(stderr, body)));
         return root;
     }
 

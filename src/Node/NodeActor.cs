@@ -13,6 +13,12 @@ namespace SignActors.Node;
 public sealed record NodeCrashed(int NodeId, long RejoinRound) : INoSerializationVerificationNeeded;
 
 /// <summary>
+/// Node → its parent: the server refused my registration (node <paramref name="NodeId"/> belongs to
+/// another live host); I have stopped, and this host should say <paramref name="Reason"/> and end.
+/// </summary>
+public sealed record NodeRefused(int NodeId, string Reason) : INoSerializationVerificationNeeded;
+
+/// <summary>
 /// Node j's computation of round t's vote threw something unforeseen: its parent restarts it (it
 /// resyncs through a snapshot), and stops the run if it throws again in the same round.
 /// </summary>
@@ -87,6 +93,12 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             else RequestSnapshot();
         });
         Receive<RegisterTick>(_ => Register());
+        Receive<RegistrationRefused>(r => r.NodeId == Id, r =>
+        {
+            _log.Info("node {0}: the server refused its registration: {1}", Id, r.Reason); // the host says it, once
+            Context.Parent.Tell(new NodeRefused(Id, r.Reason));
+            Context.Stop(Self);
+        });
         Receive<StartRound>(_ => Stash.Stash());
         Receive<Aggregate>(_ => Stash.Stash());
         Common();
@@ -126,6 +138,11 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         Receive<RunFinished>(f =>
         {
             _log.Debug("node {0}: run finished after {1} rounds ({2})", Id, f.Rounds, f.Reason);
+            Context.Stop(Self);
+        });
+        Receive<RegistrationReplaced>(r => r.NodeId == Id, _ =>
+        {
+            _log.Warning("node {0}: another actor has registered node {0} with the server; this one stops", Id);
             Context.Stop(Self);
         });
         Receive<RegisterTick>(_ => { });

@@ -28,9 +28,12 @@ public interface IRunObserver
 
 /// <summary>What the coordinator is built from: the run's contract and options, its data, where it reports.</summary>
 /// <param name="ReportDispatcher">Where evaluation, metrics and checkpoint writes run (off the coordinator's thread).</param>
-public sealed record CoordinatorSetup(RunContract Contract, ImageSet Train, ImageSet Test, IRunObserver Observer, RunOptions? RunOptions = null, string ReportDispatcher = "akka.actor.default-dispatcher")
+/// <param name="HostDirectory">The cluster's view of hosts (who may take a node id); null in one process.</param>
+public sealed record CoordinatorSetup(RunContract Contract, ImageSet Train, ImageSet Test, IRunObserver Observer, RunOptions? RunOptions = null,
+    string ReportDispatcher = "akka.actor.default-dispatcher", IHostDirectory? HostDirectory = null)
 {
     public RunOptions Options => RunOptions ?? Training.Runs.RunOptions.Default;
+    public IHostDirectory Hosts => HostDirectory ?? OneHost.Instance;
 }
 
 /// <summary>

@@ -127,7 +127,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void Common()
     {
         Receive<GetRegistrations>(_ => Sender.Tell(new Registrations(_members.Count, ExpectedNodes, Ready: _runClock.IsRunning)));
-        Receive<RegisterNode>(r => Register(r));
+        Receive<RegisterNode>(r => { Register(r); }); // a block: a Func<T, bool> handler returning false would mean "unhandled"
         Receive<Terminated>(NodeGone);
         Receive<SnapshotRequest>(OnSnapshotRequest);
         Receive<ReplicaHash>(OnReplicaHash);
@@ -141,10 +141,15 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     bool Register(RegisterNode r)
     {
-        var (admitted, replaced, news) = _members.Admit(r.NodeId, Sender);
-        if (news is { } n) _log.Log(n.Level, n.Line);
-        if (replaced is not null) Context.Unwatch(replaced);
-        if (!admitted) return false;
+        var claim = _members.Admit(r.NodeId, Sender, _setup.Hosts);
+        if (claim.News is { } n) _log.Log(n.Level, n.Line);
+        if (claim.Refusal is { } refusal) Sender.Tell(new RegistrationRefused(r.NodeId, refusal));
+        if (!claim.Admitted) return false;
+        if (claim.Replaced is { } replaced)
+        {
+            Context.Unwatch(replaced);
+            replaced.Tell(new RegistrationReplaced(r.NodeId)); // it stops: its votes would be dropped
+        }
         Context.Watch(Sender).Tell(new NodeRegistered(r.NodeId, LastClosed));
         if (_open is { } open && open.Invites(r.NodeId) && open.VoteOf(r.NodeId) is null) Sender.Tell(open.Start); // a restarted node need not wait for the resend
         return true;

@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Microsoft.Extensions.Logging;
+using SignActors.Host.Cluster.Tls;
 using SignActors.Host.Federation;
 using SignActors.Host.Hosting;
 using SignActors.Host.Logging;
@@ -26,9 +28,10 @@ public static class ClusterHosts
     {
         torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = Start(run, cluster, ClusterSettings.ServerRole, signals,
-            (system, registry) => InProcessFederation.StartSupervisor(system, registry, run, shards: null, observer, outcome),
+        var (host, _) = Start(run, cluster, ClusterSettings.ServerRole, signals,
+            (system, registry) => InProcessFederation.StartSupervisor(system, registry, run, shards: null, observer, outcome, new ClusterHostDirectory(Akka.Cluster.Cluster.Get(system))),
             (system, signal) => InProcessFederation.StopCleanly(system, signal, outcome.Task));
+        using var _ = host;
         var result = outcome.Task.GetAwaiter().GetResult();
         var server = host.System.ActorSelection(FederationSupervisor.ServerPath);
         // Leave the cluster only once every node has acted on RunFinished (their actors stopped).
@@ -44,11 +47,12 @@ public static class ClusterHosts
         torch.set_num_threads(run.Contract.TorchThreads);
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         // A signal: CoordinatedShutdown leaves the cluster gracefully; the server counts these nodes as crashed.
-        using var host = Start(run, cluster, ClusterSettings.WorkerRole, signals, (_, _) => { }, null);
+        var (host, refusals) = Start(run, cluster, ClusterSettings.WorkerRole, signals, (_, _) => { }, null);
+        using var _ = host;
         var system = host.System;
         system.WhenTerminated.ContinueWith(_ => done.TrySetResult($"stopped by {signals?.Signal ?? "shutdown"}: left the cluster; the server goes on without nodes {string.Join(", ", nodeIds)}"));
         // Under discovery the other hosts may start minutes later (a scheduler's queue): wait longer for them.
-        if (ResolveServer(system, log, TimeSpan.FromMinutes(cluster.Formation == ClusterFormation.Discovery ? 10 : 2)) is { } server)
+        if (ResolveServer(system, cluster, log, TimeSpan.FromMinutes(cluster.Formation == ClusterFormation.Discovery ? 10 : 2)) is { } server)
         {
             var setups = nodeIds.Select(j => new NodeSetup(j, run.Contract, run.Train, run.Shards[j].Records, server, run.Options)).ToArray();
             Akka.Hosting.ActorRegistry.For(system).Register<WorkerSupervisor>(
@@ -56,17 +60,26 @@ public static class ClusterHosts
         }
         var result = done.Task.GetAwaiter().GetResult(); // a signal while waiting for the server stops the system: done says so
         host.Stop();
+        // Akka.Remote ends a host whose outbound TLS handshake failed: say why, as a refusal.
+        if (CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name == "TlsHandshakeFailureReason")
+            throw new ConfigurationException($"TLS: could not join the cluster: {refusals?.Outbound ?? "the TLS handshake with the server failed"}");
         return result;
     }
 
-    static ActorSystemHost Start(FederationRun run, ClusterSettings cluster, string role, StopSignals? signals,
+    static (ActorSystemHost Host, TlsRefusals? Refusals) Start(FederationRun run, ClusterSettings cluster, string role, StopSignals? signals,
         Action<ActorSystem, Akka.Hosting.IActorRegistry> actors, Func<ActorSystem, string, Task>? stopCleanly)
     {
         int d = Training.Models.ModelZoo.Dimension(Training.Models.ModelSpec.For(run.Contract.Model, run.Train));
+        if (cluster.InsecureWarning is { } insecure) LogSetup.Logger("run").LogWarning("{Warning}", insecure);
+        var refusals = cluster.Tls is { } identity ? new TlsRefusals(identity) : null;
         try
         {
             var host = ActorSystemHost.Start(ClusterSettings.SystemName, InProcessFederation.AkkaConfig(run.Host), run.Akka, LogSetup.AkkaLevel(run.Host.LogLevel),
-                akka => cluster.Configure(akka, role, d), actors, signals, stopCleanly);
+                akka => cluster.Configure(akka, role, d, refusals), (system, registry) =>
+                {
+                    if (refusals is not null) system.ActorOf(TlsRefusalMonitor.Props(refusals), "tls");
+                    actors(system, registry);
+                }, signals, stopCleanly);
             try
             {
                 if (cluster.Management is { } management) ManagementEndpoint.Start(host.System, management);
@@ -76,8 +89,8 @@ public static class ClusterHosts
                 host.Dispose();
                 throw;
             }
-            if (cluster.Discovery is { } discovery) DiscoveryFormation.Start(host.System, discovery);
-            return host;
+            if (cluster.Discovery is { } discovery) DiscoveryFormation.Start(host.System, discovery, cluster.Scheme);
+            return (host, refusals);
         }
         catch (Exception e) when (SocketError(e) is { } socket)
         {
@@ -93,18 +106,34 @@ public static class ClusterHosts
         return null;
     }
 
+    /// <summary>The seeds or contact points other than this host that answer a TLS handshake with a certificate.</summary>
+    static IEnumerable<string> PeersSpeakingTls(ClusterSettings settings, Address self)
+    {
+        var peers = settings.SeedNodes.Select(Address.Parse).Select(a => (a.Host!, a.Port ?? 0))
+            .Concat(settings.Discovery?.ContactPoints.Select(p => (p.Host, p.Port)) ?? [])
+            .Where(p => p != (self.Host, self.Port ?? 0)).Distinct();
+        return peers.Where(p => TlsProbe.SpeaksTls(p.Item1, p.Item2, TimeSpan.FromSeconds(2))).Select(p => $"{p.Item1}:{p.Item2}");
+    }
+
     /// <summary>
     /// The coordinator, at the member with role server, once this host is in the cluster (by seed
     /// list or discovery), within <paramref name="patience"/>.
     /// </summary>
     /// <returns>null when the system stopped meanwhile (a signal).</returns>
-    static IActorRef? ResolveServer(ActorSystem system, TextWriter log, TimeSpan patience)
+    static IActorRef? ResolveServer(ActorSystem system, ClusterSettings settings, TextWriter log, TimeSpan patience)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var deadline = DateTime.UtcNow + patience;
-        var said = DateTime.MinValue;
+        var (said, probed) = (DateTime.MinValue, DateTime.UtcNow);
         while (!system.WhenTerminated.IsCompleted)
         {
+            if (settings.Tls is null && cluster.SelfMember.Status != Akka.Cluster.MemberStatus.Up && DateTime.UtcNow - probed > TimeSpan.FromSeconds(4))
+            {
+                // A TLS host drops this host's plain frames without a word: find out, and say so.
+                if (PeersSpeakingTls(settings, cluster.SelfAddress).FirstOrDefault() is { } tls)
+                    throw new ConfigurationException($"TLS: the host at {tls} speaks TLS and this host has it off (signactors.cluster.tls): give this host the cluster's ca, certificate and key as on the others");
+                probed = DateTime.UtcNow;
+            }
             var server = cluster.State.Members.FirstOrDefault(m => m.HasRole(ClusterSettings.ServerRole) && m.Status == Akka.Cluster.MemberStatus.Up);
             if (server is not null)
             {
@@ -146,5 +175,9 @@ public static class ClusterHosts
         }
 
         protected override void AllNodesStopped() => _done.TrySetResult("every node finished its run");
+
+        // The ids belong to another live host: this host ends, saying why (exit 2), and leaves the cluster.
+        protected override void OnRefused(NodeRefused refused) =>
+            _done.TrySetException(new ConfigurationException($"the server refused node {refused.NodeId}: {refused.Reason}; start this worker with other --nodes, or stop that host first"));
     }
 }

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Discovery.KubernetesApi;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using SignActors.Host.Cluster.Tls;
 using SignActors.Host.Configuration;
 using SignActors.Host.Federation;
 
@@ -23,9 +24,14 @@ public sealed record DiscoverySettings(string Method, ContactPoint[] ContactPoin
 /// <summary>The HTTP management endpoint (<c>/alive</c>, <c>/ready</c>).</summary>
 public sealed record ManagementSettings(string Hostname, int Port);
 
-/// <summary>`signactors.cluster`: where this host listens, how the cluster forms, the downing strategy and the management endpoint (SPEC §12).</summary>
+/// <summary>
+/// `signactors.cluster`: where this host listens, how the cluster forms, the downing strategy, the
+/// management endpoint (SPEC §12) and mutual TLS (<see cref="Tls"/>: this host's certificate and
+/// the cluster's CA, or null when TLS is off).
+/// </summary>
 public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNodes, int StableAfterMs,
-    ClusterFormation Formation = ClusterFormation.SeedNodes, DiscoverySettings? Discovery = null, ManagementSettings? Management = null)
+    ClusterFormation Formation = ClusterFormation.SeedNodes, DiscoverySettings? Discovery = null, ManagementSettings? Management = null,
+    HostCertificate? Tls = null, string? InsecureWarning = null)
 {
     public const string SystemName = "signactors";
     public const string ServerRole = "server", WorkerRole = "worker";
@@ -39,10 +45,9 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
         var seeds = root.GetStringList("signactors.cluster.seed-nodes")?.ToArray() ?? Array.Empty<string>();
         if (formation == ClusterFormation.SeedNodes && seeds.Length == 0)
             throw new ConfigurationException("signactors.cluster.seed-nodes: list the server's address, like [\"akka.tcp://signactors@127.0.0.1:4053\"], or set formation = discovery");
-        foreach (var seed in seeds)
-            if (!seed.StartsWith($"akka.tcp://{SystemName}@", StringComparison.Ordinal))
-                throw new ConfigurationException($"signactors.cluster.seed-nodes: \"{seed}\" is not an address of the form akka.tcp://{SystemName}@host:port");
         string hostname = c.String("hostname");
+        var (tls, insecure) = ReadTls(root, hostname);
+        seeds = seeds.Select(seed => WithScheme(seed, tls is not null)).ToArray();
         var discovery = formation == ClusterFormation.Discovery ? ReadDiscovery(root) : null;
         var m = new SettingsReader(root, "signactors.cluster.management");
         string enabled = m.OneOf("enabled", ["auto", "on", "off"]);
@@ -50,7 +55,31 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
         var management = enabled == "on" || (enabled == "auto" && formation == ClusterFormation.Discovery)
             ? new ManagementSettings(ownHost.Length == 0 ? hostname : ownHost, managementPortOverride ?? m.Int("port", 1, 65535)) : null;
         return new ClusterSettings(hostname, portOverride ?? c.Int("port", 0, 65535), formation == ClusterFormation.SeedNodes ? seeds : [],
-            c.Int("stable-after-ms", 100, 600_000), formation, discovery, management);
+            c.Int("stable-after-ms", 100, 600_000), formation, discovery, management, tls, insecure);
+    }
+
+    /// <summary>Akka.Remote's scheme: TLS changes it, so addresses follow the host's TLS setting.</summary>
+    public string Scheme => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
+
+    /// <summary>
+    /// This host's TLS identity, loaded and checked, or null when TLS is off for its address; a
+    /// host beyond loopback without TLS is refused unless `cluster.insecure = on` (then a warning).
+    /// </summary>
+    static (HostCertificate? Tls, string? InsecureWarning) ReadTls(Config root, string hostname)
+    {
+        var settings = TlsSettings.Read(root);
+        if (settings.Refusal(hostname) is { } refusal) throw new ConfigurationException(refusal);
+        return settings.EnabledFor(hostname) ? (HostCertificate.Load(settings, DateTime.UtcNow), null) : (null, settings.Warning(hostname));
+    }
+
+    /// <summary>A seed as listed (akka.tcp or akka.ssl.tcp) with the scheme this host's TLS setting needs.</summary>
+    static string WithScheme(string seed, bool tls)
+    {
+        string rest = seed.StartsWith("akka.ssl.tcp://", StringComparison.Ordinal) ? seed["akka.ssl.tcp://".Length..]
+            : seed.StartsWith("akka.tcp://", StringComparison.Ordinal) ? seed["akka.tcp://".Length..] : "";
+        if (!rest.StartsWith($"{SystemName}@", StringComparison.Ordinal))
+            throw new ConfigurationException($"signactors.cluster.seed-nodes: \"{seed}\" is not an address of the form akka.tcp://{SystemName}@host:port");
+        return (tls ? "akka.ssl.tcp://" : "akka.tcp://") + rest;
     }
 
     static DiscoverySettings ReadDiscovery(Config root)
@@ -76,8 +105,9 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     {
         var c = new SettingsReader(root, "signactors.cluster");
         int serverPort = place.ServerPort ?? c.Int("port", 1, 65535);
-        string seed = $"akka.tcp://{SystemName}@{place.ServerHost}:{serverPort}";
-        return new ClusterSettings(hostname, place.IsServer ? serverPort : 0, [seed], c.Int("stable-after-ms", 100, 600_000));
+        var (tls, insecure) = ReadTls(root, hostname);
+        string seed = WithScheme($"akka.tcp://{SystemName}@{place.ServerHost}:{serverPort}", tls is not null);
+        return new ClusterSettings(hostname, place.IsServer ? serverPort : 0, [seed], c.Int("stable-after-ms", 100, 600_000), Tls: tls, InsecureWarning: insecure);
     }
 
     /// <summary>
@@ -85,10 +115,20 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     /// from d: the largest message is a ModelSnapshot of d parameters plus up to two optimizer
     /// buffers, and Akka.Remote silently drops a message over the frame limit.
     /// </summary>
-    public RemoteOptions Remoting(int dimension)
+    public RemoteOptions Remoting(int dimension, TlsRefusals? refusals = null)
     {
         long frame = Math.Clamp(3L * 4 * dimension + 1_048_576, 128_000, int.MaxValue);
-        return new RemoteOptions { HostName = Hostname, Port = Port, MaxFrameSize = frame, SendBufferSize = frame, ReceiveBufferSize = frame };
+        var options = new RemoteOptions { HostName = Hostname, Port = Port, MaxFrameSize = frame, SendBufferSize = frame, ReceiveBufferSize = frame };
+        if (Tls is null) return options;
+        options.EnableSsl = true;
+        options.Ssl = new SslOptions
+        {
+            X509Certificate = Tls.Certificate,
+            RequireMutualAuthentication = true,   // both ends present a certificate
+            ValidateCertificateHostname = false,  // one certificate may serve hosts named only at launch
+            CustomValidator = (refusals ?? new TlsRefusals(Tls)).Validator,
+        };
+        return options;
     }
 
     /// <summary>
@@ -97,9 +137,9 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     /// discovery method's config, and the split-brain resolver's keep-oldest among the members
     /// with role server — the server's side of any partition survives, whichever host joined first.
     /// </summary>
-    public void Configure(AkkaConfigurationBuilder akka, string role, int dimension)
+    public void Configure(AkkaConfigurationBuilder akka, string role, int dimension, TlsRefusals? refusals = null)
     {
-        akka.WithRemoting(Remoting(dimension));
+        akka.WithRemoting(Remoting(dimension, refusals));
         akka.WithClustering(new ClusterOptions
         {
             Roles = [role],
@@ -107,6 +147,7 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
             SplitBrainResolver = new KeepOldestOption { Role = ServerRole, DownIfAlone = false },
         });
         akka.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {StableAfterMs}ms", HoconAddMode.Prepend);
+        akka.AddHocon(Wire.ClusterWire.Hocon, HoconAddMode.Prepend); // only our serializers, untrusted mode: over the user's akka section too
         if (Discovery is not { } d) return;
         if (d.Method == "kubernetes") akka.WithKubernetesDiscovery(d.PodLabelSelector);
         else

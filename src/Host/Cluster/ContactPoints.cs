@@ -9,7 +9,8 @@ public readonly record struct ContactPoint(string Host, int Port) : IComparable<
         return byHost != 0 ? byHost : Port.CompareTo(other.Port);
     }
 
-    public string Address => $"akka.tcp://{ClusterSettings.SystemName}@{Host}:{Port}";
+    /// <summary>This host's Akka address under <paramref name="scheme"/> (akka.tcp, or akka.ssl.tcp with TLS).</summary>
+    public string Address(string scheme) => $"{scheme}://{ClusterSettings.SystemName}@{Host}:{Port}";
 
     public override string ToString() => $"{Host}:{Port}";
 

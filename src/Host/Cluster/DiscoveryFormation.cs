@@ -17,7 +17,7 @@ public static class DiscoveryFormation
     static readonly ILogger Log = LogSetup.Logger("cluster-formation");
     static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500), ConnectTimeout = TimeSpan.FromMilliseconds(500);
 
-    public static Task Start(ActorSystem system, DiscoverySettings settings) => Task.Run(async () =>
+    public static Task Start(ActorSystem system, DiscoverySettings settings, string scheme) => Task.Run(async () =>
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var discovery = Discovery.Get(system).LoadServiceDiscovery(settings.Method == "kubernetes" ? "kubernetes-api" : "config");
@@ -41,7 +41,7 @@ public static class DiscoveryFormation
             if (step is FormationStep.Join join)
             {
                 Log.LogInformation("joining through {Seeds} (discovered by {Method})", string.Join(", ", join.Seeds), settings.Method);
-                cluster.JoinSeedNodes(join.Seeds.Select(s => Address.Parse(s.Address)));
+                cluster.JoinSeedNodes(join.Seeds.Select(s => Address.Parse(s.Address(scheme))));
                 return;
             }
             var why = ((FormationStep.Wait)step).Why;

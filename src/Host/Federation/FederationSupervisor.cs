@@ -4,6 +4,7 @@ using SignActors.Messages.Protocol;
 using SignActors.Node;
 using SignActors.Node.Replicas;
 using SignActors.Server;
+using SignActors.Server.Rounds;
 using SignActors.Training.Data;
 using SignActors.Training.Runs;
 
@@ -41,6 +42,7 @@ public class NodeParent : ReceiveActor
         foreach (var node in _setups.Values) Context.Watch(Context.ActorOf(NodeActor.Props(node, ComputeDispatcher), $"node-{node.NodeId}"));
 
         Receive<NodeCrashed>(c => _crashed[c.NodeId] = c.RejoinRound);
+        Receive<NodeRefused>(OnRefused);
         Receive<RoundOpened>(opened =>
         {
             foreach (var (j, _) in _crashed.Where(c => c.Value <= opened.Round).ToArray())
@@ -59,6 +61,9 @@ public class NodeParent : ReceiveActor
     {
         if (_crashed.Count == 0 && !Context.GetChildren().Any(c => c.Path.Name.StartsWith("node-", StringComparison.Ordinal))) AllNodesStopped();
     }
+
+    /// <summary>The server refused a node's registration (its id belongs to another live host): by default, the run cannot go on here.</summary>
+    protected virtual void OnRefused(NodeRefused refused) => _abort($"node {refused.NodeId} was refused: {refused.Reason}");
 
     /// <summary>Every node actor here has stopped (the run is over for this host).</summary>
     protected virtual void AllNodesStopped() { }
@@ -103,8 +108,8 @@ public sealed class FederationSupervisor : NodeParent
     /// <summary>Where the coordinator lives in the server's ActorSystem.</summary>
     public const string ServerPath = "/user/" + Name + "/server";
 
-    public FederationSupervisor(FederationRun run, Shard[]? shards, IRunObserver observer, Action<string> abort)
-        : base(Nodes(run, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(run.Contract, run.Train, run.Test, observer, run.Options, ReportDispatcher), ServerDispatcher), "server")), run.Host.Replicas, abort)
+    public FederationSupervisor(FederationRun run, Shard[]? shards, IRunObserver observer, Action<string> abort, IHostDirectory? hosts = null)
+        : base(Nodes(run, shards, Context.ActorOf(RoundCoordinator.Props(new CoordinatorSetup(run.Contract, run.Train, run.Test, observer, run.Options, ReportDispatcher, hosts), ServerDispatcher), "server")), run.Host.Replicas, abort)
     {
     }
 

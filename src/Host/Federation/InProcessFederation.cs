@@ -39,10 +39,10 @@ public static class InProcessFederation
     /// with an abort if the supervisor fails or the system stops first.
     /// </summary>
     internal static void StartSupervisor(ActorSystem system, Akka.Hosting.IActorRegistry registry, FederationRun run, Shard[]? shards,
-        IRunObserver observer, TaskCompletionSource<RunOutcome> outcome)
+        IRunObserver observer, TaskCompletionSource<RunOutcome> outcome, Server.Rounds.IHostDirectory? hosts = null)
     {
         registry.Register<FederationSupervisor>(system.ActorOf(Props.Create(() =>
-            new FederationSupervisor(run, shards, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)))), FederationSupervisor.Name));
+            new FederationSupervisor(run, shards, new CompletingObserver(observer, outcome), reason => outcome.TrySetResult(RunOutcome.Aborted(reason)), hosts)), FederationSupervisor.Name));
         system.WhenTerminated.ContinueWith(_ => outcome.TrySetResult(RunOutcome.Aborted("the actor system stopped before the run ended")));
     }
 

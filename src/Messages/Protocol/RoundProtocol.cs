@@ -17,6 +17,18 @@ public sealed record RegisterNode(int NodeId) : IRoundProtocol;
 public sealed record NodeRegistered(int NodeId, long LastAppliedRound) : IRoundProtocol;
 
 /// <summary>
+/// Server → node: registration refused: node <paramref name="NodeId"/> belongs to another host that
+/// is up and reachable (or the id is out of range). The claimant stops; its host exits with <paramref name="Reason"/>.
+/// </summary>
+public sealed record RegistrationRefused(int NodeId, string Reason) : IRoundProtocol;
+
+/// <summary>
+/// Server → node: another actor has registered node <paramref name="NodeId"/> (a restart on this
+/// host, or a take-over after this host was downed): this actor's votes would be dropped, so it stops.
+/// </summary>
+public sealed record RegistrationReplaced(int NodeId) : IRoundProtocol;
+
+/// <summary>
 /// Server → node: compute round <paramref name="Round"/>'s vote at learning rate η_t.
 /// <paramref name="Radius"/> is S_R's broadcast R_t: one value under radius = auto, one per
 /// parameter tensor (layout order) under per-tensor and per-tensor-rms; null in round 1 and when the algorithm uses

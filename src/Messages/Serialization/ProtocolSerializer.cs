@@ -37,7 +37,7 @@ public static class ProtocolCodec
 {
     const string RegisterManifest = "R", RegisteredManifest = "RA", StartManifest = "S", VoteManifest = "V", AggregateManifest = "A",
         SnapshotRequestManifest = "QS", SnapshotManifest = "M", HashManifest = "H", FailedManifest = "F", FinishedManifest = "X",
-        StateRequestManifest = "QN", StateManifest = "N";
+        StateRequestManifest = "QN", StateManifest = "N", RefusedManifest = "RF", ReplacedManifest = "RP";
 
     public static string Manifest(object o) => o switch
     {
@@ -53,6 +53,8 @@ public static class ProtocolCodec
         RunFinished => FinishedManifest,
         StateRequest => StateRequestManifest,
         NodeState => StateManifest,
+        RegistrationRefused => RefusedManifest,
+        RegistrationReplaced => ReplacedManifest,
         _ => throw new ArgumentException($"{o.GetType().Name} is not a round-protocol message", nameof(o)),
     };
 
@@ -88,6 +90,8 @@ public static class ProtocolCodec
             case NodeFailed m: w.Int(m.NodeId); w.Long(m.Round); w.String(m.Reason); break;
             case RunFinished m: w.Long(m.Rounds); w.String(m.Reason); break;
             case StateRequest m: w.Long(m.Round); break;
+            case RegistrationRefused m: w.Int(m.NodeId); w.String(m.Reason); break;
+            case RegistrationReplaced m: w.Int(m.NodeId); break;
             case NodeState m:
                 w.Long(m.Round); w.Int(m.NodeId); w.Byte(m.Estimator.Started ? (byte)1 : (byte)0); w.Int(m.Estimator.Buffers.Length);
                 foreach (var b in m.Estimator.Buffers) w.Floats(b);
@@ -116,6 +120,8 @@ public static class ProtocolCodec
             FinishedManifest => new RunFinished(r.Long(), r.String()),
             StateRequestManifest => new StateRequest(r.Long()),
             StateManifest => ReadState(ref r),
+            RefusedManifest => new RegistrationRefused(r.Int(), r.String()),
+            ReplacedManifest => new RegistrationReplaced(r.Int()),
             _ => throw new SerializationException($"unknown round-protocol manifest \"{manifest}\""),
         };
         r.End();

@@ -5,14 +5,17 @@ using SignActors.Training.Faults;
 namespace SignActors.Server.Rounds;
 
 /// <summary>
-/// Which actor speaks for each node id (SPEC §6.2): the last one that registered it. Ids are
-/// 0..n−1; a node that registers again from another actor (a restart, a worker host that came
-/// back) replaces the old one.
+/// Which actor speaks for each node id (SPEC §6.2): the one that registered it. Ids are 0..n−1
+/// and belong to one live host (<see cref="NodeClaims"/>): a node that registers again from its
+/// own host (a restart) or after its old host is gone replaces the old actor; a claim on an id
+/// held by another live host is refused.
 /// </summary>
 public sealed class Membership(int nodes)
 {
     readonly SortedDictionary<int, IActorRef> _nodes = new();
     readonly HashSet<Address> _lostHosts = new();
+    readonly HashSet<Address> _warned = new();                // claimant hosts already warned about a refusal
+    readonly HashSet<(int, Address)> _waiting = new();        // claims already said to wait
 
     public int Count => _nodes.Count;
     public IReadOnlyCollection<int> Ids => _nodes.Keys;
@@ -51,13 +54,39 @@ public sealed class Membership(int nodes)
     /// <summary>A line for the log about a node that came or went, and how loud it is.</summary>
     public readonly record struct News(LogLevel Level, string Line);
 
-    /// <summary>Node <paramref name="id"/> registers from <paramref name="actor"/>: whether it is admitted, the actor it replaces, and what to log.</summary>
-    public (bool Admitted, IActorRef? Replaced, News? News) Admit(int id, IActorRef actor)
+    /// <summary>What became of a registration: its verdict, the actor it replaced, and what to log.</summary>
+    public readonly record struct Claim(ClaimVerdict Verdict, IActorRef? Replaced, News? News, string? Refusal = null)
     {
-        if (!InRange(id)) return (false, null, new News(LogLevel.WarningLevel, $"server: refused registration of node id {id} from {actor}: ids are 0..{nodes - 1}"));
-        var replaced = Register(id, actor);
-        return (true, replaced, replaced is null ? null : new News(LogLevel.InfoLevel, $"server: node {id} re-registered from {actor}"));
+        public bool Admitted => Verdict is ClaimVerdict.Register or ClaimVerdict.Replace;
     }
+
+    /// <summary>
+    /// Node <paramref name="id"/> registers from <paramref name="actor"/>: admitted (replacing a
+    /// predecessor on the same host, or one whose host is gone), refused (the id is held on another
+    /// host that is up and reachable; <see cref="Claim.Refusal"/> says why), or left waiting (the
+    /// holder's host is unreachable and not yet downed). Each claimant host is warned about once.
+    /// </summary>
+    public Claim Admit(int id, IActorRef actor, IHostDirectory hosts)
+    {
+        if (!InRange(id)) return new Claim(ClaimVerdict.Refuse, null, new News(LogLevel.WarningLevel, $"server: refused registration of node id {id} from {actor}: ids are 0..{nodes - 1}"), $"node id {id} is outside 0..{nodes - 1}");
+        var holder = _nodes.GetValueOrDefault(id);
+        var holderHost = holder is null || holder.Equals(actor) ? null : holder.Path.Address;
+        var verdict = NodeClaims.Decide(actor.Path.Address, holderHost, holderHost is null ? HostState.Gone : hosts.StateOf(holderHost));
+        string claimant = HostOf(actor.Path.Address);
+        switch (verdict)
+        {
+            case ClaimVerdict.Refuse:
+                string holds = $"worker host {HostOf(holderHost!)}, which is up and reachable";
+                return new Claim(verdict, null, _warned.Add(actor.Path.Address) ? new News(LogLevel.WarningLevel, $"server: refused node {id} to {claimant}: it belongs to {holds}; the run goes on unchanged") : null, $"node {id} belongs to {holds}");
+            case ClaimVerdict.Wait:
+                return new Claim(verdict, null, _waiting.Add((id, actor.Path.Address)) ? new News(LogLevel.InfoLevel, $"server: node {id} is claimed from {claimant}; its holder's host {HostOf(holderHost!)} is unreachable, and the claim waits until that host is downed") : null);
+        }
+        var replaced = Register(id, actor);
+        _waiting.Remove((id, actor.Path.Address));
+        return new Claim(verdict, replaced, replaced is null ? null : new News(LogLevel.InfoLevel, $"server: node {id} re-registered from {actor}"));
+    }
+
+    static string HostOf(Address a) => $"{a.Host}:{a.Port}";
 
     /// <summary>
     /// <paramref name="actor"/> has stopped: forgets its node and says how to report it. Nodes stop when
@@ -71,7 +100,7 @@ public sealed class Membership(int nodes)
         if (Remove(actor) is not { } j) return null;
         if (runFinished || faults.IsDown(j, round)) return new News(LogLevel.InfoLevel, $"server: node {j} has stopped");
         if (lostHost is not null)
-            return new News(LogLevel.WarningLevel, $"server: worker host {actor.Path.Address.HostPort()} is gone, and with it nodes {string.Join(", ", lostHost)}; rounds go on without them until they register again");
+            return new News(LogLevel.WarningLevel, $"server: worker host {HostOf(actor.Path.Address)} is gone, and with it nodes {string.Join(", ", lostHost)}; rounds go on without them until they register again");
         return actor.Path.Address.HasGlobalScope ? new News(LogLevel.InfoLevel, $"server: node {j} is gone with its host")
             : new News(LogLevel.WarningLevel, $"server: node {j} is gone ({actor}); rounds go on without it until it registers again");
     }

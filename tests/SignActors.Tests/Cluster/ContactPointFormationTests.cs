@@ -29,7 +29,7 @@ public class ContactPointFormationTests
         ContactPoint[] answering = [P("10.0.0.2:4053"), P("10.0.0.1:4054"), P("10.0.0.1:4053")];
         var step = Assert.IsType<FormationStep.Join>(ContactPointFormation.Decide(answering, answering.Reverse().ToArray(), required: 3));
         Assert.Equal(["10.0.0.1:4053", "10.0.0.1:4054", "10.0.0.2:4053"], step.Seeds.Select(s => s.ToString()));
-        Assert.Equal("akka.tcp://signactors@10.0.0.1:4053", step.Seeds[0].Address);
+        Assert.Equal("akka.tcp://signactors@10.0.0.1:4053", step.Seeds[0].Address("akka.tcp"));
     }
 
     [Theory]

@@ -10,51 +10,11 @@ namespace SignActors.Tests.Cluster;
 [Collection("alone")]
 public class LoopbackClusterTests
 {
-    static readonly string Host = Path.Combine(AppContext.BaseDirectory, "signactors.dll");
-
-    static string Config(string output, int port, string extra = "", int rounds = 5) => $$"""
-        signactors {
-          nodes = 4
-          rounds = {{rounds}}
-          evaluation.every = 0
-          {{extra}}
-          model { name = mlp, batch-size = 8 }
-          data { cache-directory = "{{Path.Combine(Path.GetTempPath(), "signactors-test-cache")}}", synthetic { train-per-class = 3, test-per-class = 1 } }
-          evaluation.probe-records = 50
-          output.directory = "{{output}}"
-          log-level = warning
-          cluster { port = {{port}}, seed-nodes = ["akka.tcp://signactors@127.0.0.1:{{port}}"], stable-after-ms = 2000 }
-        }
-        """;
-
-    static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
-
-    static Process Start(IReadOnlyDictionary<string, string> env, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Host);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        // A scheduler's variables from the test's own environment (when it runs under one) would mix with the test's.
-        foreach (var name in new[] { "SLURM_PROCID", "SLURM_NTASKS", "SLURM_NODELIST", "SLURM_JOB_NODELIST", "SLURMD_NODENAME", "RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT" })
-            info.Environment.Remove(name);
-        foreach (var (name, value) in env) info.Environment[name] = value;
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-    }
-
-    static (int Code, string Output) Finish(Process p, TimeSpan timeout)
-    {
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"process did not finish in {timeout}: {output.Result}{error.Result}");
-        }
-        return (p.ExitCode, output.Result + error.Result);
-    }
-
-    static string Hash(string output) =>
-        output.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.StartsWith("final parameter hash ")) ?? throw new Xunit.Sdk.XunitException($"no final hash in:\n{output}");
+    static string Config(string output, int port, string extra = "", int rounds = 5) => HostProcesses.Config(output, port, extra, rounds);
+    static Process Start(params string[] args) => HostProcesses.Start(args);
+    static Process Start(IReadOnlyDictionary<string, string> env, params string[] args) => HostProcesses.Start(env, args);
+    static (int Code, string Output) Finish(Process p, TimeSpan timeout) => HostProcesses.Finish(p, timeout);
+    static string Hash(string output) => HostProcesses.Hash(output);
 
     [Theory]
     [InlineData("")]

@@ -94,14 +94,22 @@ public class LaunchPlaceTests
     [Fact]
     public void A_launch_seeds_only_the_server_at_MASTER_PORT_or_the_configs_port()
     {
-        var config = ConfigurationFactory.ParseString("""
+        // Slurm hosts are beyond loopback: TLS is on (auto), so the seed is an akka.ssl.tcp address.
+        var certs = TestCertificates.Files;
+        var config = ConfigurationFactory.ParseString($$"""
             signactors.cluster { hostname = "ignored", port = 4053, seed-nodes = ["akka.tcp://signactors@elsewhere:1"], stable-after-ms = 2000 }
-            """);
+            signactors.{{TestCertificates.Set.Section(certs.Host, certs.Ca, "auto")}}
+            """).WithFallback(ConfigurationFactory.ParseString(SignActors.Host.Configuration.RunConfig.ReadResource("SignActors.reference.conf")));
         var server = ClusterSettings.ForLaunch(config, new LaunchPlace(0, 3, "n07", 29500, "slurm"), "n07");
-        Assert.Equal(new[] { "akka.tcp://signactors@n07:29500" }, server.SeedNodes);
+        Assert.Equal(new[] { "akka.ssl.tcp://signactors@n07:29500" }, server.SeedNodes);
         Assert.Equal(("n07", 29500, 2000), (server.Hostname, server.Port, server.StableAfterMs));
+        Assert.NotNull(server.Tls);
         var worker = ClusterSettings.ForLaunch(config, new LaunchPlace(2, 3, "n07", null, "slurm"), "n09");
-        Assert.Equal(new[] { "akka.tcp://signactors@n07:4053" }, worker.SeedNodes);
+        Assert.Equal(new[] { "akka.ssl.tcp://signactors@n07:4053" }, worker.SeedNodes);
         Assert.Equal(("n09", 0), (worker.Hostname, worker.Port));
+        // On one machine (loopback) a launch speaks plain akka.tcp, as before.
+        var local = ClusterSettings.ForLaunch(config, new LaunchPlace(1, 3, "127.0.0.1", 29500, "torchrun"), "127.0.0.1");
+        Assert.Equal(new[] { "akka.tcp://signactors@127.0.0.1:29500" }, local.SeedNodes);
+        Assert.Null(local.Tls);
     }
 }

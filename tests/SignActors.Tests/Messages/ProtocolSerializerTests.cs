@@ -53,6 +53,8 @@ public class ProtocolSerializerTests() : TestKit(SignActors.Tests.Federation.Tin
         new StateRequest(12),
         new NodeState(12, 3, new EstimatorSnapshot(true, new[] { TestVectors.Uniform(D, 10) })),
         new NodeState(12, 4, new EstimatorSnapshot(false, Array.Empty<float[]>())),
+        new RegistrationRefused(3, "node 3 belongs to worker host 10.0.0.7:4053, which is up and reachable"),
+        new RegistrationReplaced(3),
     }.Select(m => new object[] { m });
 
     Serializer For(object message) => Sys.Serialization.FindSerializerFor(message);

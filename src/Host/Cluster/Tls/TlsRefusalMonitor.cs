@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Akka.Event;
+
+namespace SignActors.Host.Cluster.Tls;
+
+/// <summary>
+/// Says refused TLS connections on the console, at most one line per remote address a minute,
+/// naming why (the peer check's reason, or the handshake's), and keeps the last failed outbound
+/// handshake so a worker that cannot join says why in its one line. Akka.Remote reports a
+/// rejected connection only in its own log (with a stack trace, to run.log), so this listens to
+/// the log events on the event stream.
+/// </summary>
+public sealed partial class TlsRefusalMonitor : ReceiveActor
+{
+    readonly TlsRefusals _refusals;
+    readonly NoticeThrottle<string> _throttle = new(TimeSpan.FromMinutes(1));
+    readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public TlsRefusalMonitor(TlsRefusals refusals)
+    {
+        _refusals = refusals;
+        Receive<Warning>(OnLog);
+        Receive<Error>(OnLog);
+    }
+
+    public static Props Props(TlsRefusals refusals) => Akka.Actor.Props.Create(() => new TlsRefusalMonitor(refusals));
+
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(Warning));
+        Context.System.EventStream.Subscribe(Self, typeof(Error));
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    void OnLog(LogEvent e)
+    {
+        if (e.LogSource?.Contains("/user/", StringComparison.Ordinal) == true) return; // ours (this monitor's own lines included)
+        string text = e.Message?.ToString() ?? "";
+        bool inbound = e.LogSource?.Contains("TcpServerHandler", StringComparison.Ordinal) == true;
+        if (NoCertificate().Match(text) is { Success: true } none) _refusals.NoteInbound(none.Groups[1].Value, "it presented no certificate");
+        else if (Rejected().Match(text) is { Success: true } rejected) Say(rejected.Groups[1].Value);
+        else if (Failed().Match(text) is { Success: true } failed)
+        {
+            string remote = failed.Groups[3].Value;
+            if (!inbound) _refusals.NoteOutbound(remote, HandshakeReason(e));
+            else if (failed.Groups[1].Value == "handshake failed") _refusals.NoteInbound(remote, HandshakeReason(e), replace: false); // "Rejected …" follows
+            else { _refusals.NoteInbound(remote, HandshakeReason(e), replace: false); Say(remote); } // an exception mid-handshake: nothing follows
+        }
+    }
+
+    void Say(string endpoint)
+    {
+        string reason = _refusals.TakeInbound(endpoint) ?? "the TLS handshake failed";
+        var (say, heldBack) = _throttle.Offer(TlsRefusals.Host(endpoint), DateTime.UtcNow);
+        if (say) _log.Warning("refused a TLS connection from {0}: {1}{2}", TlsRefusals.Endpoint(endpoint), reason,
+            heldBack > 0 ? $" ({heldBack} more refused from {TlsRefusals.Host(endpoint)} in the last minute)" : "");
+    }
+
+    /// <summary>The handshake exception's innermost message, on one line.</summary>
+    public static string HandshakeReason(Exception? cause)
+    {
+        while (cause?.InnerException is not null) cause = cause.InnerException;
+        if (cause?.GetType().Name == "NotSslRecordException") return "it does not speak TLS (its first bytes are no TLS record)";
+        string message = cause?.Message.Split('\n')[0].Trim() ?? "";
+        return message.Length == 0 ? "the TLS handshake failed" : $"the TLS handshake failed ({message})";
+    }
+
+    static string HandshakeReason(LogEvent e) => HandshakeReason(e.Cause);
+
+    [GeneratedRegex(@"did not provide a certificate from (\S+)")]
+    private static partial Regex NoCertificate();
+
+    [GeneratedRegex(@"Rejected incoming connection from \[(.+)\] due to")]
+    private static partial Regex Rejected();
+
+    [GeneratedRegex(@"TLS (handshake failed|exception) on channel \[(.+?)->(.+?)\]\(Id=")]
+    private static partial Regex Failed();
+}
