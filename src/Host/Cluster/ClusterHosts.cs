@@ -106,15 +106,6 @@ public static class ClusterHosts
         return null;
     }
 
-    /// <summary>The seeds or contact points other than this host that answer a TLS handshake with a certificate.</summary>
-    static IEnumerable<string> PeersSpeakingTls(ClusterSettings settings, Address self)
-    {
-        var peers = settings.SeedNodes.Select(Address.Parse).Select(a => (a.Host!, a.Port ?? 0))
-            .Concat(settings.Discovery?.ContactPoints.Select(p => (p.Host, p.Port)) ?? [])
-            .Where(p => p != (self.Host, self.Port ?? 0)).Distinct();
-        return peers.Where(p => TlsProbe.SpeaksTls(p.Item1, p.Item2, TimeSpan.FromSeconds(2))).Select(p => $"{p.Item1}:{p.Item2}");
-    }
-
     /// <summary>
     /// The coordinator, at the member with role server, once this host is in the cluster (by seed
     /// list or discovery), within <paramref name="patience"/>.
@@ -124,15 +115,16 @@ public static class ClusterHosts
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var deadline = DateTime.UtcNow + patience;
-        var (said, probed) = (DateTime.MinValue, DateTime.UtcNow);
+        // A worker without TLS that has not joined after 4 s probes its seeds for TLS, then every 15 s.
+        var (said, nextProbe) = (DateTime.MinValue, DateTime.UtcNow.AddSeconds(4));
         while (!system.WhenTerminated.IsCompleted)
         {
-            if (settings.Tls is null && cluster.SelfMember.Status != Akka.Cluster.MemberStatus.Up && DateTime.UtcNow - probed > TimeSpan.FromSeconds(4))
+            if (settings.Tls is null && cluster.SelfMember.Status != Akka.Cluster.MemberStatus.Up && DateTime.UtcNow > nextProbe)
             {
                 // A TLS host drops this host's plain frames without a word: find out, and say so.
                 if (PeersSpeakingTls(settings, cluster.SelfAddress).FirstOrDefault() is { } tls)
                     throw new ConfigurationException($"TLS: the host at {tls} speaks TLS and this host has it off (signactors.cluster.tls): give this host the cluster's ca, certificate and key as on the others");
-                probed = DateTime.UtcNow;
+                nextProbe = DateTime.UtcNow.AddSeconds(15);
             }
             var server = cluster.State.Members.FirstOrDefault(m => m.HasRole(ClusterSettings.ServerRole) && m.Status == Akka.Cluster.MemberStatus.Up);
             if (server is not null)
@@ -152,6 +144,15 @@ public static class ClusterHosts
             Thread.Sleep(250); // back-off on the host's main thread (no actor blocks)
         }
         return null;
+    }
+
+    /// <summary>The seeds or contact points other than this host that answer a TLS handshake with a certificate.</summary>
+    static IEnumerable<string> PeersSpeakingTls(ClusterSettings settings, Address self)
+    {
+        var peers = settings.SeedNodes.Select(Address.Parse).Select(a => (a.Host!, a.Port ?? 0))
+            .Concat(settings.Discovery?.ContactPoints.Select(p => (p.Host, p.Port)) ?? [])
+            .Where(p => p != (self.Host, self.Port ?? 0)).Distinct();
+        return peers.Where(p => TlsProbe.SpeaksTls(p.Item1, p.Item2, TimeSpan.FromSeconds(2))).Select(p => $"{p.Item1}:{p.Item2}");
     }
 
     /// <summary>Parent of this host's node actors; done when they have all stopped, or when the server is gone.</summary>

@@ -38,21 +38,18 @@ public sealed partial class TlsRefusalMonitor : ReceiveActor
     {
         if (e.LogSource?.Contains("/user/", StringComparison.Ordinal) == true) return; // ours (this monitor's own lines included)
         string text = e.Message?.ToString() ?? "";
-        bool inbound = e.LogSource?.Contains("TcpServerHandler", StringComparison.Ordinal) == true;
         if (NoCertificate().Match(text) is { Success: true } none) _refusals.NoteInbound(none.Groups[1].Value, "it presented no certificate");
-        else if (Rejected().Match(text) is { Success: true } rejected) Say(rejected.Groups[1].Value);
         else if (Failed().Match(text) is { Success: true } failed)
         {
-            string remote = failed.Groups[3].Value;
-            if (!inbound) _refusals.NoteOutbound(remote, HandshakeReason(e));
-            else if (failed.Groups[1].Value == "handshake failed") _refusals.NoteInbound(remote, HandshakeReason(e), replace: false); // "Rejected …" follows
-            else { _refusals.NoteInbound(remote, HandshakeReason(e), replace: false); Say(remote); } // an exception mid-handshake: nothing follows
+            // One error per failed handshake; Akka's "Rejected incoming connection" warning that may follow is not counted again.
+            if (e.LogSource?.Contains("TcpServerHandler", StringComparison.Ordinal) == true) Say(failed.Groups[2].Value, HandshakeReason(e));
+            else _refusals.NoteOutbound(failed.Groups[2].Value, HandshakeReason(e));
         }
     }
 
-    void Say(string endpoint)
+    void Say(string endpoint, string handshake)
     {
-        string reason = _refusals.TakeInbound(endpoint) ?? "the TLS handshake failed";
+        string reason = _refusals.TakeInbound(endpoint) ?? handshake; // the peer check's reason first
         var (say, heldBack) = _throttle.Offer(TlsRefusals.Host(endpoint), DateTime.UtcNow);
         if (say) _log.Warning("refused a TLS connection from {0}: {1}{2}", TlsRefusals.Endpoint(endpoint), reason,
             heldBack > 0 ? $" ({heldBack} more refused from {TlsRefusals.Host(endpoint)} in the last minute)" : "");
@@ -72,9 +69,6 @@ public sealed partial class TlsRefusalMonitor : ReceiveActor
     [GeneratedRegex(@"did not provide a certificate from (\S+)")]
     private static partial Regex NoCertificate();
 
-    [GeneratedRegex(@"Rejected incoming connection from \[(.+)\] due to")]
-    private static partial Regex Rejected();
-
-    [GeneratedRegex(@"TLS (handshake failed|exception) on channel \[(.+?)->(.+?)\]\(Id=")]
+    [GeneratedRegex(@"TLS (?:handshake failed|exception) on channel \[(.+?)->(.+?)\]\(Id=")]
     private static partial Regex Failed();
 }

@@ -9,7 +9,7 @@ namespace SignActors.Host.Cluster.Tls;
 /// threads for every handshake, both ways: dialling out (this host checks the server it joins)
 /// and accepting (it checks a connecting peer). Refusals are kept so they can be said in one line:
 /// the outbound one ends a worker with its reason; inbound ones are named by
-/// <see cref="TlsRefusalMonitor"/> when Akka reports the rejected connection.
+/// <see cref="TlsRefusalMonitor"/> when Akka reports the failed handshake.
 /// </summary>
 public sealed class TlsRefusals(HostCertificate identity, Func<DateTime>? clock = null)
 {
@@ -17,7 +17,7 @@ public sealed class TlsRefusals(HostCertificate identity, Func<DateTime>? clock 
     readonly Func<DateTime> _clock = clock ?? (() => DateTime.UtcNow);
     volatile string? _outbound;
 
-    /// <summary>Why this host refused a peer it dialled ("the server at …: its certificate …"), if it did.</summary>
+    /// <summary>Why this host could not join: it refused the peer it dialled ("the peer at …: its certificate …"), or the handshake failed.</summary>
     public string? Outbound => _outbound;
 
     public CertificateValidationCallback Validator => (certificate, _, peer, _, _) =>
@@ -25,7 +25,6 @@ public sealed class TlsRefusals(HostCertificate identity, Func<DateTime>? clock 
         // The machine's trust store and host names play no part (SslPolicyErrors ignored): only the cluster's CA.
         if (PeerCertificates.Check(certificate, identity.Ca, _clock()) is not { } refusal) return true;
         if (peer.Contains("://", StringComparison.Ordinal)) _outbound = $"the peer at {Endpoint(peer)}: {refusal}"; // dialling out: an Akka address
-
         else _inbound[Endpoint(peer)] = refusal;
         return false;
     };
