@@ -11,9 +11,15 @@ namespace SignActors.Server;
 /// <param name="Stopped">Stopped on request (a signal) after <paramref name="Rounds"/>, with a checkpoint to resume from.</param>
 public sealed record RunOutcome(bool Completed, long Rounds, string Message, string FinalHash, float[] FinalParameters, IReadOnlyDictionary<VoteVerdict, long> Drops, bool Stopped = false)
 {
+    /// <summary>Planned against actual participation (null: the run ended before the coordinator could say).</summary>
+    public ParticipationReport? Participation { get; init; }
+
     /// <summary>A run that ended before the coordinator could report (an actor that could not start).</summary>
     public static RunOutcome Aborted(string reason) => new(false, 0, reason, "", [], new Dictionary<VoteVerdict, long>());
 }
+
+/// <summary>The run's participation: the outcome's line, participation.csv, and whether any absence was unplanned.</summary>
+public sealed record ParticipationReport(string Summary, string Csv, bool Degraded);
 
 /// <summary>
 /// Where the coordinator reports: a row per closed round, in round order, then the outcome (the

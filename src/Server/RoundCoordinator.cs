@@ -32,6 +32,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     readonly RoundTiming _timing = new();
     readonly Dictionary<VoteVerdict, long> _drops = new();
     readonly Stopwatch _runClock = new();
+    readonly ParticipationLedger _ledger;
     ServerReplica _server = null!;
     IActorRef _reporter = ActorRefs.Nobody;
     OpenRound? _open;
@@ -41,6 +42,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     public RoundCoordinator(CoordinatorSetup setup)
     {
         (_setup, _spec, _options, _members) = (setup, setup.Contract, setup.Options, new Membership(setup.Contract.Nodes));
+        _ledger = new ParticipationLedger(_spec.Nodes, _spec.RoundPolicy.Kind == RoundPolicyKind.Deadline, _spec.FaultPlan.Byzantine);
         WaitingForNodes();
     }
 
@@ -157,7 +159,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
 
     void NodeGone(Terminated t)
     {
-        if (_members.Lose(t.ActorRef, _finished, _spec.FaultPlan, LastClosed + 1) is { } news) _log.Log(news.Level, news.Line);
+        if (_members.Lose(t.ActorRef, _finished, _spec.FaultPlan, LastClosed + 1) is not { } news) return;
+        _log.Log(news.Level, news.Line);
+        if (news.Happening is { } happening) _ledger.Note(happening);
     }
 
     void StartRound(long t)
@@ -217,7 +221,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void Drop(Vote vote, VoteVerdict verdict)
     {
         _drops[verdict] = _drops.GetValueOrDefault(verdict) + 1;
-        _open?.Dropped(verdict);
+        _open?.Dropped(verdict, vote.NodeId);
         _log.Log(VoteAdmission.LogLevelOf(verdict), null, "server: dropped vote of node {0} for round {1} from {2}: {3}", vote.NodeId, vote.Round, Sender, verdict);
     }
 
@@ -227,6 +231,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         (long t, var votes, _open) = (round.Round, round.Votes(), null);
         Timers.CancelAll();
         var aggregate = _server.Aggregate(round, votes);
+        _ledger.Close(t, j => new NodeInRound(round.VoteOf(j) is not null, _spec.FaultPlan.IsDown(j, t), round.Invites(j), _members.Holds(j), _members.EverRegistered(j), round.DroppedFrom(j)));
         foreach (var node in _members.Actors) node.Tell(aggregate);
         var (wallMs, elapsed, recipients) = (round.Clock.Elapsed.TotalMilliseconds, _runClock.Elapsed.TotalSeconds, _members.Count);
         _timing.Record(round.Clock.Elapsed);
@@ -292,7 +297,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         Finish(Outcome(false, reason));
     }
 
-    RunOutcome Outcome(bool completed, string message, bool stopped = false) => _server.Outcome(completed, message, _drops, stopped);
+    RunOutcome Outcome(bool completed, string message, bool stopped = false) =>
+        _server.Outcome(completed, message, _drops, stopped) with { Participation = new ParticipationReport(_ledger.Summary(), _ledger.Csv(), _ledger.Degraded) };
 
     void Finish(RunOutcome outcome)
     {

@@ -87,10 +87,12 @@ public static class RunCommand
             using var signals = new StopSignals(stdout);
             var outcome = train(prepared, recorder, signals);
             if (outcome.FinalParameters.Length > 0) directory.WriteParameters(outcome.FinalParameters);
-            directory.WriteOutcome(outcome.Completed, outcome.Rounds, outcome.FinalHash, outcome.Message);
+            if (outcome.Participation is { } participation) File.WriteAllText(directory[RunDirectory.ParticipationFile], participation.Csv);
+            directory.WriteOutcome(outcome.Completed, outcome.Rounds, outcome.FinalHash, outcome.Message, outcome.Participation?.Summary);
 
             stdout.WriteLine();
             stdout.WriteLine(outcome.Completed ? $"done: {outcome.Message}" : $"stopped after round {outcome.Rounds}: {outcome.Message}");
+            if (outcome.Participation is { Degraded: true } degraded) stdout.WriteLine(degraded.Summary);
             if (outcome.FinalHash.Length > 0) stdout.WriteLine($"final parameter hash {outcome.FinalHash}");
             if (outcome.Drops.Count > 0) stdout.WriteLine($"dropped votes: {string.Join(", ", outcome.Drops.Select(d => $"{d.Key} {d.Value}"))}");
             if (recorder.Rows.LastOrDefault(r => r.Evaluation is not null) is { Evaluation: { } last } row)

@@ -8,12 +8,14 @@ namespace SignActors.Host.Federation;
 /// A run's folder: <c>config.conf</c> (the resolved config, loadable as a config file),
 /// <c>metrics.csv</c>, <c>run.log</c>, <c>final-parameters.bin</c> (the global model's d
 /// float32 values, little-endian, in the layout order; its SHA-256 is the final hash), and
-/// <c>outcome.txt</c>, written last: whether every round ran, the rounds, the final hash and the
-/// message (experiments resume by it; it is small enough to commit with metrics.csv).
+/// <c>participation.csv</c> (per node: rounds present and absent by cause), and <c>outcome.txt</c>,
+/// written last: whether every round ran, the rounds, the final hash, the message and the
+/// participation line (experiments resume by it; it is small enough to commit with metrics.csv).
 /// </summary>
 public sealed class RunDirectory
 {
-    public const string ConfigFile = "config.conf", MetricsFile = "metrics.csv", LogFile = "run.log", ParametersFile = "final-parameters.bin", CheckpointFile = "checkpoint.bin", OutcomeFile = "outcome.txt";
+    public const string ConfigFile = "config.conf", MetricsFile = "metrics.csv", LogFile = "run.log", ParametersFile = "final-parameters.bin", CheckpointFile = "checkpoint.bin", OutcomeFile = "outcome.txt",
+        ParticipationFile = "participation.csv";
 
     RunDirectory(string path) => Path = path;
 
@@ -48,8 +50,10 @@ public sealed class RunDirectory
     public void WriteConfig(Config resolved) =>
         File.WriteAllText(this[ConfigFile], "# The resolved config of this run (user file over reference.conf); `signactors run` accepts it as it is.\n" + ConfigKeys.Render(resolved, ConfigKeys.Root));
 
-    public void WriteOutcome(bool completed, long rounds, string finalHash, string message) =>
-        File.WriteAllText(this[OutcomeFile], $"{(completed ? "completed" : "stopped")}\nrounds {rounds}\nfinal parameter hash {finalHash}\n{message}\n");
+    /// <param name="participation">The fifth line (<c>participation: as planned</c> or <c>participation: degraded: …</c>), when the coordinator reported it.</param>
+    public void WriteOutcome(bool completed, long rounds, string finalHash, string message, string? participation = null) =>
+        File.WriteAllText(this[OutcomeFile], $"{(completed ? "completed" : "stopped")}\nrounds {rounds}\nfinal parameter hash {finalHash}\n{message}\n"
+            + (participation is null ? "" : participation + "\n"));
 
     /// <summary>Whether the run in <paramref name="path"/> ran every one of its rounds (its outcome says so).</summary>
     public static bool Completed(string path) =>

@@ -16,6 +16,7 @@ public sealed class Membership(int nodes)
     readonly HashSet<Address> _lostHosts = new();
     readonly HashSet<Address> _warned = new();                // claimant hosts already warned about a refusal
     readonly HashSet<(int, Address)> _waiting = new();        // claims already said to wait
+    readonly HashSet<int> _ever = new();                       // ids that have registered at some point
 
     public int Count => _nodes.Count;
     public IReadOnlyCollection<int> Ids => _nodes.Keys;
@@ -26,12 +27,19 @@ public sealed class Membership(int nodes)
 
     public bool InRange(int id) => id >= 0 && id < nodes;
 
+    /// <summary>Whether node <paramref name="id"/> has registered at some point of the run.</summary>
+    public bool EverRegistered(int id) => _ever.Contains(id);
+
+    /// <summary>Whether an actor speaks for node <paramref name="id"/> now.</summary>
+    public bool Holds(int id) => _nodes.ContainsKey(id);
+
     /// <summary>Registers <paramref name="actor"/> as node <paramref name="id"/>; returns the actor it replaces, if another.</summary>
     public IActorRef? Register(int id, IActorRef actor)
     {
         if (!InRange(id)) throw new ArgumentOutOfRangeException(nameof(id), $"node ids are 0..{nodes - 1}, got {id}");
         _nodes.TryGetValue(id, out var previous);
         _nodes[id] = actor;
+        _ever.Add(id);
         _lostHosts.Remove(actor.Path.Address);
         return previous is not null && !previous.Equals(actor) ? previous : null;
     }
@@ -51,8 +59,8 @@ public sealed class Membership(int nodes)
         return null;
     }
 
-    /// <summary>A line for the log about a node that came or went, and how loud it is.</summary>
-    public readonly record struct News(LogLevel Level, string Line);
+    /// <summary>A line for the log about a node that came or went, how loud it is, and what the run's participation report should say of it.</summary>
+    public readonly record struct News(LogLevel Level, string Line, string? Happening = null);
 
     /// <summary>What became of a registration: its verdict, the actor it replaced, and what to log.</summary>
     public readonly record struct Claim(ClaimVerdict Verdict, IActorRef? Replaced, News? News, string? Refusal = null)
@@ -100,9 +108,10 @@ public sealed class Membership(int nodes)
         if (Remove(actor) is not { } j) return null;
         if (runFinished || faults.IsDown(j, round)) return new News(LogLevel.InfoLevel, $"server: node {j} has stopped");
         if (lostHost is not null)
-            return new News(LogLevel.WarningLevel, $"server: worker host {HostOf(actor.Path.Address)} is gone, and with it nodes {string.Join(", ", lostHost)}; rounds go on without them until they register again");
+            return new News(LogLevel.WarningLevel, $"server: worker host {HostOf(actor.Path.Address)} is gone, and with it nodes {string.Join(", ", lostHost)}; rounds go on without them until they register again",
+                $"host {HostOf(actor.Path.Address)} lost at round {round}");
         return actor.Path.Address.HasGlobalScope ? new News(LogLevel.InfoLevel, $"server: node {j} is gone with its host")
-            : new News(LogLevel.WarningLevel, $"server: node {j} is gone ({actor}); rounds go on without it until it registers again");
+            : new News(LogLevel.WarningLevel, $"server: node {j} is gone ({actor}); rounds go on without it until it registers again", $"node {j} stopped at round {round}");
     }
 
     /// <summary>

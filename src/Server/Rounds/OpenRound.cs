@@ -46,9 +46,15 @@ public sealed class OpenRound(StartRound start, IReadOnlySet<int>? participants 
     public ClosedRound Facts(Vote[] votes, Aggregate aggregate, int recipients, FaultPlan faults, int trainingRecords, double wallMs, double elapsedSeconds, double closeMs) =>
         new(start, Invited, votes, aggregate, recipients, Late, Rejected, Repeated, faults.Byzantine, faults.OmniscientRecords(trainingRecords), wallMs, elapsedSeconds, closeMs);
 
-    /// <summary>Counts a vote dropped while this round was open.</summary>
-    public void Dropped(VoteVerdict verdict)
+    readonly HashSet<int> _droppedFrom = new();
+
+    /// <summary>Whether a vote of <paramref name="node"/> was dropped this round for a reason other than lateness (or a repeat).</summary>
+    public bool DroppedFrom(int node) => _droppedFrom.Contains(node);
+
+    /// <summary>Counts a vote of <paramref name="node"/> dropped while this round was open.</summary>
+    public void Dropped(VoteVerdict verdict, int node)
     {
+        if (verdict is not (VoteVerdict.Late or VoteVerdict.Repeated or VoteVerdict.Duplicate)) _droppedFrom.Add(node);
         switch (verdict)
         {
             case VoteVerdict.Late: Late++; break;
