@@ -62,7 +62,7 @@ public static class ClusterHosts
         host.Stop();
         // Akka.Remote ends a host whose outbound TLS handshake failed: say why, as a refusal.
         if (CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name == "TlsHandshakeFailureReason")
-            throw new ConfigurationException($"TLS: could not join the cluster: {refusals?.Outbound ?? "the TLS handshake with the server failed"}");
+            throw new ConfigurationException($"TLS: could not join the cluster: {WhyRefused(cluster, refusals)}");
         return result;
     }
 
@@ -146,13 +146,29 @@ public static class ClusterHosts
         return null;
     }
 
+    /// <summary>
+    /// Why this host's outbound handshake failed. This host's check of the peer says so when it ran;
+    /// under TLS 1.3 the peer may refuse this host first, so the peer's certificate is looked at again.
+    /// </summary>
+    public static string WhyRefused(ClusterSettings cluster, TlsRefusals? refusals)
+    {
+        if (refusals?.Outbound is { } outbound && !outbound.Contains(TlsRefusals.Undiagnosed, StringComparison.Ordinal)) return outbound;
+        if (cluster.Tls is { } identity)
+            foreach (var (host, port) in Peers(cluster, null))
+                if (TlsProbe.Certificate(host, port, TimeSpan.FromSeconds(2)) is { } shown && PeerCertificates.Check(shown, identity.Ca, DateTime.UtcNow) is { } reason)
+                    return $"the peer at {host}:{port}: {reason}";
+        return refusals?.Outbound ?? "the TLS handshake with the server failed";
+    }
+
+    static IEnumerable<(string Host, int Port)> Peers(ClusterSettings settings, Address? self) =>
+        settings.SeedNodes.Select(Address.Parse).Select(a => (a.Host!, a.Port ?? 0))
+            .Concat(settings.Discovery?.ContactPoints.Select(p => (p.Host, p.Port)) ?? [])
+            .Where(p => self is null || p != (self.Host, self.Port ?? 0)).Distinct();
+
     /// <summary>The seeds or contact points other than this host that answer a TLS handshake with a certificate.</summary>
     static IEnumerable<string> PeersSpeakingTls(ClusterSettings settings, Address self)
     {
-        var peers = settings.SeedNodes.Select(Address.Parse).Select(a => (a.Host!, a.Port ?? 0))
-            .Concat(settings.Discovery?.ContactPoints.Select(p => (p.Host, p.Port)) ?? [])
-            .Where(p => p != (self.Host, self.Port ?? 0)).Distinct();
-        return peers.Where(p => TlsProbe.SpeaksTls(p.Item1, p.Item2, TimeSpan.FromSeconds(2))).Select(p => $"{p.Item1}:{p.Item2}");
+        return Peers(settings, self).Where(p => TlsProbe.SpeaksTls(p.Host, p.Port, TimeSpan.FromSeconds(2))).Select(p => $"{p.Host}:{p.Port}");
     }
 
     /// <summary>Parent of this host's node actors; done when they have all stopped, or when the server is gone.</summary>

@@ -189,6 +189,27 @@ public class TlsTests
     }
 
     [Fact]
+    public async Task A_failed_join_that_this_hosts_check_did_not_explain_is_explained_by_the_peers_certificate()
+    {
+        // Under TLS 1.3 the server may refuse this host before this host's own check of the server runs.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var otherCert = Pair(Certs.OtherHost);
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            using var tls = new SslStream(client.GetStream());
+            try { await tls.AuthenticateAsServerAsync(otherCert); } catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException) { }
+        });
+        var settings = ClusterSettings.Read(Cluster($"seed-nodes = [\"akka.tcp://signactors@127.0.0.1:{port}\"], {Tls(Certs.Host, Certs.Ca, "on")}"));
+        var refusals = new TlsRefusals(settings.Tls!);
+        refusals.NoteOutbound($"127.0.0.1:{port}", "the TLS handshake failed (the remote party sent a TLS alert)");
+        Assert.StartsWith($"the peer at 127.0.0.1:{port}: its certificate (CN=other-host, issued by CN=another CA) does not chain to this cluster's CA", ClusterHosts.WhyRefused(settings, refusals));
+        await serving.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task The_probe_tells_a_TLS_listener_from_a_plain_one()
     {
         using var tlsListener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace SignActors.Host.Cluster.Tls;
 
@@ -10,9 +11,12 @@ namespace SignActors.Host.Cluster.Tls;
 /// </summary>
 public static class TlsProbe
 {
-    public static bool SpeaksTls(string host, int port, TimeSpan timeout)
+    public static bool SpeaksTls(string host, int port, TimeSpan timeout) => Certificate(host, port, timeout) is not null;
+
+    /// <summary>The certificate a TLS host shows, or null when it shows none (no TLS, nobody listening).</summary>
+    public static X509Certificate2? Certificate(string host, int port, TimeSpan timeout)
     {
-        bool shown = false;
+        X509Certificate2? shown = null;
         try
         {
             using var cancel = new CancellationTokenSource(timeout);
@@ -22,7 +26,11 @@ public static class TlsProbe
             var options = new SslClientAuthenticationOptions
             {
                 TargetHost = host,
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => { shown = certificate is not null; return false; },
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is not null) shown = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    return false;
+                },
             };
             tls.AuthenticateAsClientAsync(options, cancel.Token).GetAwaiter().GetResult();
         }

@@ -33,7 +33,10 @@ public sealed class TlsRefusals(HostCertificate identity, Func<DateTime>? clock 
     public string? TakeInbound(string endpoint) => _inbound.TryRemove(Normalise(endpoint), out var reason) ? reason : null;
 
     /// <summary>An outbound handshake that failed for a reason the check did not give (the peer refused this host, or speaks no TLS).</summary>
-    public void NoteOutbound(string endpoint, string reason) => _outbound ??= $"the peer at {Normalise(endpoint)} refused this host or speaks no TLS: {reason}";
+    public void NoteOutbound(string endpoint, string reason) => _outbound ??= $"the peer at {Normalise(endpoint)} {Undiagnosed}: {reason}";
+
+    /// <summary>What an outbound failure says when this host's own check did not run.</summary>
+    public const string Undiagnosed = "refused this host or speaks no TLS";
 
     /// <summary>Records why a connection was refused when the check did not say (no certificate; the handshake's own failure).</summary>
     public void NoteInbound(string endpoint, string reason, bool replace = true)
