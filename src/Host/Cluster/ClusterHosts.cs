@@ -166,10 +166,8 @@ public static class ClusterHosts
             .Where(p => self is null || p != (self.Host, self.Port ?? 0)).Distinct();
 
     /// <summary>The seeds or contact points other than this host that answer a TLS handshake with a certificate.</summary>
-    static IEnumerable<string> PeersSpeakingTls(ClusterSettings settings, Address self)
-    {
-        return Peers(settings, self).Where(p => TlsProbe.SpeaksTls(p.Host, p.Port, TimeSpan.FromSeconds(2))).Select(p => $"{p.Host}:{p.Port}");
-    }
+    static IEnumerable<string> PeersSpeakingTls(ClusterSettings settings, Address self) =>
+        Peers(settings, self).Where(p => TlsProbe.SpeaksTls(p.Host, p.Port, TimeSpan.FromSeconds(2))).Select(p => $"{p.Host}:{p.Port}");
 
     /// <summary>Parent of this host's node actors; done when they have all stopped, or when the server is gone.</summary>
     sealed class WorkerSupervisor : NodeParent

@@ -140,10 +140,8 @@ public class LoopbackClusterTests
         var first = Start("worker", "--config", config, "--nodes", "0-1", "--port", $"{remoting[0]}", "--management-port", $"{ports[0]}");
         var up = await Until(ports[0], "/alive", r => r.Body.Contains("member Up"), first);
         Assert.True(up.Body.Contains("alive: member Up"), $"the first worker did not form the cluster alone: {up}");
-        var server = Start("server", "--config", config, "--port", $"{remoting[2]}", "--management-port", $"{ports[2]}");
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        server.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        server.BeginOutputReadLine();
+        var watched = new HostProcesses.Watched(Start("server", "--config", config, "--port", $"{remoting[2]}", "--management-port", $"{ports[2]}"));
+        var server = watched.Process;
         var second = Start("worker", "--config", config, "--nodes", "2-3", "--port", $"{remoting[1]}", "--management-port", $"{ports[1]}");
         var ready = await Until(ports[2], "/ready", r => r.Status == 200, server);
         Assert.True(ready == (200, "ready: 4 of 4 nodes registered"), $"server /ready: {ready}");
@@ -151,16 +149,12 @@ public class LoopbackClusterTests
         var workerReady = await Until(ports[1], "/ready", r => r.Status == 200, second);
         Assert.True(workerReady == (200, "ready: worker member Up"), $"second worker /ready: {workerReady}");
 
-        long Round() => lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^round +(\d+)/")).Where(m => m.Success).Select(m => long.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
-        var waitUntil = DateTime.UtcNow.AddMinutes(2);
-        while (Round() < 8 && !server.HasExited && DateTime.UtcNow < waitUntil) await Task.Delay(100);
+        watched.WaitFor(8);
         first.Kill(entireProcessTree: true);
         await first.WaitForExitAsync();
-        Assert.True(server.WaitForExit(TimeSpan.FromMinutes(3)), "the server did not finish");
-        server.WaitForExit();
-        string output = string.Join('\n', lines), errors = await server.StandardError.ReadToEndAsync();
+        var (code, output, errors) = watched.Finish(TimeSpan.FromMinutes(3));
         var rest = Finish(second, TimeSpan.FromMinutes(1));
-        Assert.True(server.ExitCode == 0, output + errors);
+        Assert.True(code == 0, output + errors);
         Assert.Contains("forming the cluster by config discovery", output);
         Assert.True(output.Contains("40 rounds completed; all 2 replicas bit-identical to the server after every round") && errors.Contains("worker host") && errors.Contains("is gone, and with it nodes 0, 1"), output + errors);
         Assert.True(rest.Output.Contains("worker: every node finished its run"), rest.Output);
@@ -183,32 +177,19 @@ public class LoopbackClusterTests
             faults.stragglers = [ { first = 4, distribution = fixed, mean-ms = 150 } ]
             """));
 
-        var server = Start("server", "--config", config);
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        server.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        server.BeginOutputReadLine();
+        var server = new HostProcesses.Watched(Start("server", "--config", config));
         var stayer = Start("worker", "--config", config, "--nodes", "0-1");
         var leaver = Start("worker", "--config", config, "--nodes", "2-3");
-        long Round() => lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^round +(\d+)/")).Where(m => m.Success).Select(m => long.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
-        void WaitFor(long round)
-        {
-            var until = DateTime.UtcNow.AddMinutes(2);
-            // Polls the server's progress lines (a wait-until, not a timing assertion).
-            while (Round() < round && !server.HasExited && DateTime.UtcNow < until) Thread.Sleep(100);
-        }
 
-        WaitFor(12);
+        server.WaitFor(12);
         leaver.Kill(entireProcessTree: true);
         leaver.WaitForExit();
-        long killedAt = Round();
-        WaitFor(killedAt + 12);
+        long killedAt = server.Round();
+        server.WaitFor(killedAt + 12);
         var returning = Start("worker", "--config", config, "--nodes", "2-3");
-        Assert.True(server.WaitForExit(TimeSpan.FromMinutes(3)), "the server did not finish");
-        server.WaitForExit();
-        string output = string.Join('\n', lines);
+        var (code, output, errors) = server.Finish(TimeSpan.FromMinutes(3));
         var rest = new[] { stayer, returning }.Select(w => Finish(w, TimeSpan.FromMinutes(1))).ToArray();
-        string errors = server.StandardError.ReadToEnd();
-        Assert.True(server.ExitCode == 0, output + errors);
+        Assert.True(code == 0, output + errors);
         Assert.Contains("120 rounds completed; all 4 replicas bit-identical to the server after every round", output);
         // The lost host is at most one line naming it and its nodes (none when the restarted host registers
         // its nodes before the old ones are downed); Akka's remoting detail went to run.log only.

@@ -11,10 +11,9 @@ namespace SignActors.Host.Cluster.Tls;
 /// the outbound one ends a worker with its reason; inbound ones are named by
 /// <see cref="TlsRefusalMonitor"/> when Akka reports the failed handshake.
 /// </summary>
-public sealed class TlsRefusals(HostCertificate identity, Func<DateTime>? clock = null)
+public sealed class TlsRefusals(HostCertificate identity)
 {
     readonly ConcurrentDictionary<string, string> _inbound = new();
-    readonly Func<DateTime> _clock = clock ?? (() => DateTime.UtcNow);
     volatile string? _outbound;
 
     /// <summary>Why this host could not join: it refused the peer it dialled ("the peer at …: its certificate …"), or the handshake failed.</summary>
@@ -23,7 +22,7 @@ public sealed class TlsRefusals(HostCertificate identity, Func<DateTime>? clock 
     public CertificateValidationCallback Validator => (certificate, _, peer, _, _) =>
     {
         // The machine's trust store and host names play no part (SslPolicyErrors ignored): only the cluster's CA.
-        if (PeerCertificates.Check(certificate, identity.Ca, _clock()) is not { } refusal) return true;
+        if (PeerCertificates.Check(certificate, identity.Ca, DateTime.UtcNow) is not { } refusal) return true;
         if (peer.Contains("://", StringComparison.Ordinal)) _outbound = $"the peer at {Endpoint(peer)}: {refusal}"; // dialling out: an Akka address
         else _inbound[Endpoint(peer)] = refusal;
         return false;

@@ -20,14 +20,12 @@ public sealed class ClusterMiscSerializer(ExtendedActorSystem system) : Serializ
 
     public override int Identifier => 16;
     public override string Manifest(object o) => Check(_akka.Manifest(o), o.GetType().Name);
-    public override byte[] ToBinary(object obj) => _akka.ToBinary(Checked(obj));
-    public override object FromBinary(byte[] bytes, string manifest) => _akka.FromBinary(bytes, Check(manifest, manifest));
-
-    object Checked(object obj)
+    public override byte[] ToBinary(object obj)
     {
-        Check(_akka.Manifest(obj), obj.GetType().Name);
-        return obj;
+        Manifest(obj); // refuses what does not cross
+        return _akka.ToBinary(obj);
     }
+    public override object FromBinary(byte[] bytes, string manifest) => _akka.FromBinary(bytes, Check(manifest, manifest));
 
     static string Check(string manifest, string what) => Accepted.Contains(manifest) ? manifest
         : throw new WireRefusedException($"{what} (misc manifest \"{manifest}\") does not cross between this cluster's hosts: only Identify, ActorIdentity, actor references and watch heartbeats do");
