@@ -231,7 +231,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         (long t, var votes, _open) = (round.Round, round.Votes(), null);
         Timers.CancelAll();
         var aggregate = _server.Aggregate(round, votes);
-        _ledger.Close(t, j => new NodeInRound(round.VoteOf(j) is not null, _spec.FaultPlan.IsDown(j, t), round.Invites(j), _members.Holds(j), _members.EverRegistered(j), round.DroppedFrom(j)));
+        _ledger.Close(t, j => round.VoteOf(j) is not null ? ParticipationLedger.Voted
+            : new NodeInRound(false, _spec.FaultPlan.IsDown(j, t), round.Invites(j), _members.Holds(j), _members.EverRegistered(j), round.DroppedFrom(j),
+                !_members.Holds(j) || _setup.Hosts.StateOf(_members.ActorOf(j).Path.Address) == HostState.Live));
         foreach (var node in _members.Actors) node.Tell(aggregate);
         var (wallMs, elapsed, recipients) = (round.Clock.Elapsed.TotalMilliseconds, _runClock.Elapsed.TotalSeconds, _members.Count);
         _timing.Record(round.Clock.Elapsed);

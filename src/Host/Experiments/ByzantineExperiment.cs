@@ -28,10 +28,12 @@ public sealed record ContenderSpec(string Label, string Preset, IReadOnlyList<do
 /// <summary>
 /// One cell of the sweep over its seeds: test accuracy (mean, std, 95 % interval), test loss, the bits
 /// a round up and down, how its runs ended, and whether f is beyond the aggregator's tolerance.
-/// <see cref="BySeed"/> holds each completed seed's accuracy, for differences paired by seed.
+/// <see cref="BySeed"/> holds each counted seed's accuracy, for differences paired by seed.
+/// <see cref="Completed"/> counts the runs in the statistics; <see cref="Degraded"/> the completed
+/// runs that lost part of their federation unplanned, <see cref="LeftOut"/> those of them left out.
 /// </summary>
 public sealed record ByzantineCell(string Contender, ByzantineAttack? Attack, int Attackers, SeedStatistics Accuracy, double TestLoss, double BitsUpPerRound, double BitsDownPerRound,
-    int Seeds, int Completed, long Rounds, string? Refused, bool BeyondTolerance, IReadOnlyDictionary<string, double> BySeed)
+    int Seeds, int Completed, long Rounds, string? Refused, bool BeyondTolerance, IReadOnlyDictionary<string, double> BySeed, int Degraded = 0, int LeftOut = 0)
 {
     public double TestAccuracy => Accuracy.Mean;
     public bool HasResult => Completed > 0 && double.IsFinite(TestAccuracy);
@@ -106,19 +108,21 @@ public sealed class ByzantineExperiment(TextWriter output)
 
     /// <summary>The Byzantine tables and plots of a finished grid, over its seeds; <paramref name="classes"/> sets chance (1 / classes).</summary>
     public IReadOnlyList<ByzantineCell> Summarise(string root, IReadOnlyList<GridRun> runs, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks,
-        IReadOnlyList<int> attackers, int nodes, int classes, long rounds, int omniscientSample)
+        IReadOnlyList<int> attackers, int nodes, int classes, long rounds, int omniscientSample, DegradedRuns degraded = default)
     {
         var cells = new List<ByzantineCell>();
         foreach (var cell in runs.GroupBy(r => (Contender: r.Axes[AggregatorAxis], Attackers: r.Axes[AttackersAxis])))
         {
             var (attack, f) = Parse(cell.Key.Attackers);
             var results = cell.Select(r => (Seed: r.Axes.GetValueOrDefault(ExperimentGrid.SeedAxis, ""), Result: RunResult.Of(Path.Combine(root, "runs", r.Name)))).ToArray();
-            var done = results.Where(x => x.Result.Completed && x.Result.HasEvaluation).ToArray();
+            var done = results.Where(x => degraded.Counts(x.Result) && x.Result.HasEvaluation).ToArray();
+            int degradedRuns = results.Count(x => x.Result.Completed && x.Result.Degraded);
             var contender = contenders.First(x => x.Label == cell.Key.Contender);
             double Mean(Func<RunResult, double> pick) => done.Select(x => pick(x.Result)).DefaultIfEmpty(double.NaN).Average();
             cells.Add(new ByzantineCell(cell.Key.Contender, attack, f, SeedStatistics.Of(done.Select(x => x.Result.Accuracy).ToArray()), Mean(x => x.Loss),
                 Mean(x => x.BitsUpPerRound), Mean(x => x.BitsDownPerRound), results.Length, done.Length, results.Min(x => x.Result.Rounds),
-                results.Select(x => x.Result.Refused).FirstOrDefault(x => x is not null), !contender.Tolerates(nodes, f), done.ToDictionary(x => x.Seed, x => x.Result.Accuracy)));
+                results.Select(x => x.Result.Refused).FirstOrDefault(x => x is not null), !contender.Tolerates(nodes, f), done.ToDictionary(x => x.Seed, x => x.Result.Accuracy),
+                degradedRuns, degraded.Include ? 0 : degradedRuns));
         }
         var worst = WorstCase(cells, contenders, attacks, attackers);
         WriteCsv(cells, worst, root);
@@ -167,9 +171,9 @@ public sealed class ByzantineExperiment(TextWriter output)
         return (double.IsFinite(clean) && checkedCells.All(x => x.Whole && x.TestAccuracy >= HoldsShare * clean), lowest);
     }
 
-    /// <summary>A cell collapses when the mean accuracy of its completed seeds ends within 5 points of chance, or every seed diverged (stopped); a refused cell did not run.</summary>
+    /// <summary>A cell collapses when the mean accuracy of its counted seeds ends within 5 points of chance, or every seed diverged (stopped); a refused cell did not run, and one whose every seed was degraded is not evidence.</summary>
     public static bool Collapses(ByzantineCell cell, double chance) =>
-        cell.HasResult ? cell.TestAccuracy <= chance + CollapseMargin : cell.Refused is null && cell.Seeds > 0 && cell.Rounds > 0;
+        cell.HasResult ? cell.TestAccuracy <= chance + CollapseMargin : cell.Refused is null && cell.LeftOut < cell.Seeds && cell.Seeds > 0 && cell.Rounds > 0;
 
     static ByzantineCell Clean(IReadOnlyList<ByzantineCell> cells, string contender) => cells.First(x => x.Contender == contender && x.Attackers == 0);
 
@@ -189,10 +193,10 @@ public sealed class ByzantineExperiment(TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
         string Quote(string? x) => $"\"{(x ?? "").Replace("\"", "'")}\"";
-        var lines = new List<string> { "aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_accuracy_ci95,test_loss,bits_up_per_round,bits_down_per_round,seeds,completed,rounds,beyond_tolerance,refused" };
+        var lines = new List<string> { "aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_accuracy_ci95,test_loss,bits_up_per_round,bits_down_per_round,seeds,completed,rounds,beyond_tolerance,refused,degraded,degraded_left_out" };
         lines.AddRange(cells.Select(x => string.Join(',', Quote(x.Contender), AttackName(x.Attack), x.Attackers.ToString(c), x.TestAccuracy.ToString("R", c), x.Accuracy.Std.ToString("R", c),
             x.Accuracy.HalfWidth.ToString("R", c), x.TestLoss.ToString("R", c), x.BitsUpPerRound.ToString("R", c), x.BitsDownPerRound.ToString("R", c), x.Seeds.ToString(c), x.Completed.ToString(c),
-            x.Rounds.ToString(c), x.BeyondTolerance ? "true" : "false", Quote(x.Refused))));
+            x.Rounds.ToString(c), x.BeyondTolerance ? "true" : "false", Quote(x.Refused), x.Degraded.ToString(c), x.LeftOut.ToString(c))));
         File.WriteAllLines(Path.Combine(root, "results.csv"), lines);
         File.WriteAllLines(Path.Combine(root, "worst-case.csv"), new[] { "aggregator,attackers,worst_attack,test_accuracy,test_accuracy_ci95" }
             .Concat(worst.Select(w => string.Join(',', Quote(w.Contender), w.Attackers.ToString(c), AttackName(w.Cell.Attack), w.Cell.TestAccuracy.ToString("R", c), w.Cell.Accuracy.HalfWidth.ToString("R", c)))));
@@ -289,6 +293,9 @@ public sealed class ByzantineExperiment(TextWriter output)
         }
         if (cells.FirstOrDefault(x => x.Refused is not null) is { } refused)
             text.AppendLine().AppendLine($"n/a: the aggregator cannot run with that many attackers, e.g. \"{refused.Refused}\".");
+        if (cells.Sum(x => x.Degraded) is var degraded and > 0)
+            text.AppendLine().AppendLine($"{degraded} run(s) lost part of their federation unplanned (degraded; their outcome.txt says how): "
+                + (cells.Sum(x => x.LeftOut) > 0 ? $"left out of the cells above ({DegradedRuns.Key} = on counts them)." : "counted in the cells above."));
         return text.ToString();
     }
 
@@ -296,9 +303,10 @@ public sealed class ByzantineExperiment(TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
         if (cell.Refused is not null) return "n/a";
-        if (!cell.HasResult) return $"stopped at round {cell.Rounds}";
+        if (!cell.HasResult) return cell.LeftOut > 0 ? $"{cell.LeftOut} of {cell.Seeds} seeds degraded, left out" : $"stopped at round {cell.Rounds}";
         string s = (seeds > 1 && cell.Accuracy.Count > 1 ? cell.Accuracy.Format(100, "F1") : (cell.TestAccuracy * 100).ToString("F1", c)) + (cell.BeyondTolerance ? " †" : "");
-        return cell.Completed == cell.Seeds ? s : s + $", {cell.Seeds - cell.Completed} of {cell.Seeds} seeds stopped";
+        int stopped = cell.Seeds - cell.Completed - cell.LeftOut;
+        return s + (stopped > 0 ? $", {stopped} of {cell.Seeds} seeds stopped" : "") + (cell.LeftOut > 0 ? $", {cell.LeftOut} of {cell.Seeds} degraded, left out" : "");
     }
 
     static double Percent(ByzantineCell x) => x.HasResult ? x.TestAccuracy * 100 : 0.01;

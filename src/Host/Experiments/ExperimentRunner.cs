@@ -9,10 +9,12 @@ namespace SignActors.Host.Experiments;
 /// Runs a stage's runs (the tuning runs, or the final grid), each in its own folder
 /// <c>&lt;stage&gt;/runs/&lt;name&gt;</c> with its config in <c>&lt;stage&gt;/configs</c>. A run already complete with
 /// the same config is skipped; one stopped earlier goes on from its checkpoint; one whose config
-/// changed (a new tuning choice) runs afresh. A run the config checks refuse is recorded (its
-/// <c>refused.txt</c>) and the stage goes on; a signal stops the stage, and the same command resumes.
+/// changed (a new tuning choice) runs afresh. A degraded run (it lost part of its federation) is a
+/// result and is kept, unless <paramref name="rerunDegraded"/>. A run the config checks refuse is
+/// recorded (its <c>refused.txt</c>) and the stage goes on; a signal stops the stage, and the same
+/// command resumes.
 /// </summary>
-public sealed class ExperimentRunner(string experimentFile, string baseConfig, long baseRounds, ExperimentProgress progress)
+public sealed class ExperimentRunner(string experimentFile, string baseConfig, long baseRounds, ExperimentProgress progress, bool rerunDegraded = false)
 {
     public const string RefusedFile = "refused.txt";
 
@@ -41,9 +43,16 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
                 Directory.Delete(runDirectory, recursive: true);
             }
             File.WriteAllText(runConfig, baseConfig + own + output);
+            string? degraded = Degraded(runDirectory);
+            if (degraded is not null && rerunDegraded)
+            {
+                progress.Say($"{prefix}: {degraded}; running it afresh (--rerun-degraded)");
+                Directory.Delete(runDirectory, recursive: true);
+                degraded = null;
+            }
             if (IsComplete(runDirectory))
             {
-                progress.Skipped(rounds, $"{prefix}: already complete, skipped");
+                progress.Skipped(rounds, $"{prefix}: already complete{(degraded is null ? "" : " and degraded (kept as a result; --rerun-degraded runs it again)")}, skipped");
                 continue;
             }
             if (StoppedForGood(runDirectory))
@@ -72,7 +81,8 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
             var last = RunResult.Of(runDirectory);
             string result = (double.IsFinite(last.Validation) ? FormattableString.Invariant($", val acc {last.Validation * 100:F1} %") : "")
                 + (showTest && double.IsFinite(last.Accuracy) ? FormattableString.Invariant($", test acc {last.Accuracy * 100:F1} %, test loss {last.Loss:F3}") : "");
-            progress.Finished(rounds, clock.Elapsed, FormattableString.Invariant($"{prefix}: {(code == 0 ? "done" : "stopped")} in {clock.Elapsed.TotalSeconds:F0} s{result}"));
+            progress.Finished(rounds, clock.Elapsed, FormattableString.Invariant($"{prefix}: {(code == 0 ? "done" : "stopped")} in {clock.Elapsed.TotalSeconds:F0} s{result}")
+                + (Degraded(runDirectory) is { } line ? $"; {line}" : ""));
         }
         return null;
     }
@@ -111,6 +121,10 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
         }
     }
 
+    /// <summary>A run's participation line when it says degraded; null otherwise.</summary>
+    static string? Degraded(string runDirectory) =>
+        RunDirectory.Participation(runDirectory) is { } line && line.StartsWith(RunResult.DegradedPrefix, StringComparison.Ordinal) ? line : null;
+
     /// <summary>A run is complete when its outcome says every round ran and its metrics.csv has a row for each.</summary>
     static bool IsComplete(string runDirectory)
     {
@@ -136,12 +150,18 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
 /// <summary>
 /// A run's last evaluation — test accuracy and loss, ‖∇f‖₁ and ‖∇f‖₂, validation accuracy and loss
 /// (NaN where absent) — the mean bits a round each way, whether it completed, the rounds in its
-/// metrics.csv, and why it was refused, if it was.
+/// metrics.csv, why it was refused, if it was, and its outcome's participation line (null for a run
+/// written before runs reported their participation).
 /// </summary>
 public readonly record struct RunResult(double Accuracy, double Loss, double GradientL1, double GradientL2, double Validation, double ValidationLoss,
-    double BitsUpPerRound, double BitsDownPerRound, bool Completed, long Rounds, string? Refused)
+    double BitsUpPerRound, double BitsDownPerRound, bool Completed, long Rounds, string? Refused, string? Participation = null)
 {
+    public const string DegradedPrefix = "participation: degraded";
+
     public bool HasEvaluation => double.IsFinite(Accuracy);
+
+    /// <summary>The run lost part of its federation unplanned (<see cref="DegradedRuns"/>).</summary>
+    public bool Degraded => Participation?.StartsWith(DegradedPrefix, StringComparison.Ordinal) == true;
 
     public static RunResult Of(string runDirectory)
     {
@@ -149,13 +169,14 @@ public readonly record struct RunResult(double Accuracy, double Loss, double Gra
         string? refused = File.Exists(refusedFile) ? File.ReadAllText(refusedFile).Trim() : null;
         string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile);
         bool completed = RunDirectory.Completed(runDirectory);
-        if (!File.Exists(metrics)) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, 0, refused);
+        string? participation = RunDirectory.Participation(runDirectory);
+        if (!File.Exists(metrics)) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, 0, refused, participation);
         var c = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "grad_l2", "val_accuracy", "val_loss", "train_loss", "bits_up", "bits_down" });
         long rounds = c[6].Count == 0 ? 0 : c[6].Keys.Max();
         double PerRound(int column) => c[column].Count == 0 ? double.NaN : c[column].Values.Average();
         // The last evaluation round: gradient norms are taken at every evaluation, with or without the test set.
         long last = c[2].Count == 0 ? -1 : c[2].Keys.Max();
         double At(int column) => c[column].GetValueOrDefault(last, double.NaN);
-        return new RunResult(At(0), At(1), At(2), At(3), At(4), At(5), PerRound(7), PerRound(8), completed, rounds, refused);
+        return new RunResult(At(0), At(1), At(2), At(3), At(4), At(5), PerRound(7), PerRound(8), completed, rounds, refused, participation);
     }
 }

@@ -5,8 +5,8 @@ namespace SignActors.Host.Experiments;
 
 /// <summary>
 /// The tables of summary.md: per cell, mean ± std [95 % t interval] over seeds of the final
-/// metrics of the runs that completed; paired comparisons against a baseline over the same seeds;
-/// and the tuning stage's choices.
+/// metrics of the runs that completed as planned (<see cref="DegradedRuns"/>); paired comparisons
+/// against a baseline over the same seeds; and the tuning stage's choices.
 /// </summary>
 public static class ExperimentSummary
 {
@@ -16,28 +16,32 @@ public static class ExperimentSummary
     public static IReadOnlyDictionary<string, RunResult> Results(string stage, IReadOnlyList<GridRun> runs) =>
         runs.ToDictionary(r => r.Name, r => RunResult.Of(Path.Combine(stage, "runs", r.Name)));
 
-    public static string Cells(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result)
+    public static string Cells(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, DegradedRuns degraded = default)
     {
         var text = new StringBuilder();
-        text.AppendLine("| cell | runs | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ | final ‖∇f‖₂ |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
+        text.AppendLine("| cell | runs | degraded | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ | final ‖∇f‖₂ |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var cell in runs.GroupBy(r => r.Cell))
         {
-            var finals = cell.Select(r => result[r.Name]).Where(f => f.Completed).ToArray(); // each column over the runs that have it: test = off still reports validation
+            var all = cell.Select(r => result[r.Name]).ToArray();
+            var finals = all.Where(degraded.Counts).ToArray(); // each column over the runs that have it: test = off still reports validation
             string Stat(Func<RunResult, double> pick, double scale, string format) => SeedStatistics.Of(finals.Select(pick).Where(double.IsFinite).ToArray()).Format(scale, format);
-            text.AppendLine($"| {cell.Key} | {finals.Length}/{cell.Count()} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} | {Stat(f => f.GradientL2, 1, "F3")} |");
+            text.AppendLine($"| {cell.Key} | {finals.Length}/{all.Length} | {degraded.Column(all)} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} | {Stat(f => f.GradientL2, 1, "F3")} |");
         }
         text.AppendLine();
-        text.AppendLine(Legend + "; runs: completed / in the cell.");
+        text.AppendLine(Legend + $"; runs: counted / in the cell; {degraded.Legend}.");
         return text.ToString();
     }
 
     /// <summary>
     /// Each value of <paramref name="axis"/> against <paramref name="baseline"/>, the other axes
-    /// equal, paired by seed over the seeds where both runs completed: the mean difference and its interval.
+    /// equal, paired by seed over the seeds where both runs completed (and ran as planned, unless
+    /// degraded runs are included): the mean difference and its interval.
     /// </summary>
-    public static string Comparisons(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, string axis, string baseline)
+    public static string Comparisons(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, string axis, string baseline, DegradedRuns degraded = default)
     {
+        bool Usable(RunResult r) => degraded.Counts(r) && r.HasEvaluation && double.IsFinite(r.Loss);
+        int leftOut = 0;
         var text = new StringBuilder();
         text.AppendLine($"Paired differences against {ExperimentGrid.Short(axis)}={baseline}, over the seeds where both completed (Δ = method − baseline):");
         text.AppendLine();
@@ -47,9 +51,10 @@ public static class ExperimentSummary
         foreach (var context in runs.GroupBy(Others).Where(c => c.Any(r => r.Axes[axis] == baseline)))
             foreach (var value in context.Where(r => r.Axes[axis] != baseline).GroupBy(r => r.Axes[axis]))
             {
-                var pairs = value.Select(r => (Run: r, Base: PairOf(runs, r, axis, baseline)))
-                    .Where(p => p.Base is not null && Usable(result[p.Run.Name]) && Usable(result[p.Base.Name]))
+                var candidates = value.Select(r => (Run: r, Base: PairOf(runs, r, axis, baseline))).Where(p => p.Base is not null).ToArray();
+                var pairs = candidates.Where(p => Usable(result[p.Run.Name]) && Usable(result[p.Base!.Name]))
                     .Select(p => (Run: result[p.Run.Name], Base: result[p.Base!.Name])).ToArray();
+                leftOut += degraded.Include ? 0 : candidates.Count(p => result[p.Run.Name].Degraded || result[p.Base!.Name].Degraded);
                 SeedStatistics Delta(Func<RunResult, double> pick)
                 {
                     var both = pairs.Where(p => double.IsFinite(pick(p.Run)) && double.IsFinite(pick(p.Base))).ToArray();
@@ -61,7 +66,8 @@ public static class ExperimentSummary
                 text.AppendLine($"| {label} | {baseline} | {pairs.Length} | {Delta(r => r.Validation).Format(100, "F2")} | {accuracy.Format(100, "F2")} | {Delta(r => r.Loss).Format(1, "F3")} | {Delta(r => r.GradientL1).Format(1, "F1")} | {Delta(r => r.GradientL2).Format(1, "F3")} | {verdict} |");
             }
         text.AppendLine();
-        text.AppendLine(Legend.Replace("the mean", "the mean difference") + ".");
+        text.AppendLine(Legend.Replace("the mean", "the mean difference") + "."
+            + (leftOut > 0 ? $" {leftOut} pair(s) left out: one of their runs is degraded ({DegradedRuns.Key} = on counts them)." : ""));
         return text.ToString();
     }
 
@@ -69,13 +75,15 @@ public static class ExperimentSummary
     /// Per cell, where each run stood after <paramref name="seconds"/> of wall clock (metrics.csv's
     /// elapsed_s): the test accuracy of its last evaluation by then, and the rounds it had closed;
     /// the wall clock its last round took; and the accuracy at the budget paired by seed against
-    /// the same run with <paramref name="axis"/> = <paramref name="baseline"/>, when given.
+    /// the same run with <paramref name="axis"/> = <paramref name="baseline"/>, when given. A degraded
+    /// run is left out, unless degraded runs are included.
     /// </summary>
-    public static string WithinBudget(string stage, IReadOnlyList<GridRun> runs, double seconds, string? axis = null, string? baseline = null)
+    public static string WithinBudget(string stage, IReadOnlyList<GridRun> runs, double seconds, string? axis = null, string? baseline = null, DegradedRuns degraded = default)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         string Metrics(GridRun r) => Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile);
-        var at = runs.ToDictionary(r => r.Name, r => Standing(Metrics(r), seconds)); // one read of each metrics.csv
+        bool Left(GridRun r) => !degraded.Include && RunDirectory.Participation(Path.Combine(stage, "runs", r.Name))?.StartsWith(RunResult.DegradedPrefix, StringComparison.Ordinal) == true;
+        var at = runs.ToDictionary(r => r.Name, r => Left(r) ? null : Standing(Metrics(r), seconds)); // one read of each metrics.csv
         bool paired = axis is not null && baseline is not null;
         var text = new StringBuilder();
         text.AppendLine(string.Create(c, $"Within a wall-clock budget of {seconds:F1} s (elapsed since round 1 started): the test accuracy of each run's last evaluation by then, and the rounds it had closed")
@@ -99,7 +107,7 @@ public static class ExperimentSummary
             text.AppendLine(line);
         }
         text.AppendLine();
-        text.AppendLine(Legend + "; runs: with metrics / in the cell.");
+        text.AppendLine(Legend + $"; runs: with metrics / in the cell{(degraded.Include ? "" : $", a degraded run left out ({DegradedRuns.Key} = on counts it)")}.");
         return text.ToString();
     }
 
@@ -126,8 +134,6 @@ public static class ExperimentSummary
     /// <summary>The run that differs from <paramref name="run"/> only in having <paramref name="axis"/> = <paramref name="baseline"/>: its pair, same seed and same other axes.</summary>
     static GridRun? PairOf(IReadOnlyList<GridRun> runs, GridRun run, string axis, string baseline) =>
         runs.FirstOrDefault(b => b.Axes[axis] == baseline && b.Axes.All(a => a.Key == axis || run.Axes[a.Key] == a.Value));
-
-    static bool Usable(RunResult r) => r.Completed && r.HasEvaluation && double.IsFinite(r.Loss);
 
     /// <summary>The tuning stage: per method the chosen setting and its score, the runner-up, and the flags.</summary>
     public static string Tuning(TuningPlan plan, IReadOnlyList<(TuningGroup Group, TuningChoice Choice)> choices)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Akka.Configuration;
 using SignActors.Host.Configuration;
 using SignActors.Host.Federation;
@@ -12,15 +13,24 @@ namespace SignActors.Host.Experiments;
 /// <c>&lt;directory&gt;/&lt;name&gt;/tuning</c>, final runs under <c>&lt;directory&gt;/&lt;name&gt;/runs</c>; every run
 /// already complete is skipped, so an interrupted experiment picks up where it stopped. At the
 /// end: summary.md (the tuning choices, each cell's final metrics as mean ± std [95 % interval]
-/// over seeds, the paired differences) and the four plots with ± std bands.
+/// over seeds, the paired differences) and the four plots with ± std bands. A degraded run
+/// (<see cref="DegradedRuns"/>) is kept as a result and left out of the statistics, unless
+/// <c>include-degraded = on</c>; <c>--rerun-degraded</c> runs it again.
 /// </summary>
 public static class GridExperiment
 {
     public const string Section = "experiment";
-    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare", "wall-clock-budget" };
+    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare", "wall-clock-budget", DegradedRuns.Key };
 
-    /// <param name="summarise">A further summariser of the finished grid (its root folder and runs), such as the Byzantine table.</param>
-    public static int Execute(string path, TextWriter stdout, Action<string, IReadOnlyList<GridRun>>? summarise = null)
+    /// <summary>`--rerun-degraded`, for every command that runs an experiment.</summary>
+    public static Option<bool> RerunDegradedOption() => new("--rerun-degraded")
+    {
+        Description = "run again, from scratch, every run whose outcome says degraded (it lost part of its federation unplanned); by default such a run is kept as a result and left out of the statistics",
+    };
+
+    /// <param name="summarise">A further summariser of the finished grid (its root folder, runs and the rule for degraded runs), such as the Byzantine table.</param>
+    /// <param name="rerunDegraded">Run degraded runs again instead of keeping them.</param>
+    public static int Execute(string path, TextWriter stdout, Action<string, IReadOnlyList<GridRun>, DegradedRuns>? summarise = null, bool rerunDegraded = false)
     {
         var config = RunConfig.Load(path, Section);
         var e = new SettingsReader(config, Section);
@@ -38,6 +48,7 @@ public static class GridExperiment
         // wall-clock-budget = auto (the quickest run's finish) or seconds: a table of where each run stood then, and the plots against time.
         double? budget = !config.HasPath($"{Section}.wall-clock-budget") ? null
             : e.String("wall-clock-budget") == "auto" ? double.NaN : e.Double("wall-clock-budget", double.Epsilon);
+        var degraded = new DegradedRuns(config.HasPath($"{Section}.{DegradedRuns.Key}") && e.Bool(DegradedRuns.Key));
         string baseConfig = ConfigKeys.Render(config, ConfigKeys.Root);
         Directory.CreateDirectory(root);
         File.WriteAllLines(Path.Combine(root, "runs.csv"), new[] { "run,cell" }.Concat(grid.Select(r => $"{r.Name},{r.Cell}")));
@@ -45,14 +56,14 @@ public static class GridExperiment
             + (tuning is null ? "" : $" after {tuningRuns.Count} tuning runs ({tuning.Groups.Count} methods)") + $" → {root}");
 
         using var progress = new ExperimentProgress(stdout, tuningRuns.Count + grid.Count, tuningRuns.Concat(grid).Sum(r => ExperimentRunner.RoundsOf(r, rounds)), ExperimentProgress.IsTerminal(stdout));
-        var runner = new ExperimentRunner(path, baseConfig, rounds, progress);
+        var runner = new ExperimentRunner(path, baseConfig, rounds, progress, rerunDegraded);
         string? tuningTable = null;
         int tuningStopped = 0, tuningRefused = 0;
         if (tuning is not null)
         {
             string stage = Path.Combine(root, "tuning");
             if (runner.Execute(tuningRuns, stage, "tuning", showTest: false, out tuningStopped, out tuningRefused) is { } signal) return signal;
-            var choices = tuning.Select(stage);
+            var choices = tuning.Select(stage, degraded);
             tuningTable = ExperimentSummary.Tuning(tuning, choices.Select(c => (c.Group, c.Choice)).ToArray());
             File.WriteAllText(Path.Combine(stage, "tuning.md"), tuningTable);
             progress.Say("");
@@ -64,22 +75,25 @@ public static class GridExperiment
         var summary = new System.Text.StringBuilder();
         if (tuningTable is not null) summary.AppendLine(tuningTable);
         var results = ExperimentSummary.Results(root, grid);
-        summary.Append(ExperimentSummary.Cells(grid, results));
+        summary.Append(ExperimentSummary.Cells(grid, results, degraded));
         if (compareAxis is not null)
             foreach (string baseline in baselines)
-                summary.AppendLine().Append(ExperimentSummary.Comparisons(grid, results, compareAxis, baseline));
+                summary.AppendLine().Append(ExperimentSummary.Comparisons(grid, results, compareAxis, baseline, degraded));
         if (budget is { } b)
-            summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b, compareAxis, baselines.FirstOrDefault()));
+            summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b, compareAxis, baselines.FirstOrDefault(), degraded));
         File.WriteAllText(Path.Combine(root, "summary.md"), summary.ToString());
         progress.Say("");
         progress.Say(summary.ToString());
         var plots = RunPlots.Write(Series(root, grid), root);
         if (budget is not null) plots = plots.Concat(RunPlots.Write(Series(root, grid), root, againstTime: true)).ToArray();
         progress.Say($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
-        summarise?.Invoke(root, grid);
+        summarise?.Invoke(root, grid, degraded);
         if (refused + tuningRefused > 0) progress.Say($"{refused + tuningRefused} run(s) refused by the config checks (their refused.txt says why): not applicable, not failed");
         if (tuningStopped > 0) progress.Say($"{tuningStopped} tuning run(s) stopped before their last round (diverged, most often): they scored worst");
         if (stopped > 0) progress.Say($"{stopped} run(s) stopped before their last round (their outcome.txt says why; a diverged run is a result, not a failure of the experiment)");
+        if (results.Values.Count(r => r.Completed && r.Degraded) is var lost and > 0)
+            progress.Say($"{lost} run(s) degraded: they lost part of their federation unplanned (their outcome.txt says how); "
+                + (degraded.Include ? $"counted in the statistics ({DegradedRuns.Key} = on)" : $"left out of the statistics ({DegradedRuns.Key} = on counts them; --rerun-degraded runs them again)"));
         return 0;
     }
 

@@ -61,9 +61,10 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
 
     /// <summary>
     /// Scores every tuning run under <paramref name="stage"/>, chooses per group, and writes
-    /// <c>scores.csv</c> (every run) and <c>choices.csv</c> (chosen, runner-up, flags) there.
+    /// <c>scores.csv</c> (every run) and <c>choices.csv</c> (chosen, runner-up, flags) there. A
+    /// degraded run scores worst, as a stopped one does, unless degraded runs are included.
     /// </summary>
-    public IReadOnlyList<(TuningGroup Group, TuningChoice Choice, IReadOnlyList<Setting> Chosen)> Select(string stage)
+    public IReadOnlyList<(TuningGroup Group, TuningChoice Choice, IReadOnlyList<Setting> Chosen)> Select(string stage, DegradedRuns degraded = default)
     {
         var c = CultureInfo.InvariantCulture;
         var chosen = new List<(TuningGroup, TuningChoice, IReadOnlyList<Setting>)>();
@@ -77,8 +78,9 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
             var scored = points.Select(point =>
             {
                 var result = RunResult.Of(Path.Combine(stage, "runs", $"{group.Folder}_{point.Name}"));
-                double score = TuningSelection.Score(Metric, result.Completed, result.Validation, result.ValidationLoss);
+                double score = TuningSelection.Score(Metric, degraded.Counts(result), result.Validation, result.ValidationLoss);
                 string status = result.Refused is { } r ? $"refused: {r}" : !result.Completed ? $"stopped at round {result.Rounds}"
+                    : !degraded.Counts(result) ? "degraded, left out"
                     : double.IsNegativeInfinity(score) ? "no validation value" : "ok";
                 scores.Add(string.Join(',', Csv(group.Label), Csv(Point(new TuningScore(point.Axes, 0, ""))), Csv(status),
                     result.Validation.ToString("R", c), result.ValidationLoss.ToString("R", c), score.ToString("R", c)));

@@ -97,7 +97,7 @@ public static class RunCommand
             if (outcome.Drops.Count > 0) stdout.WriteLine($"dropped votes: {string.Join(", ", outcome.Drops.Select(d => $"{d.Key} {d.Value}"))}");
             if (recorder.Rows.LastOrDefault(r => r.Evaluation is not null) is { Evaluation: { } last } row)
                 stdout.WriteLine($"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
-            stdout.WriteLine($"results: {directory.Path} ({RunDirectory.MetricsFile}, {RunDirectory.ConfigFile}, {RunDirectory.LogFile}, {RunDirectory.ParametersFile})");
+            stdout.WriteLine($"results: {directory.Path} ({RunDirectory.MetricsFile}, {RunDirectory.ParticipationFile}, {RunDirectory.ConfigFile}, {RunDirectory.LogFile}, {RunDirectory.ParametersFile})");
             if (outcome.Stopped && File.Exists(directory[RunDirectory.CheckpointFile]))
                 stdout.WriteLine($"to continue: signactors {command}{(path is null ? "" : $" {path}")} --resume {directory[RunDirectory.CheckpointFile]}");
             return signals.ExitCode ?? (outcome.Completed ? 0 : 1);

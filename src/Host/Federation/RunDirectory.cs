@@ -59,6 +59,12 @@ public sealed class RunDirectory
     public static bool Completed(string path) =>
         File.Exists(System.IO.Path.Combine(path, OutcomeFile)) && File.ReadLines(System.IO.Path.Combine(path, OutcomeFile)).FirstOrDefault() == "completed";
 
+    /// <summary>The participation line of the run in <paramref name="path"/>'s outcome (its fifth line); null when it has none (it ran before runs reported it).</summary>
+    public static string? Participation(string path) =>
+        File.Exists(System.IO.Path.Combine(path, OutcomeFile))
+            ? File.ReadLines(System.IO.Path.Combine(path, OutcomeFile)).Skip(4).FirstOrDefault(l => l.StartsWith("participation: ", StringComparison.Ordinal))
+            : null;
+
     public void WriteParameters(ReadOnlySpan<float> parameters)
     {
         string temporary = this[ParametersFile] + ".tmp";

@@ -109,7 +109,7 @@ public sealed class Membership(int nodes)
         if (runFinished || faults.IsDown(j, round)) return new News(LogLevel.InfoLevel, $"server: node {j} has stopped");
         if (lostHost is not null)
             return new News(LogLevel.WarningLevel, $"server: worker host {HostOf(actor.Path.Address)} is gone, and with it nodes {string.Join(", ", lostHost)}; rounds go on without them until they register again",
-                $"host {HostOf(actor.Path.Address)} lost at round {round}");
+                $"host {HostOf(actor.Path.Address)} downed at round {round}");
         return actor.Path.Address.HasGlobalScope ? new News(LogLevel.InfoLevel, $"server: node {j} is gone with its host")
             : new News(LogLevel.WarningLevel, $"server: node {j} is gone ({actor}); rounds go on without it until it registers again", $"node {j} stopped at round {round}");
     }

@@ -26,13 +26,17 @@ public enum Absence
 /// <param name="Registered">An actor speaks for it now.</param>
 /// <param name="EverRegistered">It has registered at some point of the run.</param>
 /// <param name="VoteDropped">A vote of it was dropped this round for a reason other than lateness.</param>
-public readonly record struct NodeInRound(bool Applied, bool Crashed, bool Drawn, bool Registered, bool EverRegistered, bool VoteDropped);
+/// <param name="Reachable">Its host is up and reachable (false once the failure detector has lost it, before it is downed).</param>
+public readonly record struct NodeInRound(bool Applied, bool Crashed, bool Drawn, bool Registered, bool EverRegistered, bool VoteDropped, bool Reachable = true);
 
 /// <summary>
 /// Planned against actual participation, per node and round: each round every node is present
 /// (its vote applied; a Byzantine node's rounds are counted apart) or absent for one cause, the
 /// experiment's own (a configured crash, not drawn, a deadline miss) or not (a lost host, a node
-/// never registered, a dropped vote). Pure; the coordinator feeds it at each close.
+/// never registered, a dropped vote). A node that stops answering misses its deadlines until the
+/// failure detector loses its host: the unbroken run of misses that ends in the loss counts as the
+/// loss, so the absence starts at the first round its vote did not come. Pure; the coordinator
+/// feeds it at each close.
 /// </summary>
 public sealed class ParticipationLedger(int nodes, bool deadline, IReadOnlySet<int> byzantine)
 {
@@ -40,7 +44,11 @@ public sealed class ParticipationLedger(int nodes, bool deadline, IReadOnlySet<i
     readonly long[] _present = new long[nodes];
     readonly long[,] _absent = new long[nodes, Causes.Length];
     readonly (long Round, Absence Cause)?[] _firstUnplanned = new (long, Absence)?[nodes];
+    readonly (long From, long Count)[] _misses = new (long, long)[nodes]; // each node's unbroken deadline misses so far
     readonly List<string> _events = new();
+
+    /// <summary>A node whose vote was applied (nothing else about it matters to the ledger).</summary>
+    public static readonly NodeInRound Voted = new(true, false, true, true, true, false);
 
     public long Rounds { get; private set; }
 
@@ -53,6 +61,7 @@ public sealed class ParticipationLedger(int nodes, bool deadline, IReadOnlySet<i
         : !n.Drawn ? Absence.NotDrawn
         : n.VoteDropped ? Absence.VoteDropped
         : !n.Registered ? (n.EverRegistered ? Absence.HostLost : Absence.NeverRegistered)
+        : !n.Reachable ? Absence.HostLost
         : deadline ? Absence.DeadlineMissed
         : Absence.Rejoining;
 
@@ -62,9 +71,33 @@ public sealed class ParticipationLedger(int nodes, bool deadline, IReadOnlySet<i
         Rounds++;
         for (int j = 0; j < nodes; j++)
         {
-            if (Classify(node(j)) is not { } cause) { _present[j]++; continue; }
-            _absent[j, (int)cause]++;
-            if (!IsPlanned(cause)) _firstUnplanned[j] ??= (round, cause);
+            var cause = Classify(node(j));
+            if (cause is null) _present[j]++;
+            else _absent[j, (int)cause]++;
+            Streak(j, round, cause);
+            if (cause is { } c && !IsPlanned(c)) _firstUnplanned[j] ??= (round, c);
+        }
+    }
+
+    /// <summary>Deadline misses run on until the node votes (a straggler) or its host is lost (then they were the loss).</summary>
+    void Streak(int j, long round, Absence? cause)
+    {
+        switch (cause)
+        {
+            case Absence.DeadlineMissed:
+                _misses[j] = (_misses[j].Count == 0 ? round : _misses[j].From, _misses[j].Count + 1);
+                break;
+            case Absence.HostLost when _misses[j].Count > 0:
+                _absent[j, (int)Absence.DeadlineMissed] -= _misses[j].Count;
+                _absent[j, (int)Absence.HostLost] += _misses[j].Count;
+                _firstUnplanned[j] ??= (_misses[j].From, Absence.HostLost);
+                _misses[j] = default;
+                break;
+            case Absence.Crashed or Absence.NotDrawn: // the plan's own absences say nothing of whether it still answers
+                break;
+            default:
+                _misses[j] = default;
+                break;
         }
     }
 
@@ -90,14 +123,16 @@ public sealed class ParticipationLedger(int nodes, bool deadline, IReadOnlySet<i
 
     /// <summary>
     /// The outcome's line: <c>participation: as planned</c>, or <c>participation: degraded: nodes
-    /// 0, 1 absent for 2,118 of 3,000 rounds, unplanned (host 127.0.0.1:37291 lost at round 882)</c>.
+    /// 0, 1 absent for 2,118 of 3,000 rounds from round 883, unplanned (host 127.0.0.1:37291 downed at round 890)</c>.
     /// </summary>
     public string Summary()
     {
         if (!Degraded) return "participation: as planned";
-        var groups = Enumerable.Range(0, nodes).Where(j => Unplanned(j) > 0).GroupBy(Unplanned).OrderByDescending(g => g.Key)
-            .Select(g => $"node{(g.Count() > 1 ? "s" : "")} {string.Join(", ", g)} absent for {g.Key.ToString("N0", CultureInfo.InvariantCulture)} of {Rounds.ToString("N0", CultureInfo.InvariantCulture)} rounds");
-        var causes = Enumerable.Range(0, nodes).Where(j => _firstUnplanned[j] is not null).Select(j => Column(_firstUnplanned[j]!.Value.Cause)).Distinct();
+        var c = CultureInfo.InvariantCulture;
+        var groups = Enumerable.Range(0, nodes).Where(j => Unplanned(j) > 0).GroupBy(j => (Count: Unplanned(j), From: _firstUnplanned[j]!.Value.Round))
+            .OrderByDescending(g => g.Key.Count).ThenBy(g => g.Key.From)
+            .Select(g => $"node{(g.Count() > 1 ? "s" : "")} {string.Join(", ", g)} absent for {g.Key.Count.ToString("N0", c)} of {Rounds.ToString("N0", c)} rounds from round {g.Key.From.ToString(c)}");
+        var causes = Enumerable.Range(0, nodes).Where(j => _firstUnplanned[j] is not null).Select(j => Column(_firstUnplanned[j]!.Value.Cause).Replace('_', ' ')).Distinct();
         string why = _events.Count > 0 ? string.Join("; ", _events) : string.Join(", ", causes);
         return $"participation: degraded: {string.Join("; ", groups)}, unplanned ({why})";
     }

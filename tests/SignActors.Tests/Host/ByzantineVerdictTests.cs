@@ -82,6 +82,10 @@ public class ByzantineVerdictTests
         var refused = new ByzantineCell(Krum.Label, ByzantineAttack.SignFlip, 3, SeedStatistics.Of(Array.Empty<double>()), double.NaN, double.NaN, double.NaN, 3, 0, 0,
             "krum(3) needs at least 9 votes", true, new Dictionary<string, double>());
         Assert.False(ByzantineExperiment.Collapses(refused, 0.10)); // refused: it never ran
+        var lost = new ByzantineCell(Mean.Label, ByzantineAttack.SignFlip, 1, SeedStatistics.Of(Array.Empty<double>()), double.NaN, double.NaN, double.NaN, 3, 0, 40,
+            null, false, new Dictionary<string, double>(), Degraded: 3, LeftOut: 3);
+        Assert.False(ByzantineExperiment.Collapses(lost, 0.10)); // every seed lost part of its federation: no evidence either way
+        Assert.True(ByzantineExperiment.Collapses(lost with { LeftOut = 1 }, 0.10)); // the two others diverged
     }
 
     [Fact]

@@ -250,7 +250,7 @@ public class FaultConfigTests
         Assert.Contains("every tuning run diverged or stopped", choices.Single(l => l.StartsWith("\"aggregator=krum\""))); // Krum needs n ≥ 5 even at f = 0
 
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
-        Assert.Equal("aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_accuracy_ci95,test_loss,bits_up_per_round,bits_down_per_round,seeds,completed,rounds,beyond_tolerance,refused", csv[0]);
+        Assert.Equal("aggregator,attack,attackers,test_accuracy,test_accuracy_std,test_accuracy_ci95,test_loss,bits_up_per_round,bits_down_per_round,seeds,completed,rounds,beyond_tolerance,refused,degraded,degraded_left_out", csv[0]);
         Assert.Equal(3 * (1 + 2 * 2), csv.Length - 1); // per aggregator: f = 0 once, then f = 1, 2 per attack
         Assert.Equal(1 + 3 * 3, File.ReadAllLines(Path.Combine(output, "worst-case.csv")).Length);
         var table = File.ReadAllText(Path.Combine(output, "results.md"));

@@ -76,12 +76,56 @@ public class ExperimentStatisticsTests
         {
             var results = ExperimentSummary.Results(stage, runs);
             string cells = ExperimentSummary.Cells(runs, results);
-            Assert.Contains("| m=c | 1/1 | 55.00 | — | — |", cells);
+            Assert.Contains("| m=c | 1/1 | 0 | 55.00 | — | — |", cells);
             // Δ = b − a by seed = (2, 3, 1) points: mean 2, std 1, t(0.975, 2) · 1 / √3 = 2.4843.
             string paired = ExperimentSummary.Comparisons(runs, results, "m", "a");
             Assert.Contains("| m=b | a | 3 | 0.00 ± 0.00 [0.00, 0.00] | 2.00 ± 1.00 [-0.48, 4.48] |", paired);
             Assert.Contains("| no (0 in the interval) |", paired);
             Assert.Contains("| m=c | a | 0 | — | — |", paired); // no test loss: nothing to pair
+        }
+        finally { Directory.Delete(stage, recursive: true); }
+    }
+
+    [Fact]
+    public void A_degraded_run_has_its_own_column_and_stays_out_of_means_and_pairs_unless_included()
+    {
+        string stage = Path.Combine(Path.GetTempPath(), $"signactors-stage-{Guid.NewGuid():N}");
+        var runs = new List<GridRun>();
+        void Run(string m, string seed, string test, string? participation)
+        {
+            string name = $"m-{m}_seed-{seed}", folder = Path.Combine(stage, "runs", name);
+            Directory.CreateDirectory(folder);
+            File.WriteAllLines(Path.Combine(folder, "metrics.csv"), new[]
+            {
+                "round,train_loss,test_accuracy,test_loss,grad_l1,grad_l2,val_accuracy,val_loss,bits_up,bits_down",
+                $"1,2.0,{test},1.0,10,1,{test},1.5,64,64",
+            });
+            File.WriteAllText(Path.Combine(folder, "outcome.txt"), "completed\nrounds 1\nfinal parameter hash 00\n1 rounds completed\n" + (participation is null ? "" : participation + "\n"));
+            runs.Add(new GridRun(name, $"m={m}", Array.Empty<Setting>(), new Dictionary<string, string> { ["m"] = m, ["seed"] = seed }));
+        }
+        // Seed 3 of b lost half its federation: its 0.10 would drag b's mean from 0.62 to 0.45.
+        const string lost = "participation: degraded: nodes 0, 1 absent for 1 of 1 rounds from round 1, unplanned (host 127.0.0.1:1 downed at round 1)";
+        Run("a", "1", "0.50", "participation: as planned"); Run("a", "2", "0.60", null); Run("a", "3", "0.70", "participation: as planned");
+        Run("b", "1", "0.52", "participation: as planned"); Run("b", "2", "0.72", null); Run("b", "3", "0.10", lost);
+        try
+        {
+            var results = ExperimentSummary.Results(stage, runs);
+            Assert.True(results["m-b_seed-3"].Degraded);
+            Assert.False(results["m-a_seed-2"].Degraded); // written before runs reported participation: nothing says it lost anything
+            // b over seeds 1, 2: mean 0.62, std √((0.1² + 0.1²)/1) = 0.14142, t(0.975, 1) · 0.14142 / √2 = 1.2706 points · 100.
+            string cells = ExperimentSummary.Cells(runs, results);
+            Assert.Contains("| m=b | 2/3 | 1 (left out) | 62.00 ± 14.14 [-65.06, 189.06] |", cells);
+            Assert.Contains("| m=a | 3/3 | 0 | 60.00 ± 10.00 [35.16, 84.84] |", cells);
+            // Pairs over seeds 1, 2 only: Δ = (2, 12) points, mean 7, std 7.0711, half-width 12.706 · 7.0711 / √2 = 63.53.
+            string paired = ExperimentSummary.Comparisons(runs, results, "m", "a");
+            Assert.Contains("| m=b | a | 2 | 7.00 ± 7.07 [-56.53, 70.53] |", paired);
+            Assert.Contains("1 pair(s) left out: one of their runs is degraded", paired);
+
+            var included = new DegradedRuns(Include: true);
+            // All three: mean (0.52 + 0.72 + 0.10) / 3 = 0.4467.
+            Assert.Contains("| m=b | 3/3 | 1 (included) | 44.67 ±", ExperimentSummary.Cells(runs, results, included));
+            Assert.Contains("| m=b | a | 3 |", ExperimentSummary.Comparisons(runs, results, "m", "a", included));
+            Assert.DoesNotContain("left out", ExperimentSummary.Comparisons(runs, results, "m", "a", included));
         }
         finally { Directory.Delete(stage, recursive: true); }
     }
