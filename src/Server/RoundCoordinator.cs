@@ -233,7 +233,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         var aggregate = _server.Aggregate(round, votes);
         _ledger.Close(t, j => round.VoteOf(j) is not null ? ParticipationLedger.Voted
             : new NodeInRound(false, _spec.FaultPlan.IsDown(j, t), round.Invites(j), _members.Holds(j), _members.EverRegistered(j), round.DroppedFrom(j),
-                !_members.Holds(j) || _setup.Hosts.StateOf(_members.ActorOf(j).Path.Address) == HostState.Live));
+                !_members.Holds(j) || _setup.Hosts.StateOf(_members.ActorOf(j).Path.Address) == HostState.Live,
+                _members.Rejoining(j) && _spec.FaultPlan.For(j).Crash is null)); // a configured crash's return is the plan's
+        foreach (int j in round.Voted) _members.Voted(j);
         foreach (var node in _members.Actors) node.Tell(aggregate);
         var (wallMs, elapsed, recipients) = (round.Clock.Elapsed.TotalMilliseconds, _runClock.Elapsed.TotalSeconds, _members.Count);
         _timing.Record(round.Clock.Elapsed);

@@ -17,6 +17,7 @@ public sealed class Membership(int nodes)
     readonly HashSet<Address> _warned = new();                // claimant hosts already warned about a refusal
     readonly HashSet<(int, Address)> _waiting = new();        // claims already said to wait
     readonly HashSet<int> _ever = new();                       // ids that have registered at some point
+    readonly HashSet<int> _rejoining = new();                  // ids registered anew (a replacement, a return) that have not voted since
 
     public int Count => _nodes.Count;
     public IReadOnlyCollection<int> Ids => _nodes.Keys;
@@ -33,13 +34,19 @@ public sealed class Membership(int nodes)
     /// <summary>Whether an actor speaks for node <paramref name="id"/> now.</summary>
     public bool Holds(int id) => _nodes.ContainsKey(id);
 
+    /// <summary>Whether node <paramref name="id"/> was registered anew by another actor (it replaced one, or came back after its loss) and has not voted since.</summary>
+    public bool Rejoining(int id) => _rejoining.Contains(id);
+
+    /// <summary>Node <paramref name="id"/>'s vote was applied: it is in step.</summary>
+    public void Voted(int id) => _rejoining.Remove(id);
+
     /// <summary>Registers <paramref name="actor"/> as node <paramref name="id"/>; returns the actor it replaces, if another.</summary>
     public IActorRef? Register(int id, IActorRef actor)
     {
         if (!InRange(id)) throw new ArgumentOutOfRangeException(nameof(id), $"node ids are 0..{nodes - 1}, got {id}");
         _nodes.TryGetValue(id, out var previous);
         _nodes[id] = actor;
-        _ever.Add(id);
+        if (!_ever.Add(id) && !actor.Equals(previous)) _rejoining.Add(id);
         _lostHosts.Remove(actor.Path.Address);
         return previous is not null && !previous.Equals(actor) ? previous : null;
     }

@@ -27,7 +27,8 @@ public enum Absence
 /// <param name="EverRegistered">It has registered at some point of the run.</param>
 /// <param name="VoteDropped">A vote of it was dropped this round for a reason other than lateness.</param>
 /// <param name="Reachable">Its host is up and reachable (false once the failure detector has lost it, before it is downed).</param>
-public readonly record struct NodeInRound(bool Applied, bool Crashed, bool Drawn, bool Registered, bool EverRegistered, bool VoteDropped, bool Reachable = true);
+/// <param name="Rejoining">Another actor registered it anew (a replacement, a return after a loss the plan did not make) and it has not voted since.</param>
+public readonly record struct NodeInRound(bool Applied, bool Crashed, bool Drawn, bool Registered, bool EverRegistered, bool VoteDropped, bool Reachable = true, bool Rejoining = false);
 
 /// <summary>
 /// Planned against actual participation, per node and round: each round every node is present
@@ -62,7 +63,7 @@ public sealed class ParticipationLedger(int nodes, bool deadline, IReadOnlySet<i
         : n.VoteDropped ? Absence.VoteDropped
         : !n.Registered ? (n.EverRegistered ? Absence.HostLost : Absence.NeverRegistered)
         : !n.Reachable ? Absence.HostLost
-        : deadline ? Absence.DeadlineMissed
+        : deadline && !n.Rejoining ? Absence.DeadlineMissed
         : Absence.Rejoining;
 
     /// <summary>Records round <paramref name="round"/>: <paramref name="node"/>(j) for every node id.</summary>

@@ -191,6 +191,7 @@ public class LoopbackClusterTests
         var rest = new[] { stayer, returning }.Select(w => Finish(w, TimeSpan.FromMinutes(1))).ToArray();
         Assert.True(code == 0, output + errors);
         Assert.Contains("120 rounds completed; all 4 replicas bit-identical to the server after every round", output);
+        Assert.Matches(@"participation: degraded: nodes 2, 3 absent for \d+ of 120 rounds from round \d+, unplanned", output); // back, but not there throughout
         // The lost host is at most one line naming it and its nodes (none when the restarted host registers
         // its nodes before the old ones are downed); Akka's remoting detail went to run.log only.
         // (Under load a round may also reach its deadline below quorum and say so: that line is the run's own.)

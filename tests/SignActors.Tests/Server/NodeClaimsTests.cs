@@ -72,4 +72,26 @@ public class NodeClaimsTests : TestKit
         var outside = members.Admit(4, On(HostA, "node-4"), hosts);
         Assert.Equal((ClaimVerdict.Refuse, "node id 4 is outside 0..3"), (outside.Verdict, outside.Refusal));
     }
+
+    [Fact]
+    public void A_node_registered_anew_by_another_actor_is_rejoining_until_it_votes()
+    {
+        var hosts = new Directory(new Dictionary<Address, HostState> { [HostA] = HostState.Live, [HostB] = HostState.Live });
+        var members = new Membership(2);
+        var first = On(HostA, "node-0");
+        members.Admit(0, first, hosts);
+        members.Admit(0, first, hosts);                      // the same actor again (a resent registration)
+        Assert.False(members.Rejoining(0));
+        members.Admit(0, On(HostA, "node-0-restarted"), hosts); // a restart replaces it
+        Assert.True(members.Rejoining(0));
+        members.Voted(0);
+        Assert.False(members.Rejoining(0));
+
+        var second = On(HostB, "node-1");
+        members.Admit(1, second, hosts);
+        members.Remove(second);                               // its host is lost…
+        Assert.False(members.Rejoining(1));
+        members.Admit(1, On(HostB, "node-1-back"), hosts);    // …and it comes back
+        Assert.True(members.Rejoining(1));
+    }
 }

@@ -22,6 +22,7 @@ public class ParticipationLedgerTests
         Assert.Equal(Absence.DeadlineMissed, deadline.Classify(new(false, false, true, true, true, false)));
         Assert.Equal(Absence.Rejoining, waitAll.Classify(new(false, false, true, true, true, false)));
         Assert.Equal(Absence.HostLost, deadline.Classify(new(false, false, true, true, true, false, Reachable: false))); // not a straggler: its host is unreachable
+        Assert.Equal(Absence.Rejoining, deadline.Classify(new(false, false, true, true, true, false, Rejoining: true)));  // a replacement catching up: not a straggler either
         Assert.True(ParticipationLedger.IsPlanned(Absence.DeadlineMissed));
         Assert.False(ParticipationLedger.IsPlanned(Absence.HostLost));
     }
