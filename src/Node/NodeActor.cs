@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using SignActors.Messages.Protocol;
+using SignActors.Messages.Transport;
 using SignActors.Node.Faults;
 using SignActors.Node.Replicas;
 using SignActors.Training.Data;
@@ -53,6 +54,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
 
     readonly NodeSetup _setup;
     readonly ILoggingAdapter _log = Context.GetLogger();
+    readonly Links _links = Links.Of(Context.System); // to a server on another host, through the host link
     NodeReplica? _replica;
     Vote? _lastVote;
 
@@ -112,7 +114,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         Receive<StateRequest>(r =>
         {
             // Only a state at exactly the asked round can go into that round's checkpoint.
-            if (r.Round == Replica.LastAppliedRound) Sender.Tell(new NodeState(r.Round, Id, Replica.ExportEstimator())); // the server's collector
+            if (r.Round == Replica.LastAppliedRound) _links.Send(Sender, new NodeState(r.Round, Id, Replica.ExportEstimator()), Self); // the server's collector
         });
         Receive<NodeRegistered>(_ => { });
         Common();
@@ -126,7 +128,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             Restore(s);
             BecomeReady();
         });
-        Receive<SnapshotTick>(_ => _setup.Server.Tell(new SnapshotRequest(Id, Replica.LastAppliedRound)));
+        Receive<SnapshotTick>(_ => ToServer(new SnapshotRequest(Id, Replica.LastAppliedRound)));
         Receive<StartRound>(_ => Stash.Stash());
         Receive<Aggregate>(_ => Stash.Stash());
         Receive<NodeRegistered>(_ => { });
@@ -147,7 +149,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<RegisterTick>(_ => { });
         Receive<SnapshotTick>(_ => { });
-        Receive<DelayedVote>(d => _setup.Server.Tell(d.Vote));
+        Receive<DelayedVote>(d => ToServer(d.Vote));
         ReceiveAny(m => _log.Warning("node {0}: dropped unexpected {1} from {2}", Id, m.GetType().Name, Sender));
     }
 
@@ -165,7 +167,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         {
             // The server asked again (a StartRound or our Vote was lost): resend, never recompute —
             // the estimator has already advanced.
-            _setup.Server.Tell(_lastVote);
+            ToServer(_lastVote);
             return;
         }
         if (Replica.Faults.Crash is { } crash && start.Round == crash.AtRound)
@@ -181,14 +183,14 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             if (Replica.ComputeVote(start) is not { } vote) return; // the host applied round t first: a vote now could only be late
             _lastVote = vote;
             var delay = StragglerDelay.For(Replica.Faults.Straggler, _setup.Contract.Seed, Id, start.Round);
-            if (delay == TimeSpan.Zero) _setup.Server.Tell(vote);
+            if (delay == TimeSpan.Zero) ToServer(vote);
             else Timers.StartSingleTimer($"vote-{start.Round}", new DelayedVote(vote), delay); // the scheduler, never a sleeping thread
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             string reason = e.Message.Split(" (Parameter")[0];
             _log.Error("node {0} cannot vote in round {1}: {2}", Id, start.Round, reason);
-            _setup.Server.Tell(new NodeFailed(Id, start.Round, reason));
+            ToServer(new NodeFailed(Id, start.Round, reason));
         }
         catch (Exception e) { throw new NodeVoteException(Id, start.Round, e); }
     }
@@ -216,7 +218,7 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
             return;
         }
         // Per host the replica is hashed once a round and every node reports it; null: it has moved on.
-        if (_setup.Contract.VerifyReplicas && Replica.HashAfter(aggregate.Round) is { } hash) _setup.Server.Tell(new ReplicaHash(aggregate.Round, Id, hash.Hex));
+        if (_setup.Contract.VerifyReplicas && Replica.HashAfter(aggregate.Round) is { } hash) ToServer(new ReplicaHash(aggregate.Round, Id, hash.Hex));
     }
 
     void Restore(ModelSnapshot snapshot)
@@ -232,11 +234,14 @@ public sealed class NodeActor : ReceiveActor, IWithStash, IWithTimers
         }
     }
 
-    void Register() => _setup.Server.Tell(new RegisterNode(Id));
+    void Register() => ToServer(new RegisterNode(Id));
+
+    /// <summary>A protocol message to the server, in order with everything else this node sends it.</summary>
+    void ToServer(object message) => _links.Send(_setup.Server, message, Self);
 
     void RequestSnapshot()
     {
-        _setup.Server.Tell(new SnapshotRequest(Id, Replica.LastAppliedRound));
+        ToServer(new SnapshotRequest(Id, Replica.LastAppliedRound));
         Timers.StartPeriodicTimer("snapshot", SnapshotTick.Instance, RetryEvery);
         Become(Syncing);
     }

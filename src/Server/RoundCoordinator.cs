@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using SignActors.Messages.Protocol;
+using SignActors.Messages.Transport;
 using SignActors.Server.Checkpoints;
 using SignActors.Server.Metrics;
 using SignActors.Server.Reporting;
@@ -28,6 +29,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     readonly RunContract _spec;
     readonly RunOptions _options;
     readonly ILoggingAdapter _log = Context.GetLogger();
+    readonly Links _links = Links.Of(Context.System); // to a node on another host, through the host link
     readonly Membership _members;
     readonly RoundTiming _timing = new();
     readonly Dictionary<VoteVerdict, long> _drops = new();
@@ -91,12 +93,18 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     void InRound()
     {
         Receive<Vote>(OnVote);
+        Receive<VoteArriving>(a => a.Round == _open?.Round && _members.Speaks(a.NodeId, Sender), a =>
+        {
+            _open!.Arriving(a.NodeId);
+            ArmWaits(a.Round); // progress: the round is slow, not stuck
+        });
         Receive<Terminated>(t => { NodeGone(t); if (AllExpectedVoted()) CloseRound(); });
         Receive<RoundDeadline>(d => d.Round == _open?.Round, OnDeadline);
         Receive<ResendStart>(r => r.Round == _open?.Round, r =>
         {
-            // Akka.Remote delivers at most once: a node whose StartRound (or Vote) was lost is asked again.
-            foreach (int j in _open!.Missing(_members.Ids)) _members.ActorOf(j).Tell(_open.Start);
+            // Akka.Remote delivers at most once: a node whose StartRound (or Vote) was lost is asked again,
+            // unless its vote is on its way (a float32 vote over a slow link takes a while).
+            foreach (int j in _open!.NotHeardFrom(_members.Ids)) Send(_members.ActorOf(j), _open.Start);
             Timers.StartSingleTimer(nameof(ResendStart), r, _timing.ResendAfter);
         });
         Receive<WatchdogTimeout>(w => w.Round == _open?.Round, _ => Watchdog());
@@ -130,6 +138,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         Receive<GetRegistrations>(_ => Sender.Tell(new Registrations(_members.Count, ExpectedNodes, Ready: _runClock.IsRunning)));
         Receive<RegisterNode>(r => { Register(r); }); // a block: a Func<T, bool> handler returning false would mean "unhandled"
+        Receive<VoteArriving>(_ => { });             // for a round already closed: its vote will be late
         Receive<Terminated>(NodeGone);
         Receive<SnapshotRequest>(OnSnapshotRequest);
         Receive<ReplicaHash>(OnReplicaHash);
@@ -145,15 +154,15 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         var claim = _members.Admit(r.NodeId, Sender, _setup.Hosts);
         if (claim.News is { } n) _log.Log(n.Level, n.Line);
-        if (claim.Refusal is { } refusal) Sender.Tell(new RegistrationRefused(r.NodeId, refusal));
+        if (claim.Refusal is { } refusal) Send(Sender, new RegistrationRefused(r.NodeId, refusal));
         if (!claim.Admitted) return false;
         if (claim.Replaced is { } replaced)
         {
             Context.Unwatch(replaced);
-            replaced.Tell(new RegistrationReplaced(r.NodeId)); // it stops: its votes would be dropped
+            Send(replaced, new RegistrationReplaced(r.NodeId)); // it stops: its votes would be dropped
         }
-        Context.Watch(Sender).Tell(new NodeRegistered(r.NodeId, LastClosed));
-        if (_open is { } open && open.Invites(r.NodeId) && open.VoteOf(r.NodeId) is null) Sender.Tell(open.Start); // a restarted node need not wait for the resend
+        Send(Context.Watch(Sender), new NodeRegistered(r.NodeId, LastClosed));
+        if (_open is { } open && open.Invites(r.NodeId) && open.VoteOf(r.NodeId) is null) Send(Sender, open.Start); // a restarted node need not wait for the resend
         return true;
     }
 
@@ -172,7 +181,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         {
             if (_open.Invites(j)) _open.Invited++;
             // A configured crash happens as its round starts, drawn or not (simulation knowledge, like wait-all's).
-            if (_open.Invites(j) || _spec.FaultPlan.For(j).Crash?.AtRound == t) node.Tell(_open.Start);
+            if (_open.Invites(j) || _spec.FaultPlan.For(j).Crash?.AtRound == t) Send(node, _open.Start);
         }
         if (_spec.RoundPolicy.Kind == RoundPolicyKind.Deadline) Timers.StartSingleTimer(nameof(RoundDeadline), new RoundDeadline(t), TimeSpan.FromMilliseconds(_spec.RoundPolicy.DeadlineMs));
         ArmWaits(t);
@@ -218,6 +227,9 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         if (AllExpectedVoted()) CloseRound(); // a drop changes nothing: the round was open before it
     }
 
+    /// <summary>A protocol message to a node, in order with everything else the server sends it.</summary>
+    void Send(IActorRef node, object message) => _links.Send(node, message, Self);
+
     void Drop(Vote vote, VoteVerdict verdict)
     {
         _drops[verdict] = _drops.GetValueOrDefault(verdict) + 1;
@@ -236,7 +248,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
                 !_members.Holds(j) || _setup.Hosts.StateOf(_members.ActorOf(j).Path.Address) == HostState.Live,
                 _members.Rejoining(j) && _spec.FaultPlan.For(j).Crash is null)); // a configured crash's return is the plan's
         foreach (int j in round.Voted) _members.Voted(j);
-        foreach (var node in _members.Actors) node.Tell(aggregate);
+        foreach (var node in _members.Actors) Send(node, aggregate);
         var (wallMs, elapsed, recipients) = (round.Clock.Elapsed.TotalMilliseconds, _runClock.Elapsed.TotalSeconds, _members.Count);
         _timing.Record(round.Clock.Elapsed);
         var next = RoundClosing.After(t, _spec.Rounds, _options.CheckpointsAfter(t, _spec.Rounds), _stopReason is not null, _options.CheckpointPath is not null);
@@ -280,8 +292,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             return;
         }
         _log.Info("server: node {0} is at round {1}; sending the global model after round {2}", request.NodeId, request.LastAppliedRound, LastClosed);
-        Sender.Tell(_server.Snapshot());
-        if (_open is not null && _open.Invites(request.NodeId) && _open.VoteOf(request.NodeId) is null) Sender.Tell(_open.Start);
+        Send(Sender, _server.Snapshot());
+        if (_open is not null && _open.Invites(request.NodeId) && _open.VoteOf(request.NodeId) is null) Send(Sender, _open.Start);
     }
 
     void OnReplicaHash(ReplicaHash h)
@@ -308,7 +320,7 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         (_finished, _open) = (true, null);
         Timers.CancelAll();
-        foreach (var node in _members.Actors) node.Tell(new RunFinished(LastClosed, outcome.Message));
+        foreach (var node in _members.Actors) Send(node, new RunFinished(LastClosed, outcome.Message));
         Become(Finished);
         if (_reporter.IsNobody()) _setup.Observer.Finished(outcome);
         else _reporter.Tell(new ReportOutcome(outcome)); // after the rows and checkpoints sent before it

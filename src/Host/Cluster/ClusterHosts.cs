@@ -1,3 +1,4 @@
+using SignActors.Messages.Transport;
 using Akka.Actor;
 using Akka.Configuration;
 using Microsoft.Extensions.Logging;
@@ -69,15 +70,15 @@ public static class ClusterHosts
     static (ActorSystemHost Host, TlsRefusals? Refusals) Start(FederationRun run, ClusterSettings cluster, string role, StopSignals? signals,
         Action<ActorSystem, Akka.Hosting.IActorRegistry> actors, Func<ActorSystem, string, Task>? stopCleanly)
     {
-        int d = Training.Models.ModelZoo.Dimension(Training.Models.ModelSpec.For(run.Contract.Model, run.Train));
         if (cluster.InsecureWarning is { } insecure) LogSetup.Logger("run").LogWarning("{Warning}", insecure);
         var refusals = cluster.Tls is { } identity ? new TlsRefusals(identity) : null;
         try
         {
             var host = ActorSystemHost.Start(ClusterSettings.SystemName, InProcessFederation.AkkaConfig(run.Host), run.Akka, LogSetup.AkkaLevel(run.Host.LogLevel),
-                akka => cluster.Configure(akka, role, d, refusals), (system, registry) =>
+                akka => cluster.Configure(akka, role, refusals), (system, registry) =>
                 {
                     if (refusals is not null) system.ActorOf(TlsRefusalMonitor.Props(refusals), "tls");
+                    Links.Of(system).Link = system.ActorOf(HostLink.Props(cluster.LinkSizes), HostLink.Name); // before any protocol actor sends
                     actors(system, registry);
                 }, signals, stopCleanly);
             try

@@ -1,3 +1,4 @@
+using SignActors.Messages.Transport;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
@@ -31,8 +32,11 @@ public sealed record ManagementSettings(string Hostname, int Port);
 /// </summary>
 public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNodes, int StableAfterMs,
     ClusterFormation Formation = ClusterFormation.SeedNodes, DiscoverySettings? Discovery = null, ManagementSettings? Management = null,
-    HostCertificate? Tls = null, string? InsecureWarning = null)
+    HostCertificate? Tls = null, string? InsecureWarning = null, LinkSettings? Link = null)
 {
+    /// <summary>The host link's sizes (reference.conf's when not read).</summary>
+    public LinkSettings LinkSizes => Link ?? new LinkSettings(262_144, 8);
+
     public const string SystemName = "signactors";
     public const string ServerRole = "server", WorkerRole = "worker";
     /// <summary>The service name hosts look each other up by in discovery.</summary>
@@ -55,7 +59,13 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
         var management = enabled == "on" || (enabled == "auto" && formation == ClusterFormation.Discovery)
             ? new ManagementSettings(ownHost.Length == 0 ? hostname : ownHost, managementPortOverride ?? m.Int("port", 1, 65535)) : null;
         return new ClusterSettings(hostname, portOverride ?? c.Int("port", 0, 65535), formation == ClusterFormation.SeedNodes ? seeds : [],
-            c.Int("stable-after-ms", 100, 600_000), formation, discovery, management, tls, insecure);
+            c.Int("stable-after-ms", 100, 600_000), formation, discovery, management, tls, insecure, ReadLink(root));
+    }
+
+    static LinkSettings ReadLink(Config root)
+    {
+        var l = new SettingsReader(root, "signactors.cluster.link");
+        return new LinkSettings(l.Int("chunk-bytes", LinkSettings.MinChunkBytes, 64 << 20), l.Int("window", 1, 1024));
     }
 
     /// <summary>Akka.Remote's scheme: TLS changes it, so addresses follow the host's TLS setting.</summary>
@@ -107,17 +117,18 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
         int serverPort = place.ServerPort ?? c.Int("port", 1, 65535);
         var (tls, insecure) = ReadTls(root, hostname);
         string seed = WithScheme($"akka.tcp://{SystemName}@{place.ServerHost}:{serverPort}", tls is not null);
-        return new ClusterSettings(hostname, place.IsServer ? serverPort : 0, [seed], c.Int("stable-after-ms", 100, 600_000), Tls: tls, InsecureWarning: insecure);
+        return new ClusterSettings(hostname, place.IsServer ? serverPort : 0, [seed], c.Int("stable-after-ms", 100, 600_000), Tls: tls, InsecureWarning: insecure, Link: ReadLink(root));
     }
 
     /// <summary>
-    /// Akka.Remote's transport for a model of d parameters. Frames and socket buffers are sized
-    /// from d: the largest message is a ModelSnapshot of d parameters plus up to two optimizer
-    /// buffers, and Akka.Remote silently drops a message over the frame limit.
+    /// Akka.Remote's transport. Frames and socket buffers are sized to one chunk of the host link:
+    /// every protocol message crosses in chunks (<see cref="HostLink"/>), so a large one never sits
+    /// whole in the connection ahead of a heartbeat. Akka.Remote silently drops a message over the
+    /// frame limit: the link's chunks, with their header, stay under it.
     /// </summary>
-    public RemoteOptions Remoting(int dimension, TlsRefusals? refusals = null)
+    public RemoteOptions Remoting(TlsRefusals? refusals = null)
     {
-        long frame = Math.Clamp(3L * 4 * dimension + 1_048_576, 128_000, int.MaxValue);
+        long frame = Math.Max(LinkSizes.FrameBytes, 128_000);
         var options = new RemoteOptions { HostName = Hostname, Port = Port, MaxFrameSize = frame, SendBufferSize = frame, ReceiveBufferSize = frame };
         if (Tls is null) return options;
         options.EnableSsl = true;
@@ -137,9 +148,9 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     /// discovery method's config, and the split-brain resolver's keep-oldest among the members
     /// with role server — the server's side of any partition survives, whichever host joined first.
     /// </summary>
-    public void Configure(AkkaConfigurationBuilder akka, string role, int dimension, TlsRefusals? refusals = null)
+    public void Configure(AkkaConfigurationBuilder akka, string role, TlsRefusals? refusals = null)
     {
-        akka.WithRemoting(Remoting(dimension, refusals));
+        akka.WithRemoting(Remoting(refusals));
         akka.WithClustering(new ClusterOptions
         {
             Roles = [role],

@@ -49,14 +49,22 @@ public sealed record StartRound(long Round, float LearningRate, float[]? Radius,
 /// tensor τ (layout order) when S_R's radius is per tensor — ‖v_τ‖_∞ (per-tensor) or
 /// ‖v_τ‖₂/√d_τ (per-tensor-rms) — else null.
 /// </summary>
-public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs, float[]? TensorNorms = null) : IRoundProtocol
+public sealed record Vote(long Round, int NodeId, Payload Payload, VoteScalars Scalars, float ComputeMs, float[]? TensorNorms = null) : IRoundProtocol, Transport.IAnnounced
 {
+    object Transport.IAnnounced.Announcement => new VoteArriving(Round, NodeId);
+
     public bool Equals(Vote? other) =>
         other is not null && Round == other.Round && NodeId == other.NodeId && Equals(Payload, other.Payload) && Scalars.Equals(other.Scalars)
         && ComputeMs.Equals(other.ComputeMs) && Floats.Same(TensorNorms, other.TensorNorms);
 
     public override int GetHashCode() => HashCode.Combine(Round, NodeId, Payload, Scalars);
 }
+
+/// <summary>
+/// Node → server, by the host link as a vote's first chunk leaves: node <paramref name="NodeId"/>'s
+/// vote for round <paramref name="Round"/> is on its way, so the server does not ask for it again.
+/// </summary>
+public sealed record VoteArriving(long Round, int NodeId) : IRoundProtocol;
 
 /// <summary>Element-wise equality of optional float arrays (record members that are arrays).</summary>
 internal static class Floats

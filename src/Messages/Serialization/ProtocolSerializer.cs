@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using SignActors.Messages.Packing;
 using SignActors.Messages.Protocol;
+using SignActors.Messages.Transport;
 
 namespace SignActors.Messages.Serialization;
 
@@ -37,7 +38,8 @@ public static class ProtocolCodec
 {
     const string RegisterManifest = "R", RegisteredManifest = "RA", StartManifest = "S", VoteManifest = "V", AggregateManifest = "A",
         SnapshotRequestManifest = "QS", SnapshotManifest = "M", HashManifest = "H", FailedManifest = "F", FinishedManifest = "X",
-        StateRequestManifest = "QN", StateManifest = "N", RefusedManifest = "RF", ReplacedManifest = "RP";
+        StateRequestManifest = "QN", StateManifest = "N", RefusedManifest = "RF", ReplacedManifest = "RP", ArrivingManifest = "VA",
+        ChunkManifest = "LC", AckManifest = "LA";
 
     public static string Manifest(object o) => o switch
     {
@@ -55,6 +57,9 @@ public static class ProtocolCodec
         NodeState => StateManifest,
         RegistrationRefused => RefusedManifest,
         RegistrationReplaced => ReplacedManifest,
+        VoteArriving => ArrivingManifest,
+        LinkChunk => ChunkManifest,
+        LinkAck => AckManifest,
         _ => throw new ArgumentException($"{o.GetType().Name} is not a round-protocol message", nameof(o)),
     };
 
@@ -92,6 +97,14 @@ public static class ProtocolCodec
             case StateRequest m: w.Long(m.Round); break;
             case RegistrationRefused m: w.Int(m.NodeId); w.String(m.Reason); break;
             case RegistrationReplaced m: w.Int(m.NodeId); break;
+            case VoteArriving m: w.Long(m.Round); w.Int(m.NodeId); break;
+            case LinkChunk m:
+                w.Long(m.Transfer); w.Int(m.Index); w.Int(m.Count);
+                w.Byte(m.Header is null ? (byte)0 : (byte)1);
+                if (m.Header is { } h) { w.String(h.Target); w.String(h.Sender ?? ""); w.Int(h.SerializerId); w.String(h.Manifest); w.Int(h.Length); }
+                w.Int(m.Bytes.Length); w.Bytes(m.Bytes);
+                break;
+            case LinkAck m: w.Long(m.Transfer); w.Int(m.Index); break;
             case NodeState m:
                 w.Long(m.Round); w.Int(m.NodeId); w.Byte(m.Estimator.Started ? (byte)1 : (byte)0); w.Int(m.Estimator.Buffers.Length);
                 foreach (var b in m.Estimator.Buffers) w.Floats(b);
@@ -122,10 +135,33 @@ public static class ProtocolCodec
             StateManifest => ReadState(ref r),
             RefusedManifest => new RegistrationRefused(r.Int(), r.String()),
             ReplacedManifest => new RegistrationReplaced(r.Int()),
+            ArrivingManifest => new VoteArriving(r.Long(), r.Int()),
+            ChunkManifest => ReadChunk(ref r),
+            AckManifest => new LinkAck(r.Long(), r.Int()),
             _ => throw new SerializationException($"unknown round-protocol manifest \"{manifest}\""),
         };
         r.End();
         return message;
+    }
+
+    static LinkChunk ReadChunk(ref Reader r)
+    {
+        long transfer = r.Long();
+        int index = r.Int(), count = r.Int();
+        if (count < 1 || index < 0 || index >= count) throw new SerializationException($"{r.Manifest}: chunk {index} of {count}");
+        byte hasHeader = r.Byte();
+        if (hasHeader > 1) throw new SerializationException($"{r.Manifest}: header flag {hasHeader}");
+        LinkHeader? header = null;
+        if (hasHeader == 1)
+        {
+            string target = r.String(), sender = r.String();
+            int serializer = r.Int();
+            string manifest = r.String();
+            int length = r.Int();
+            if (length < 0) throw new SerializationException($"{r.Manifest}: a message of {length} bytes");
+            header = new LinkHeader(target, sender.Length == 0 ? null : sender, serializer, manifest, length);
+        }
+        return new LinkChunk(transfer, index, count, header, r.Bytes());
     }
 
     static StartRound ReadStart(ref Reader r)
@@ -275,6 +311,13 @@ public static class ProtocolCodec
         {
             int n = BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
             return n == 0 ? null : MemoryMarshal.Cast<byte, float>(Take(4 * n)).ToArray();
+        }
+
+        public byte[] Bytes()
+        {
+            int n = Int();
+            if (n < 0 || n > _bytes.Length - _at) throw new SerializationException($"{Manifest}: {n} bytes announced, {_bytes.Length - _at} present");
+            return Take(n).ToArray();
         }
 
         public string String()

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using SignActors.Messages.Protocol;
+using SignActors.Messages.Transport;
 using SignActors.Server.Reporting;
 using SignActors.Training.Runs;
 
@@ -54,7 +55,7 @@ public sealed class NodeStateCollector : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        foreach (var node in _pending.Values) Context.Watch(node).Tell(new StateRequest(_server.Round));
+        foreach (var node in _pending.Values) Links.Of(Context.System).Send(Context.Watch(node), new StateRequest(_server.Round), Self);
         WriteWhenComplete();
     }
 

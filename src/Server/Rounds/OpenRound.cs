@@ -38,6 +38,14 @@ public sealed class OpenRound(StartRound start, IReadOnlySet<int>? participants 
     /// <summary>The participants of <paramref name="live"/> that have not voted.</summary>
     public int[] Missing(IEnumerable<int> live) => live.Where(j => Invites(j) && !_votes.ContainsKey(j)).ToArray();
 
+    /// <summary>The participants of <paramref name="live"/> of which nothing of this round's vote has come: the ones to ask again.</summary>
+    public int[] NotHeardFrom(IEnumerable<int> live) => Missing(live).Where(j => !_arriving.Contains(j)).ToArray();
+
+    /// <summary>Node <paramref name="node"/>'s vote for this round has started to arrive (its first chunk is on the wire).</summary>
+    public void Arriving(int node) => _arriving.Add(node);
+
+    readonly HashSet<int> _arriving = new();
+
     public void Accept(Vote vote) => _votes.Add(vote.NodeId, vote);
 
     public Vote[] Votes() => _votes.Values.ToArray();

@@ -68,7 +68,7 @@ public class TlsTests
         Assert.NotNull(auto.Tls);
         Assert.Equal("akka.ssl.tcp", auto.Scheme);
         Assert.Equal(new[] { "akka.ssl.tcp://signactors@127.0.0.1:4053" }, auto.SeedNodes); // the listed akka.tcp seed follows the host's TLS
-        var remoting = auto.Remoting(1000);
+        var remoting = auto.Remoting();
         Assert.True(remoting.EnableSsl);
         Assert.True(remoting.Ssl.RequireMutualAuthentication);
         Assert.False(remoting.Ssl.ValidateCertificateHostname);
@@ -76,7 +76,7 @@ public class TlsTests
 
         Assert.Null(ClusterSettings.Read(Cluster(Tls(Certs.Host, Certs.Ca))).Tls);           // loopback: off under auto
         Assert.NotNull(ClusterSettings.Read(Cluster(Tls(Certs.Host, Certs.Ca, "on"))).Tls);  // unless asked for
-        Assert.False(ClusterSettings.Read(Cluster("")).Remoting(1000).EnableSsl ?? false);
+        Assert.False(ClusterSettings.Read(Cluster("")).Remoting().EnableSsl ?? false);
 
         var refusal = Assert.Throws<ConfigurationException>(() => ClusterSettings.Read(Cluster("hostname = \"0.0.0.0\", tls.enabled = off"))).Message;
         Assert.StartsWith("signactors.cluster.tls: this host listens on 0.0.0.0, beyond loopback, with TLS off", refusal);
