@@ -35,7 +35,7 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     HostCertificate? Tls = null, string? InsecureWarning = null, LinkSettings? Link = null)
 {
     /// <summary>The host link's sizes (reference.conf's when not read).</summary>
-    public LinkSettings LinkSizes => Link ?? new LinkSettings(262_144, 8);
+    public LinkSettings LinkSizes => Link ?? LinkSettings.Reference;
 
     public const string SystemName = "signactors";
     public const string ServerRole = "server", WorkerRole = "worker";

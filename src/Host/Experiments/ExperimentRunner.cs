@@ -123,7 +123,7 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
 
     /// <summary>A run's participation line when it says degraded; null otherwise.</summary>
     static string? Degraded(string runDirectory) =>
-        RunDirectory.Participation(runDirectory) is { } line && line.StartsWith(RunResult.DegradedPrefix, StringComparison.Ordinal) ? line : null;
+        RunDirectory.Participation(runDirectory) is var line && RunDirectory.IsDegraded(line) ? line : null;
 
     /// <summary>A run is complete when its outcome says every round ran and its metrics.csv has a row for each.</summary>
     static bool IsComplete(string runDirectory)
@@ -156,12 +156,10 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
 public readonly record struct RunResult(double Accuracy, double Loss, double GradientL1, double GradientL2, double Validation, double ValidationLoss,
     double BitsUpPerRound, double BitsDownPerRound, bool Completed, long Rounds, string? Refused, string? Participation = null)
 {
-    public const string DegradedPrefix = "participation: degraded";
-
     public bool HasEvaluation => double.IsFinite(Accuracy);
 
     /// <summary>The run lost part of its federation unplanned (<see cref="DegradedRuns"/>).</summary>
-    public bool Degraded => Participation?.StartsWith(DegradedPrefix, StringComparison.Ordinal) == true;
+    public bool Degraded => RunDirectory.IsDegraded(Participation);
 
     public static RunResult Of(string runDirectory)
     {

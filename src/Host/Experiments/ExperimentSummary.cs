@@ -78,11 +78,11 @@ public static class ExperimentSummary
     /// the same run with <paramref name="axis"/> = <paramref name="baseline"/>, when given. A degraded
     /// run is left out, unless degraded runs are included.
     /// </summary>
-    public static string WithinBudget(string stage, IReadOnlyList<GridRun> runs, double seconds, string? axis = null, string? baseline = null, DegradedRuns degraded = default)
+    public static string WithinBudget(string stage, IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, double seconds, string? axis = null, string? baseline = null, DegradedRuns degraded = default)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         string Metrics(GridRun r) => Path.Combine(stage, "runs", r.Name, RunDirectory.MetricsFile);
-        bool Left(GridRun r) => !degraded.Include && RunDirectory.Participation(Path.Combine(stage, "runs", r.Name))?.StartsWith(RunResult.DegradedPrefix, StringComparison.Ordinal) == true;
+        bool Left(GridRun r) => !degraded.Include && result[r.Name].Degraded;
         var at = runs.ToDictionary(r => r.Name, r => Left(r) ? null : Standing(Metrics(r), seconds)); // one read of each metrics.csv
         bool paired = axis is not null && baseline is not null;
         var text = new StringBuilder();

@@ -80,7 +80,7 @@ public static class GridExperiment
             foreach (string baseline in baselines)
                 summary.AppendLine().Append(ExperimentSummary.Comparisons(grid, results, compareAxis, baseline, degraded));
         if (budget is { } b)
-            summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b, compareAxis, baselines.FirstOrDefault(), degraded));
+            summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, results, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b, compareAxis, baselines.FirstOrDefault(), degraded));
         File.WriteAllText(Path.Combine(root, "summary.md"), summary.ToString());
         progress.Say("");
         progress.Say(summary.ToString());

@@ -59,6 +59,9 @@ public sealed class RunDirectory
     public static bool Completed(string path) =>
         File.Exists(System.IO.Path.Combine(path, OutcomeFile)) && File.ReadLines(System.IO.Path.Combine(path, OutcomeFile)).FirstOrDefault() == "completed";
 
+    /// <summary>Whether a participation line says the run lost part of its federation unplanned.</summary>
+    public static bool IsDegraded(string? participation) => participation?.StartsWith("participation: degraded", StringComparison.Ordinal) == true;
+
     /// <summary>The participation line of the run in <paramref name="path"/>'s outcome (its fifth line); null when it has none (it ran before runs reported it).</summary>
     public static string? Participation(string path) =>
         File.Exists(System.IO.Path.Combine(path, OutcomeFile))

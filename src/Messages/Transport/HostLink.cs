@@ -15,10 +15,11 @@ public sealed record LinkSettings(int ChunkBytes, int Window)
 {
     public const int MinChunkBytes = 4096;
 
-    public string? Validate() =>
-        ChunkBytes < MinChunkBytes ? $"chunk-bytes must be ≥ {MinChunkBytes}, got {ChunkBytes}"
-        : Window < 1 ? $"window must be ≥ 1, got {Window}"
-        : null;
+    /// <summary>reference.conf's sizes.</summary>
+    public static readonly LinkSettings Reference = new(262_144, 8);
+
+    /// <summary>Whether a transfer's announced length fits its chunk count at this host's chunk size (every host must use the same).</summary>
+    public bool Fits(LinkHeader header, int count) => header.Length <= (long)count * ChunkBytes && header.Length > (long)(count - 1) * ChunkBytes || count == 1 && header.Length == 0;
 
     /// <summary>The largest Akka frame a chunk needs: its bytes, the header's paths and manifest, and the envelope.</summary>
     public long FrameBytes => ChunkBytes + 64 * 1024L;
@@ -40,7 +41,7 @@ public sealed class HostLink : ReceiveActor
 
     readonly LinkSettings _settings;
     readonly Dictionary<Address, IActorRef> _outbound = new();
-    readonly Dictionary<IActorRef, (long Transfer, Reassembly Message)> _inbound = new(); // one open transfer per sending link: they send in turn
+    readonly Dictionary<IActorRef, (long Transfer, Reassembly Message)> _inbound = new(); // the open transfer of each sending link: they send in turn
     readonly ILoggingAdapter _log = Context.GetLogger();
 
     public static Props Props(LinkSettings settings) => Akka.Actor.Props.Create(() => new HostLink(settings)).WithDispatcher(Dispatcher);
@@ -70,8 +71,15 @@ public sealed class HostLink : ReceiveActor
         Sender.Tell(new LinkAck(chunk.Transfer, chunk.Index));
         if (chunk.Header is { } header)
         {
-            if (!_inbound.ContainsKey(Sender)) Context.Watch(Sender);
-            _inbound[Sender] = (chunk.Transfer, new Reassembly(header, chunk.Count)); // an unfinished earlier transfer was given up by its sender
+            _inbound.Remove(Sender); // an unfinished earlier transfer was given up by its sender
+            if (!_settings.Fits(header, chunk.Count))
+            {
+                _log.Warning("link: dropped transfer {0} from {1}: {2} bytes in {3} chunks of at most {4} (is cluster.link.chunk-bytes the same on every host?)",
+                    chunk.Transfer, Sender.Path.Address, header.Length, chunk.Count, _settings.ChunkBytes);
+                return;
+            }
+            Context.Watch(Sender); // its chunks are dropped with it when its host is gone
+            _inbound[Sender] = (chunk.Transfer, new Reassembly(header, chunk.Count));
         }
         if (!_inbound.TryGetValue(Sender, out var open) || open.Transfer != chunk.Transfer)
         {
@@ -81,11 +89,11 @@ public sealed class HostLink : ReceiveActor
         if (open.Message.Append(chunk.Index, chunk.Bytes) is { } problem)
         {
             _log.Warning("link: dropped transfer {0} from {1}: {2}", chunk.Transfer, Sender.Path.Address, problem);
-            _inbound[Sender] = (-1, open.Message);
+            _inbound.Remove(Sender);
             return;
         }
         if (!open.Message.Complete) return;
-        _inbound[Sender] = (-1, open.Message);
+        _inbound.Remove(Sender);
         Deliver(open.Message.Header, open.Message.Bytes);
     }
 
