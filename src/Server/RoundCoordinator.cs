@@ -98,7 +98,13 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             _open!.Arriving(a.NodeId);
             ArmWaits(a.Round); // progress: the round is slow, not stuck
         });
-        Receive<Terminated>(t => { NodeGone(t); if (AllExpectedVoted()) CloseRound(); });
+        Receive<Terminated>(t =>
+        {
+            NodeGone(t);
+            if (AllExpectedVoted()) CloseRound();
+            else if (_members.Count == 0) AwaitRejoin(_open!.Round);
+        });
+        Receive<NoNodeLeft>(n => n.Round == _open?.Round, _ => StopWithCheckpoint(StopReasons.NoNodeLeft(_open!.Round, RejoinWait, WithCheckpoint, LastClosed)));
         Receive<RoundDeadline>(d => d.Round == _open?.Round, OnDeadline);
         Receive<ResendStart>(r => r.Round == _open?.Round, r =>
         {
@@ -107,7 +113,8 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
             foreach (int j in _open!.NotHeardFrom(_members.Ids)) Send(_members.ActorOf(j), _open.Start);
             Timers.StartSingleTimer(nameof(ResendStart), r, _timing.ResendAfter);
         });
-        Receive<WatchdogTimeout>(w => w.Round == _open?.Round, _ => Watchdog());
+        Receive<WatchdogTimeout>(w => w.Round == _open?.Round, _ =>
+            StopWithCheckpoint(StopReasons.Watchdog(_open!.Round, _timing.WatchdogAfter, _open.Missing(_members.Ids), _open.Voted.Count, _members.Count, WithCheckpoint, LastClosed)));
         Common();
     }
 
@@ -163,6 +170,11 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         }
         Send(Context.Watch(Sender), new NodeRegistered(r.NodeId, LastClosed));
         if (_open is { } open && open.Invites(r.NodeId) && open.VoteOf(r.NodeId) is null) Send(Sender, open.Start); // a restarted node need not wait for the resend
+        if (_open is { } waiting && Timers.IsTimerActive(nameof(NoNodeLeft)))
+        {
+            Timers.Cancel(nameof(NoNodeLeft));
+            ArmWaits(waiting.Round); // a node again: the round's usual waits
+        }
         return true;
     }
 
@@ -197,6 +209,21 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
     {
         Timers.StartSingleTimer(nameof(ResendStart), new ResendStart(t), _timing.ResendAfter);
         Timers.StartSingleTimer(nameof(WatchdogTimeout), new WatchdogTimeout(t), _timing.WatchdogAfter);
+    }
+
+    TimeSpan RejoinWait => TimeSpan.FromMilliseconds(_options.RejoinWaitMs);
+
+    /// <summary>
+    /// No node is left to vote (every worker host lost): nobody can send the round's votes, so the
+    /// watchdog's wait (20 × the median round) would only hold the run. The server waits for
+    /// registrations for rejoin-wait instead (a host restarted, a scheduler's requeue), then stops.
+    /// </summary>
+    void AwaitRejoin(long t)
+    {
+        Timers.Cancel(nameof(ResendStart));
+        Timers.Cancel(nameof(WatchdogTimeout));
+        Timers.StartSingleTimer(nameof(NoNodeLeft), new NoNodeLeft(t), RejoinWait);
+        _log.Warning("server: no node left in round {0}; waiting {1:F0} s for registrations (signactors.rejoin-wait-ms)", t, RejoinWait.TotalSeconds);
     }
 
     bool AllExpectedVoted() => _open is { } open && RoundClosing.AllExpectedVoted(open.Voted, _members.Ids, _spec.FaultPlan, open.Round, open.Participants);
@@ -275,13 +302,18 @@ public sealed class RoundCoordinator : ReceiveActor, IWithTimers
         else Finish(Outcome(false, StopReasons.Stopped(_stopReason, next - 1, checkpoint), stopped: true));
     }
 
-    /// <summary>No vote for 20 × the median round time: stop, name who has not voted, keep the global model.</summary>
-    void Watchdog()
+    /// <summary>Where a stop inside a round keeps the global model: none before round 1 has closed.</summary>
+    string? WithCheckpoint => LastClosed > 0 ? _options.CheckpointPath : null;
+
+    /// <summary>
+    /// A round that cannot close (no vote for 20 × the median round time, or no node left): stop
+    /// with the reason and keep the global model. Nodes that voted have moved their estimators on,
+    /// so the checkpoint holds the global model only.
+    /// </summary>
+    void StopWithCheckpoint(string reason)
     {
-        string? path = LastClosed > 0 ? _options.CheckpointPath : null;
-        // Nodes that voted have moved their estimators on: this checkpoint keeps the global model only.
-        if (path is not null) _reporter.Tell(new WriteCheckpoint(_server.Checkpoint(NoStates), path));
-        Fail(StopReasons.Watchdog(_open!.Round, _timing.WatchdogAfter, _open.Missing(_members.Ids), _open.Voted.Count, _members.Count, path, LastClosed));
+        if (WithCheckpoint is { } path) _reporter.Tell(new WriteCheckpoint(_server.Checkpoint(NoStates), path));
+        Fail(reason);
     }
 
     void OnSnapshotRequest(SnapshotRequest request)

@@ -89,7 +89,7 @@ public static class ClusterCommands
                 + (settings.Management is { } m ? $", management http://{m.Hostname}:{m.Port}/ (/alive, /ready)" : "")
                 + (settings.Discovery is { } d ? $"; forming the cluster by {d.Method} discovery" : "")
                 + $"; waiting for {prepared.Settings.Contract.Nodes} node registrations");
-            return ClusterHosts.RunServer(prepared.Federation, recorder, settings, signals);
+            return ClusterHosts.RunServer(prepared.Federation, recorder, settings, signals, stdout.WriteLine);
         });
 
     static int RunWorker(RunCommand.PreparedRun prepared, int[] ids, ClusterSettings cluster, TextWriter stdout)

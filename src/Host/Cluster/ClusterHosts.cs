@@ -25,7 +25,8 @@ namespace SignActors.Host.Cluster;
 /// </summary>
 public static class ClusterHosts
 {
-    public static RunOutcome RunServer(FederationRun run, IRunObserver observer, ClusterSettings cluster, StopSignals? signals = null)
+    /// <param name="say">Gets the line on how close the worker hosts' heartbeats came to the failure detector's limit.</param>
+    public static RunOutcome RunServer(FederationRun run, IRunObserver observer, ClusterSettings cluster, StopSignals? signals = null, Action<string>? say = null)
     {
         torch.set_num_threads(run.Contract.TorchThreads);
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,6 +39,7 @@ public static class ClusterHosts
         // Leave the cluster only once every node has acted on RunFinished (their actors stopped).
         try { server.Ask<NodesGone>(AwaitNodesGone.Instance, TimeSpan.FromSeconds(20)).GetAwaiter().GetResult(); }
         catch (AskTimeoutException) { }
+        if (HeartbeatLine(host.System) is { } heartbeats) say?.Invoke(heartbeats);
         host.Stop(); // CoordinatedShutdown: leave the cluster, then stop
         return result;
     }
@@ -79,6 +81,7 @@ public static class ClusterHosts
                 {
                     if (refusals is not null) system.ActorOf(TlsRefusalMonitor.Props(refusals), "tls");
                     Links.Of(system).Link = system.ActorOf(HostLink.Props(cluster.LinkSizes), HostLink.Name); // before any protocol actor sends
+                    system.ActorOf(HeartbeatWatch.Props(), HeartbeatWatch.Name);
                     actors(system, registry);
                 }, signals, stopCleanly);
             try
@@ -97,6 +100,16 @@ public static class ClusterHosts
         {
             throw new ConfigurationException($"signactors.cluster: cannot listen on {cluster.Hostname}:{cluster.Port}: {socket.Message}");
         }
+    }
+
+    static string? HeartbeatLine(ActorSystem system)
+    {
+        try
+        {
+            var longest = system.ActorSelection("/user/" + HeartbeatWatch.Name).Ask<Dictionary<string, TimeSpan>>(HeartbeatWatch.Longest.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            return HeartbeatWatch.Line(longest, Akka.Cluster.Cluster.Get(system).Settings.FailureDetectorConfig.GetTimeSpan("acceptable-heartbeat-pause"));
+        }
+        catch (AskTimeoutException) { return null; }
     }
 
     /// <summary>The socket error under Akka.Remote's nest of aggregate and transport exceptions, if that is what it is.</summary>

@@ -159,6 +159,8 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
         });
         akka.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {StableAfterMs}ms", HoconAddMode.Prepend);
         akka.AddHocon(Wire.ClusterWire.Hocon, HoconAddMode.Prepend); // only our serializers, untrusted mode: over the user's akka section too
+        // Akka's detector that also reports its longest heartbeat gap; a user's own choice wins.
+        akka.AddHocon($"akka.cluster.failure-detector.implementation-class = \"{HeartbeatGapDetector.TypeName}\"", HoconAddMode.Append);
         if (Discovery is not { } d) return;
         if (d.Method == "kubernetes") akka.WithKubernetesDiscovery(d.PodLabelSelector);
         else

@@ -43,6 +43,7 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
             EvalBatchSize: evaluation.Int("batch-size", 1, 65536),
             EvaluateTest: evaluation.Bool("test"),
             ExpectedNodes: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
+            RejoinWaitMs: c.Int("rejoin-wait-ms", 1000, 86_400_000),
             CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
         var output = new SettingsReader(root, "signactors.output");
         var compute = new SettingsReader(root, "signactors.compute");

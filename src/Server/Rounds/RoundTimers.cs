@@ -9,6 +9,7 @@ public static class RoundTimers
     public sealed record RoundDeadline(long Round) : RoundTimer(Round);
     public sealed record ResendStart(long Round) : RoundTimer(Round);
     public sealed record WatchdogTimeout(long Round) : RoundTimer(Round);
+    public sealed record NoNodeLeft(long Round) : RoundTimer(Round);
     public sealed record FinalHashTimeout(long Round) : RoundTimer(Round);
     public sealed record ChildFailed(string Reason) : INoSerializationVerificationNeeded;
 }

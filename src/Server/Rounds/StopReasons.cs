@@ -21,6 +21,10 @@ public static class StopReasons
         + (silent.Count > 0 ? $"nodes {string.Join(", ", silent)} have not voted" : $"{votes} votes in, none missing from the {live} live nodes")
         + (checkpoint is null ? "" : $"; the global model after round {lastClosed} is in {checkpoint} (estimators start fresh on resume)");
 
+    public static string NoNodeLeft(long round, TimeSpan waited, string? checkpoint, long lastClosed) =>
+        $"round {round}: every node was lost and none registered within {waited.TotalSeconds:F0} s (signactors.rejoin-wait-ms)"
+        + (checkpoint is null ? "" : $"; the global model after round {lastClosed} is in {checkpoint} (estimators start fresh on resume)");
+
     public static string Divergence(int node, long round, string nodeHash, string serverHash) =>
         $"replica divergence: node {node} holds parameters {Short(nodeHash)} after round {round}, the server {Short(serverHash)}";
 

@@ -19,12 +19,16 @@ public sealed record RunOptions(
     string? CheckpointPath = null,
     Checkpoint? ResumeFrom = null,
     string Fingerprint = "",
-    bool EvaluateTest = true)
+    bool EvaluateTest = true,
+    int RejoinWaitMs = RunOptions.DefaultRejoinWaitMs)
 {
     public static readonly RunOptions Default = new();
 
     /// <summary>Records per batch when the server evaluates (and an omniscient attacker takes its full gradient).</summary>
     public const int DefaultEvalBatchSize = 250;
+
+    /// <summary>How long the server waits for registrations once no node is left (every worker host lost) before it stops.</summary>
+    public const int DefaultRejoinWaitMs = 120_000;
 
     /// <summary>Whether a checkpoint is written after <paramref name="round"/> (not after the last: the run is complete).</summary>
     public bool CheckpointsAfter(long round, long rounds) => CheckpointEvery > 0 && CheckpointPath is not null && round % CheckpointEvery == 0 && round < rounds;

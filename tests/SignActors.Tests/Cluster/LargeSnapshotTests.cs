@@ -18,7 +18,8 @@ namespace SignActors.Tests.Cluster;
 /// it and put it back together. Two hosts form a cluster with Akka's default failure detector; one
 /// sends the other a resnet50-sized ModelSnapshot (23.7 M floats, 95 MB) and float32 votes of
 /// resnet18's size (11.2 M floats), each hundreds of chunks, between small messages. Everything
-/// arrives whole and in the order sent, and no member is marked unreachable meanwhile.
+/// arrives whole and in the order sent, and no member is marked unreachable meanwhile: each host's
+/// failure detector saw no gap between the other's heartbeats as long as the pause it accepts.
 /// </summary>
 [Collection("alone")]
 public class LargeSnapshotTests
@@ -29,7 +30,11 @@ public class LargeSnapshotTests
     static ActorSystemHost Host(int port, int seedPort, string role) =>
         ActorSystemHost.Start(ClusterSettings.SystemName, InProcessFederation.AkkaConfig(new SignActors.Host.Configuration.HostSettings(1, "warning")), null,
             Akka.Event.LogLevel.WarningLevel, akka => new ClusterSettings("127.0.0.1", port, [$"akka.tcp://signactors@127.0.0.1:{seedPort}"], 5000).Configure(akka, role),
-            (system, _) => Links.Of(system).Link = system.ActorOf(HostLink.Props(new ClusterSettings("127.0.0.1", port, [], 5000).LinkSizes), HostLink.Name), null, null);
+            (system, _) =>
+            {
+                Links.Of(system).Link = system.ActorOf(HostLink.Props(new ClusterSettings("127.0.0.1", port, [], 5000).LinkSizes), HostLink.Name);
+                system.ActorOf(HeartbeatWatch.Props(), HeartbeatWatch.Name);
+            }, null, null);
 
     [Fact]
     public async Task A_snapshot_and_float32_votes_of_many_frames_arrive_whole_and_in_order_and_no_member_becomes_unreachable()
@@ -72,6 +77,14 @@ public class LargeSnapshotTests
         Assert.Equal(3, received.OfType<VoteArriving>().Count()); // each vote announced as it left
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Empty(unreachable);
+        foreach (var system in new[] { sender, receiver })
+        {
+            var longest = await system.ActorSelection("/user/" + HeartbeatWatch.Name).Ask<Dictionary<string, TimeSpan>>(HeartbeatWatch.Longest.Instance, TimeSpan.FromSeconds(5));
+            var acceptable = Akka.Cluster.Cluster.Get(system).Settings.FailureDetectorConfig.GetTimeSpan("acceptable-heartbeat-pause");
+            var (member, gap) = Assert.Single(longest); // the other host, watched by this one's detector
+            Assert.True(gap < acceptable, $"{member}: heartbeats {gap.TotalSeconds:F2} s apart, the detector accepts {acceptable.TotalSeconds} s");
+            Assert.True(gap > TimeSpan.FromMilliseconds(500)); // heartbeats come about once a second: the watch saw real gaps
+        }
     }
 
     static Vote Vote(int node, int d)

@@ -102,6 +102,51 @@ public class RunsNeverHangTests() : TestKit("akka.scheduler.implementation = \"A
         File.Delete(path);
     }
 
+    /// <summary>Round 1 closes, round 2 opens, and then every node is lost (their hosts downed).</summary>
+    (IActorRef Server, RecordingObserver Observer) EveryNodeLostInRound2(RunOptions options)
+    {
+        var (server, probes, observer) = Start(TinyFederation.Spec("signsgd", nodes: 3, rounds: 5, verify: false), options);
+        for (int j = 0; j < 3; j++) probes[j].Send(server, VoteOf(j, 1));
+        foreach (var p in probes) { p.ExpectMsg<Aggregate>(); p.ExpectMsg<StartRound>(); }
+        foreach (var p in probes) Sys.Stop(p.Ref);
+        AwaitAssert(() => Assert.Equal(0, server.Ask<Registrations>(GetRegistrations.Instance).Result.Registered));
+        return (server, observer);
+    }
+
+    [Fact]
+    public async Task With_every_node_lost_the_server_waits_rejoin_wait_for_registrations_then_stops_with_one_line_and_a_checkpoint()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"signactors-rejoin-{Guid.NewGuid():N}.bin");
+        var (_, observer) = EveryNodeLostInRound2(TinyFederation.Options() with { CheckpointPath = path, Fingerprint = "rejoin", RejoinWaitMs = 90_000 });
+        Clock.Advance(TimeSpan.FromSeconds(89)); // past the watchdog's 60 s: nobody can vote, so it does not count
+        await Task.Delay(200);
+        Assert.False(observer.Outcome.IsCompleted);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var outcome = await observer.Outcome.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(outcome.Completed);
+        Assert.Equal($"round 2: every node was lost and none registered within 90 s (signactors.rejoin-wait-ms); "
+            + $"the global model after round 1 is in {path} (estimators start fresh on resume)", outcome.Message);
+        Assert.Equal((1L, "rejoin"), (Checkpoint.Read(path).Round, Checkpoint.Read(path).Fingerprint));
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task A_node_registering_within_rejoin_wait_carries_the_run_on()
+    {
+        var (server, observer) = EveryNodeLostInRound2(TinyFederation.Options() with { RejoinWaitMs = 90_000 });
+        Clock.Advance(TimeSpan.FromSeconds(80));
+        var back = CreateTestProbe();
+        back.Send(server, new RegisterNode(0));
+        back.ExpectMsg<NodeRegistered>();
+        back.ExpectMsg<StartRound>(s => s.Round == 2);
+        Clock.Advance(TimeSpan.FromSeconds(20)); // past the rejoin wait: cancelled
+        back.Send(server, VoteOf(0, 2)); // the only live node: its vote closes round 2
+        back.FishForMessage(m => m is Aggregate { Round: 2 });
+        back.ExpectMsg<StartRound>(s => s.Round == 3);
+        await Task.Delay(200);
+        Assert.False(observer.Outcome.IsCompleted);
+    }
+
     [Fact]
     public void A_node_whose_vote_throws_again_after_its_restart_stops_the_run()
     {
