@@ -28,7 +28,7 @@ public static class Program
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
         var nodes = new Option<int[]>("--n") { Description = "vote counts n to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultNodes.ToArray() };
         var minMs = new Option<double>("--min-ms") { Description = "minimum measured time per kernel", DefaultValueFactory = _ => 300 };
-        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes, scale (any of them; not run by default — votes: aggregation per vote from n = 8 to 10,000; scale: cnn-small federations of up to 10,000 nodes in one process, each in a child process, about 25 minutes on 2 cores)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
+        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes, scale, link (any of them; not run by default — link: large votes between two cluster hosts, raw Akka.Remote against the host link and Akka.Delivery; votes: aggregation per vote from n = 8 to 10,000; scale: cnn-small federations of up to 10,000 nodes in one process, each in a child process, about 25 minutes on 2 cores)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
         var rounds = new Option<int>("--rounds") { Description = "rounds of the n = 8 federation scenario", DefaultValueFactory = _ => 200 };
         var scaling = new Option<int[]>("--scaling-nodes") { Description = "federation sizes of the mlp scaling scenario", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 32, 128 } };
         var models = new Option<string[]>("--models") { Description = "models for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => TrainingBench.DefaultModels.ToArray() };
@@ -37,13 +37,17 @@ public static class Program
         var scaleNodes = new Option<int[]>("--scale-nodes") { Description = "federation sizes of the scale suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 100, 1000, 10000 } };
         var scaleRounds = new Option<int>("--scale-rounds") { Description = "rounds per point of the scale suite (throughput from the second on)", DefaultValueFactory = _ => 3 };
         var perNodeUpTo = new Option<int>("--per-node-up-to") { Description = "the scale suite also measures replicas = per-node up to this many nodes", DefaultValueFactory = _ => 1000 };
+        var linkVotes = new Option<string>("--link-votes") { Description = "the link suite's votes: float32, 1-bit or both", DefaultValueFactory = _ => "both" };
+        var linkRepeats = new Option<int>("--link-repeats") { Description = "repeats of the link suite's ways (interleaved)", DefaultValueFactory = _ => 3 };
+        var linkWindow = new Option<int>("--link-window") { Description = "the link suite's chunks in flight per pair of hosts, for the host link and Akka.Delivery alike", DefaultValueFactory = _ => SignActors.Messages.Transport.LinkSettings.Reference.Window };
+        var linkWays = new Option<string[]>("--link-ways") { Description = "the link suite's ways: raw, link, delivery (delivery: float32 votes only)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "raw", "link", "delivery" } };
         var scalePoint = new Option<string?>("--scale-point") { Description = "one point of the scale suite (nodes,replicas,rounds), as its child process runs it", Hidden = true };
-        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, scalePoint };
+        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, linkVotes, linkRepeats, linkWindow, linkWays, scalePoint };
         bench.SetAction(parse => Guarded(stderr, () =>
         {
             var suites = parse.GetValue(suite)!;
             foreach (var s in suites)
-                if (s is not ("kernels" or "training" or "federation" or "votes" or "scale")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes, scale");
+                if (s is not ("kernels" or "training" or "federation" or "votes" or "scale" or "link")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes, scale, link");
             if (parse.GetValue(scalePoint) is { } point)
             {
                 var (n, mode, r) = ScalePoint(point);
@@ -61,6 +65,7 @@ public static class Program
                 if (r < 10) throw new ConfigurationException($"--rounds: at least 10, got {r}");
                 new FederationBench(stdout, Environment.ProcessorCount).Run(r, parse.GetValue(scaling)!, Math.Max(10, r / 10));
             }
+            if (suites.Contains("link")) new LinkBench(stdout).Run(parse.GetValue(linkRepeats), parse.GetValue(linkVotes)!, parse.GetValue(linkWindow), parse.GetValue(linkWays)!);
             if (suites.Contains("scale")) new ScaleBench(stdout).Run(parse.GetValue(scaleNodes)!, parse.GetValue(scaleRounds), parse.GetValue(perNodeUpTo));
             return 0;
         }));

@@ -106,8 +106,8 @@ public static class ClusterHosts
     {
         try
         {
-            var longest = system.ActorSelection("/user/" + HeartbeatWatch.Name).Ask<Dictionary<string, TimeSpan>>(HeartbeatWatch.Longest.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-            return HeartbeatWatch.Line(longest, Akka.Cluster.Cluster.Get(system).Settings.FailureDetectorConfig.GetTimeSpan("acceptable-heartbeat-pause"));
+            var gaps = system.ActorSelection("/user/" + HeartbeatWatch.Name).Ask<HeartbeatWatch.Gaps>(HeartbeatWatch.Longest.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            return HeartbeatWatch.Line(gaps, Akka.Cluster.Cluster.Get(system).Settings.FailureDetectorConfig.GetTimeSpan("acceptable-heartbeat-pause"));
         }
         catch (AskTimeoutException) { return null; }
     }

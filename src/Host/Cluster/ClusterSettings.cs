@@ -148,7 +148,8 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
     /// discovery method's config, and the split-brain resolver's keep-oldest among the members
     /// with role server — the server's side of any partition survives, whichever host joined first.
     /// </summary>
-    public void Configure(AkkaConfigurationBuilder akka, string role, TlsRefusals? refusals = null)
+    /// <param name="admitDelivery">Akka.Delivery's serializer may run (`bench --suite link` only; hosts refuse it).</param>
+    public void Configure(AkkaConfigurationBuilder akka, string role, TlsRefusals? refusals = null, bool admitDelivery = false)
     {
         akka.WithRemoting(Remoting(refusals));
         akka.WithClustering(new ClusterOptions
@@ -158,7 +159,7 @@ public sealed record ClusterSettings(string Hostname, int Port, string[] SeedNod
             SplitBrainResolver = new KeepOldestOption { Role = ServerRole, DownIfAlone = false },
         });
         akka.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {StableAfterMs}ms", HoconAddMode.Prepend);
-        akka.AddHocon(Wire.ClusterWire.Hocon, HoconAddMode.Prepend); // only our serializers, untrusted mode: over the user's akka section too
+        akka.AddHocon(Wire.ClusterWire.Config(admitDelivery), HoconAddMode.Prepend); // only our serializers, untrusted mode: over the user's akka section too
         // Akka's detector that also reports its longest heartbeat gap; a user's own choice wins.
         akka.AddHocon($"akka.cluster.failure-detector.implementation-class = \"{HeartbeatGapDetector.TypeName}\"", HoconAddMode.Append);
         if (Discovery is not { } d) return;

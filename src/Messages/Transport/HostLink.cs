@@ -16,7 +16,7 @@ public sealed record LinkSettings(int ChunkBytes, int Window)
     public const int MinChunkBytes = 4096;
 
     /// <summary>reference.conf's sizes.</summary>
-    public static readonly LinkSettings Reference = new(262_144, 8);
+    public static readonly LinkSettings Reference = new(262_144, 4);
 
     /// <summary>Whether a transfer's announced length fits its chunk count at this host's chunk size (every host must use the same).</summary>
     public bool Fits(LinkHeader header, int count) => header.Length <= (long)count * ChunkBytes && header.Length > (long)(count - 1) * ChunkBytes || count == 1 && header.Length == 0;

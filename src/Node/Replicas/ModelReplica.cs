@@ -126,7 +126,7 @@ public sealed class ModelReplica : IDisposable
         int index;
         lock (_gate) index = _pool.Count;
         var device = _devices(index);
-        var model = new FlatModel(ModelSpec.For(_spec.Model, _train), _spec.Seed, device);
+        var model = FlatModel.LoadedLater(ModelSpec.For(_spec.Model, _train), device); // Load gives it x_t (its Version starts unset)
         var slot = new ComputeSlot(model, _previous is null ? null : torch.empty(Dimension, ScalarType.Float32, device), _train, _spec.BatchSize, _fullGradientBatch, ownsModel: true);
         lock (_gate) _pool.Add(slot);
         return slot;

@@ -25,15 +25,25 @@ public sealed class FlatModel : IDisposable
     readonly nn.Module<Tensor, Tensor> _module;
     readonly Tensor _swap; // holds x_t while a gradient is taken at another point
 
-    public FlatModel(ModelSpec spec, ulong seed, Device? device = null)
+    /// <summary>x_1 drawn from <paramref name="seed"/> (<see cref="ParameterInit"/>).</summary>
+    public FlatModel(ModelSpec spec, ulong seed, Device? device = null) : this(spec, device, seed) { }
+
+    /// <summary>
+    /// A copy whose parameters are loaded before each use (a compute slot, the evaluation model):
+    /// zero until then, so no initial draw of d normals is spent on it.
+    /// </summary>
+    public static FlatModel LoadedLater(ModelSpec spec, Device? device = null) => new(spec, device, null);
+
+    FlatModel(ModelSpec spec, Device? device, ulong? seed)
     {
         Spec = spec;
         Device = device ?? CPU;
         _module = ModelZoo.Create(spec);
         Layout = new ParameterLayout(_module);
-        var initial = ParameterInit.Values(_module, Layout, seed);
         _module.to(Device);
-        Parameters = torch.tensor(initial, ScalarType.Float32).to(Device);
+        Parameters = seed is { } s
+            ? torch.tensor(ParameterInit.Values(_module, Layout, s), ScalarType.Float32).to(Device)
+            : torch.zeros(Layout.Length, ScalarType.Float32, Device);
         Gradient = torch.zeros(Layout.Length, ScalarType.Float32, Device);
         _swap = torch.empty(Layout.Length, ScalarType.Float32, Device);
         using (no_grad())

@@ -79,9 +79,9 @@ public class LargeSnapshotTests
         Assert.Empty(unreachable);
         foreach (var system in new[] { sender, receiver })
         {
-            var longest = await system.ActorSelection("/user/" + HeartbeatWatch.Name).Ask<Dictionary<string, TimeSpan>>(HeartbeatWatch.Longest.Instance, TimeSpan.FromSeconds(5));
+            var longest = await system.ActorSelection("/user/" + HeartbeatWatch.Name).Ask<HeartbeatWatch.Gaps>(HeartbeatWatch.Longest.Instance, TimeSpan.FromSeconds(5));
             var acceptable = Akka.Cluster.Cluster.Get(system).Settings.FailureDetectorConfig.GetTimeSpan("acceptable-heartbeat-pause");
-            var (member, gap) = Assert.Single(longest); // the other host, watched by this one's detector
+            var (member, gap) = Assert.Single(longest.PerMember); // the other host, watched by this one's detector
             Assert.True(gap < acceptable, $"{member}: heartbeats {gap.TotalSeconds:F2} s apart, the detector accepts {acceptable.TotalSeconds} s");
             Assert.True(gap > TimeSpan.FromMilliseconds(500)); // heartbeats come about once a second: the watch saw real gaps
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SignActors.Messages.Packing;
 using SignActors.Training.Data;
 using SignActors.Training.Models;
+using SignActors.Training.Randomness;
 using SignActors.Training.Updates;
 using TorchSharp;
 using Xunit;
@@ -71,6 +72,47 @@ public class FlatModelTests(SmallData data) : IClassFixture<SmallData>
                 Assert.InRange(std, expectedStd * (1 - 4 / Math.Sqrt(2 * n)), expectedStd * (1 + 4 / Math.Sqrt(2 * n)));
             }
         }
+    }
+
+    [Fact]
+    public void Each_parameter_draws_its_own_stream_whatever_thread_draws_it()
+    {
+        // resnet18 is drawn on several threads, largest parameter first: each slot must still be
+        // exactly its own stream's draws, computed here one value at a time.
+        using var module = ModelZoo.Create(ModelSpec.Cifar100(ModelKind.ResNet18));
+        var layout = new ParameterLayout(module);
+        var values = ParameterInit.Values(module, layout, 7);
+        int fc = layout.Slots.ToList().FindIndex(s => s.Name == "fc.weight");
+        int largest = Enumerable.Range(0, layout.Slots.Count).MaxBy(i => layout.Slots[i].Length);
+        foreach (var (i, fanIn, gain) in new[] { (fc, 512, 1.0), (largest, 512 * 9, 2.0) })
+        {
+            var slot = layout.Slots[i];
+            var stream = new RandomStream(new StreamKey(7, StreamKey.RunActor, (uint)i, StreamPurpose.ModelInit));
+            double std = Math.Sqrt(gain / fanIn);
+            for (int k = 0; k < slot.Length; k += 997) // every 997th, the draws between skipped in step
+            {
+                for (int skip = k == 0 ? 0 : 996; skip > 0; skip--) stream.NextNormal();
+                Assert.Equal((float)(std * stream.NextNormal()), values[slot.Offset + k]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Initial_parameters_are_drawn_off_the_thread_pool_each_once_and_a_failure_is_rethrown()
+    {
+        // Akka runs the cluster's heartbeats on the thread pool; a draw of d normals must not hold its threads.
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(int Item, bool Pool)>();
+        Exception? failure = null;
+        var caller = new Thread(() =>
+        {
+            ParameterInit.OnOwnThreads(Enumerable.Range(0, 64).ToArray(), 4, i => { Thread.Sleep(1); seen.Add((i, Thread.CurrentThread.IsThreadPoolThread)); });
+            failure = Record.Exception(() => ParameterInit.OnOwnThreads(new[] { 1, 2, 3 }, 2, i => { if (i == 2) throw new InvalidOperationException("two"); }));
+        });
+        caller.Start();
+        caller.Join();
+        Assert.Equal(Enumerable.Range(0, 64), seen.Select(s => s.Item).Order());
+        Assert.DoesNotContain(seen, s => s.Pool);
+        Assert.Equal("two", Assert.IsType<InvalidOperationException>(failure).Message);
     }
 
     [Fact]

@@ -18,21 +18,23 @@ public static class ClusterWire
     public static readonly (string Alias, int Identifier)[] Refused =
         [("json", 1), ("proto", 2), ("daemon-create", 3), ("bytes", 4), ("primitive", 17), ("reliable-delivery", 36)];
 
-    public static string Hocon
+    public static string Hocon => Config(admitDelivery: false);
+
+    /// <param name="admitDelivery">Lets Akka.Delivery's serializer run: only for `bench --suite link`'s comparison with the host link.</param>
+    public static string Config(bool admitDelivery)
     {
-        get
-        {
-            string refused = typeof(RefusedSerializer).AssemblyQualifiedName!.Split(", Version")[0];
-            string Name<T>() => typeof(T).AssemblyQualifiedName!.Split(", Version")[0];
-            return $$"""
+        var refusedHere = Refused.Where(r => !admitDelivery || r.Alias != "reliable-delivery").ToArray();
+        string refused = typeof(RefusedSerializer).AssemblyQualifiedName!.Split(", Version")[0];
+        string Name<T>() => typeof(T).AssemblyQualifiedName!.Split(", Version")[0];
+        return $$"""
                 akka.actor {
                   serializers {
-                    {{string.Join("\n    ", Refused.Select(r => $"{r.Alias} = \"{refused}\""))}}
+                    {{string.Join("\n    ", refusedHere.Select(r => $"{r.Alias} = \"{refused}\""))}}
                     akka-misc = "{{Name<ClusterMiscSerializer>()}}"
                     akka-system-msg = "{{Name<ClusterSystemMessageSerializer>()}}"
                   }
                   serialization-settings {
-                    {{string.Join("\n    ", Refused.Select(r => $"{r.Alias} {{ refused-identifier = {r.Identifier}, refused-name = \"{r.Alias}\" }}"))}}
+                    {{string.Join("\n    ", refusedHere.Select(r => $"{r.Alias} {{ refused-identifier = {r.Identifier}, refused-name = \"{r.Alias}\" }}"))}}
                   }
                 }
                 akka.remote {
@@ -40,6 +42,5 @@ public static class ClusterWire
                   trusted-selection-paths = [{{string.Join(", ", TrustedSelectionPaths.Select(p => $"\"{p}\""))}}]
                 }
                 """;
-        }
     }
 }
