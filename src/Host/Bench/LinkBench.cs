@@ -69,7 +69,7 @@ public sealed class LinkBench(TextWriter output)
 
     static Measurement Measure(Way way, Vote[] votes, LinkSettings link)
     {
-        int a = FreePort(), b = FreePort();
+        int a = Loopback.FreePort(), b = Loopback.FreePort();
         // Raw: frames large enough for a whole vote, as the cluster hosts had them before the link.
         var sizes = way == Way.Raw ? new LinkSettings(64 << 20, 8) : link;
         using var senderHost = Host(a, a, ClusterSettings.ServerRole, sizes, way == Way.Delivery);
@@ -123,15 +123,6 @@ public sealed class LinkBench(TextWriter output)
         if (system.WhenTerminated.IsCompleted) return TimeSpan.Zero;
         var ask = system.ActorSelection("/user/" + HeartbeatWatch.Name).Ask<HeartbeatWatch.Gaps>(HeartbeatWatch.Longest.Instance, TimeSpan.FromSeconds(5));
         return ask.Wait(TimeSpan.FromSeconds(6)) ? ask.Result.PerMember.Values.DefaultIfEmpty().Max() : TimeSpan.Zero;
-    }
-
-    static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     static ActorSystemHost Host(int port, int seedPort, string role, LinkSettings sizes, bool delivery)

@@ -1,3 +1,4 @@
+using SignActors.Host.Cluster;
 using System.Text.RegularExpressions;
 using Xunit;
 using static SignActors.Tests.Cluster.HostProcesses;

@@ -1,3 +1,4 @@
+using SignActors.Host.Cluster;
 using System.Diagnostics;
 using Xunit;
 

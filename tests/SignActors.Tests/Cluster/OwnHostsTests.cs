@@ -1,3 +1,4 @@
+using SignActors.Host.Cluster;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;

@@ -1,3 +1,4 @@
+using SignActors.Host.Cluster;
 using System.Globalization;
 using Akka.Configuration;
 using SignActors.Host.Monitoring;

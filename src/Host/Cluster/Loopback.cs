@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SignActors.Tests.Cluster;
+namespace SignActors.Host.Cluster;
 
-/// <summary>Loopback helpers for tests that open real sockets.</summary>
+/// <summary>Loopback helpers for code that opens real sockets on one machine (benchmarks, tests).</summary>
 public static class Loopback
 {
     /// <summary>A TCP port that was free a moment ago.</summary>
