@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using Akka.Configuration;
 using SignActors.Host.Bench;
 using SignActors.Host.Configuration;
@@ -6,6 +7,7 @@ using SignActors.Host.Experiments;
 using SignActors.Training.Faults;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
+using SignActors.Training.Memory;
 using SignActors.Training.Models;
 using TorchSharp;
 
@@ -13,7 +15,12 @@ namespace SignActors.Host;
 
 public static class Program
 {
-    public static int Main(string[] args) => BuildCommand(Console.Out, Console.Error).Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        // glibc is told to keep freed memory before anything allocates (SignActors.Training's module initializer).
+        RuntimeHelpers.RunModuleConstructor(typeof(GlibcHeap).Module.ModuleHandle);
+        return BuildCommand(Console.Out, Console.Error).Parse(args).Invoke();
+    }
 
     public static RootCommand BuildCommand(TextWriter stdout, TextWriter stderr)
     {
@@ -41,8 +48,10 @@ public static class Program
         var linkRepeats = new Option<int>("--link-repeats") { Description = "repeats of the link suite's ways (interleaved)", DefaultValueFactory = _ => 3 };
         var linkWindow = new Option<int>("--link-window") { Description = "the link suite's chunks in flight per pair of hosts, for the host link and Akka.Delivery alike", DefaultValueFactory = _ => SignActors.Messages.Transport.LinkSettings.Reference.Window };
         var linkWays = new Option<string[]>("--link-ways") { Description = "the link suite's ways: raw, link, delivery (delivery: float32 votes only)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "raw", "link", "delivery" } };
+        var overheadModels = new Option<string[]>("--overhead-models") { Description = "models of the training suite's node-compute ÷ minimal-loop pairs", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => StepOverheadBench.DefaultModels.ToArray() };
+        var pairs = new Option<int>("--pairs") { Description = "interleaved pairs of the training suite's node-compute ÷ minimal-loop ratio (at least 6 for an interval; 0 skips it)", DefaultValueFactory = _ => 6 };
         var scalePoint = new Option<string?>("--scale-point") { Description = "one point of the scale suite (nodes,replicas,rounds), as its child process runs it", Hidden = true };
-        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, linkVotes, linkRepeats, linkWindow, linkWays, scalePoint };
+        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, linkVotes, linkRepeats, linkWindow, linkWays, overheadModels, pairs, scalePoint };
         bench.SetAction(parse => Guarded(stderr, () =>
         {
             var suites = parse.GetValue(suite)!;
@@ -54,11 +63,17 @@ public static class Program
                 new ScaleBench(stdout).RunPoint(n, mode, r);
                 return 0;
             }
-            foreach (var m in parse.GetValue(models)!)
+            foreach (var m in parse.GetValue(models)!.Concat(parse.GetValue(overheadModels)!))
                 if (!Training.Spellings.Model.TryParse(m, out _)) throw new ConfigurationException($"--models = \"{m}\" is not one of: {Training.Spellings.Model.Choices}");
             if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
             if (suites.Contains("votes")) new KernelBench(stdout, parse.GetValue(minMs)).RunVoteScaling(100_000, KernelBench.ScalingNodes);
-            if (suites.Contains("training")) new TrainingBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(models)!, parse.GetValue(batches)!, parse.GetValue(threads)!);
+            if (suites.Contains("training"))
+            {
+                int p = parse.GetValue(pairs);
+                if (p < 0) throw new ConfigurationException($"--pairs: 0 or more, got {p}");
+                new TrainingBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(models)!, parse.GetValue(batches)!, parse.GetValue(threads)!);
+                if (p > 0) new StepOverheadBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(overheadModels)!, p);
+            }
             if (suites.Contains("federation"))
             {
                 int r = parse.GetValue(rounds);

@@ -91,7 +91,8 @@ public sealed class NodeReplica : IDisposable
             var coins = StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.StochasticSign);
             var tensorNorms = _spec.Algorithm.Uplink.PerTensorNorms ? StochasticSign.TensorNorms(_spec.Algorithm.Uplink.RadiusRule, v, _model.Layout.Ends) : null;
             var payload = _compressor.Compress(v, new CompressionContext(coins, start.Radius, tensorNorms));
-            var scalars = new Messages.VoteScalars(loss, (float)Norms.L1(g), (float)Norms.L2(g), Norms.LInf(v));
+            var (l1, l2) = Norms.L1AndL2(g);
+            var scalars = new Messages.VoteScalars(loss, (float)l1, (float)l2, Norms.LInf(v));
             if (_faults.Attack is { } attack && !CraftedAttacks.IsCrafted(attack)) payload = Forge(attack, payload, start.Round, slot); // ALIE, IPM: the server crafts
             return new Vote(start.Round, NodeId, payload, scalars, (float)clock.Elapsed.TotalMilliseconds, tensorNorms);
         }

@@ -6,6 +6,7 @@ using SignActors.Server.Metrics;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
 using SignActors.Training.Faults;
+using SignActors.Training.Memory;
 using SignActors.Training.Models;
 using SignActors.Training.Runs;
 
@@ -97,6 +98,8 @@ public static class RunCommand
             if (outcome.Drops.Count > 0) stdout.WriteLine($"dropped votes: {string.Join(", ", outcome.Drops.Select(d => $"{d.Key} {d.Value}"))}");
             if (recorder.Rows.LastOrDefault(r => r.Evaluation is not null) is { Evaluation: { } last } row)
                 stdout.WriteLine($"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
+            if (outcome.Completed && DefaultRunComparison.Describes(settings))
+                foreach (var line in DefaultRunComparison.Embedded.Lines()) stdout.WriteLine(line);
             stdout.WriteLine($"results: {directory.Path} ({RunDirectory.MetricsFile}, {RunDirectory.ParticipationFile}, {RunDirectory.ConfigFile}, {RunDirectory.LogFile}, {RunDirectory.ParametersFile})");
             if (outcome.Stopped && File.Exists(directory[RunDirectory.CheckpointFile]))
                 stdout.WriteLine($"to continue: signactors {command}{(path is null ? "" : $" {path}")} --resume {directory[RunDirectory.CheckpointFile]}");
@@ -114,6 +117,7 @@ public static class RunCommand
             + $", aggregator {a.Aggregator.Describe}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{spec.TorchThreads} torch thread(s) per gradient, {settings.Host.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
+        stdout.WriteLine($"memory: {GlibcHeap.State}");
         var policy = spec.RoundPolicy;
         if (spec.Participation.PerRound is { } k) stdout.WriteLine($"client sampling: {k} of {spec.Nodes} nodes drawn each round (seeded); the others apply the aggregate without computing");
         stdout.WriteLine(policy.Kind == RoundPolicyKind.WaitAll ? "rounds close when every live node has voted (wait-all)"

@@ -1,5 +1,6 @@
 using SignActors.Messages.Protocol;
 using SignActors.Training.Algorithms;
+using SignActors.Training.Vectors;
 
 namespace SignActors.Node.Estimators;
 
@@ -33,8 +34,7 @@ public sealed class MomentumEstimator : IGradientEstimator
             _started = true;
             return _v;
         }
-        float keep = 1 - Beta, take = Beta;
-        for (int k = 0; k < _v.Length; k++) _v[k] = keep * _v[k] + take * g[k];
+        Blend.Momentum(_v, g, 1 - Beta, Beta);
         return _v;
     }
 

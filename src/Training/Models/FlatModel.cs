@@ -189,10 +189,11 @@ public sealed class FlatModel : IDisposable
         Gradient.zero_();
         ForEachBatch(set, probe, batches, (images, labels) =>
             nn.functional.cross_entropy(_module.forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count).backward());
-        if (OnCpu) return new GradientNorms(Norms.L1(GradientSpan), Norms.L2(GradientSpan));
+        if (OnCpu) { var (l1, l2) = Norms.L1AndL2(GradientSpan); return new GradientNorms(l1, l2); }
         using var copy = Gradient.cpu();
         var span = MemoryMarshal.Cast<byte, float>(copy.bytes);
-        return new GradientNorms(Norms.L1(span), Norms.L2(span));
+        var (cpuL1, cpuL2) = Norms.L1AndL2(span);
+        return new GradientNorms(cpuL1, cpuL2);
     }
 
     /// <summary>Runs <paramref name="body"/> on consecutive batches of the records, each inside its own dispose scope.</summary>

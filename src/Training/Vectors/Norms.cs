@@ -21,6 +21,37 @@ public static class Norms
     /// <summary>‖v‖_2.</summary>
     public static double L2(ReadOnlySpan<float> v) => Math.Sqrt(Reduce<SquareTerm>(v));
 
+    /// <summary>‖v‖_1 and ‖v‖_2 in one pass over v, each in the canonical order: the same bits as <see cref="L1"/> and <see cref="L2"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static (double L1, double L2) L1AndL2(ReadOnlySpan<float> v)
+    {
+        Span<double> abs = stackalloc double[Lanes], squares = stackalloc double[Lanes];
+        abs.Clear();
+        squares.Clear();
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated && v.Length >= Lanes)
+        {
+            var a0 = Vector256<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+            var s0 = a0; var s1 = a0; var s2 = a0; var s3 = a0;
+            ref float r = ref MemoryMarshal.GetReference(v);
+            for (; k + Lanes <= v.Length; k += Lanes)
+            {
+                var (l0, l1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)k));
+                var (h0, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)(k + 8)));
+                a0 += Vector256.Abs(l0); a1 += Vector256.Abs(l1); a2 += Vector256.Abs(h0); a3 += Vector256.Abs(h1);
+                s0 += l0 * l0; s1 += l1 * l1; s2 += h0 * h0; s3 += h1 * h1;
+            }
+            a0.CopyTo(abs); a1.CopyTo(abs[4..]); a2.CopyTo(abs[8..]); a3.CopyTo(abs[12..]);
+            s0.CopyTo(squares); s1.CopyTo(squares[4..]); s2.CopyTo(squares[8..]); s3.CopyTo(squares[12..]);
+        }
+        for (; k < v.Length; k++)
+        {
+            abs[k & (Lanes - 1)] += AbsTerm.Scalar(v[k]);
+            squares[k & (Lanes - 1)] += SquareTerm.Scalar(v[k]);
+        }
+        return (Fold(abs), Math.Sqrt(Fold(squares)));
+    }
+
     /// <summary>Σ v_k.</summary>
     public static double Sum(ReadOnlySpan<float> v) => Reduce<IdentityTerm>(v);
 

@@ -1,5 +1,6 @@
 using SignActors.Messages;
 using SignActors.Messages.Packing;
+using SignActors.Messages.Simd;
 using SignActors.Node.Compressors;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Randomness;
@@ -100,6 +101,48 @@ public class CompressorTests
             double r = radii[tensor];
             double threshold = r == 0 ? 2147483648.0 : Math.Floor((Math.Clamp(v[k], -r, r) / r + 1) * 2147483648.0);
             Assert.True(coin < threshold == signs.IsPositive(k), $"k = {k}, tensor {tensor}");
+        }
+    }
+
+    [Fact]
+    public void Every_simd_path_draws_the_scalar_paths_signs()
+    {
+        // Values at and beyond the radii, zeros of both signs, denormals and huge ones, over segments that
+        // start and end inside vector groups and words; each path against the per-coordinate definition.
+        var v = TestVectors.Uniform(9000, 13);
+        float[] special = { 0f, -0f, 0.5f, -0.5f, 2f, -2f, 1e-40f, -1e-40f, 3e38f, -3e38f, 0.1f, -0.30000001f };
+        for (int k = 0; k < v.Length; k += 7) v[k] = special[(k / 7) % special.Length];
+        int[] ends = { 1, 5, 67, 130, 4095, 4100, 4101, 8191, 9000 };
+        double[] radii = { 0.5, 0.1, 0, 2, 0.5, 1e-30, 0.25, 0.3, 1 };
+        var scalar = new PackedSigns(v.Length);
+        StochasticSign.Compress(v, radii, ends, Coins(), scalar, SimdPath.Scalar);
+        for (int k = 0, tensor = 0; k < v.Length; k++)
+        {
+            while (k >= ends[tensor]) tensor++;
+            ulong output = RandomStream.At(Coins(), (ulong)k / 2);
+            uint coin = (k & 1) == 0 ? (uint)output : (uint)(output >> 32);
+            double r = radii[tensor];
+            double t = r == 0 ? 2147483648.0 : (Math.Clamp((double)v[k], -r, r) * (1 / r) + 1) * 2147483648.0;
+            Assert.True((coin < Math.Max(0, Math.Floor(t))) == scalar.IsPositive(k), $"k = {k}");
+        }
+        foreach (var path in SimdPaths.Supported)
+        {
+            var signs = new PackedSigns(v.Length);
+            StochasticSign.Compress(v, radii, ends, Coins(), signs, path);
+            Assert.True(scalar.Equals(signs), $"{path} differs from the scalar path");
+        }
+    }
+
+    [Fact]
+    public void Every_simd_path_names_the_first_non_finite_coordinate()
+    {
+        var v = TestVectors.Uniform(300, 4);
+        v[203] = float.PositiveInfinity;
+        v[250] = float.NaN;
+        foreach (var path in SimdPaths.Supported)
+        {
+            var e = Assert.Throws<ArgumentException>(() => StochasticSign.Compress(v, new[] { 1.0 }, new[] { v.Length }, Coins(), new PackedSigns(v.Length), path));
+            Assert.Contains("coordinate 203 is ", e.Message);
         }
     }
 
