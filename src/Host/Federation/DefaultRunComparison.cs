@@ -38,7 +38,7 @@ public sealed record DefaultRunComparison(string Source, long Rounds, string Met
         int seeds = MethodAccuracy.Length;
         yield return $"the same setting in {Source} (committed, {Rounds:N0} rounds, seeds 1–{seeds}; test accuracy, mean ± std [95 % interval]):";
         yield return $"  {MethodLabel} (this run is its seed 1)  {Percent(MethodAccuracy)}";
-        yield return $"  {Float32Label}, η = {Float32LearningRate}  {Percent(Float32Accuracy)}, with {(double)Float32BitsUp / MethodBitsUp:F1}× the uplink bits";
+        yield return $"  {Float32Label}, η = {Float32LearningRate}  {Percent(Float32Accuracy)} (seed 1: {100 * Float32Accuracy[0]:F2} %), with {(double)Float32BitsUp / MethodBitsUp:F1}× the uplink bits";
     }
 
     static string Percent(double[] values)

@@ -66,6 +66,7 @@ public sealed class DefaultRunComparisonTests
         var lines = DefaultRunComparison.Embedded.Lines().ToArray();
         Assert.Contains("60.48 ± 6.73 % [52.12, 68.84]", lines[1]);
         Assert.Contains("93.69 ± 0.64 % [92.90, 94.48]", lines[2]);
+        Assert.Contains("(seed 1: 92.85 %)", lines[2]);
         Assert.Contains("31.9× the uplink bits", lines[2]);
     }
 }
