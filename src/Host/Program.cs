@@ -114,9 +114,10 @@ public static class Program
         root.Subcommands.Add(baseline);
         root.Subcommands.Add(Experiments.ByzantineCommand.Build(stdout, body => Guarded(stderr, body)));
         var experimentFile = new Argument<string>("config") { Description = "HOCON file with signactors settings and an experiment { name, directory, grid { … } } section" };
-        var rerunDegraded = GridExperiment.RerunDegradedOption();
-        var experiment = new Command("experiment", "Run a grid of federations (presets × seeds × any key), skipping finished runs; summary table and plots.") { experimentFile, rerunDegraded };
-        experiment.SetAction(parse => Guarded(stderr, () => GridExperiment.Execute(parse.GetValue(experimentFile)!, stdout, rerunDegraded: parse.GetValue(rerunDegraded))));
+        var experimentOptions = new GridExperiment.CommandOptions();
+        var experiment = new Command("experiment", "Run a grid of federations (presets × seeds × any key), skipping finished runs; summary table and plots.") { experimentFile };
+        foreach (var option in experimentOptions.All) experiment.Options.Add(option);
+        experiment.SetAction(parse => Guarded(stderr, () => GridExperiment.Execute(parse.GetValue(experimentFile)!, stdout, options: experimentOptions.Read(parse))));
         root.Subcommands.Add(experiment);
         var plotDirectory = new Argument<string>("directory") { Description = "an experiment folder, or a folder of run folders" };
         var againstTime = new Option<bool>("--against-time") { Description = "x = wall-clock seconds (elapsed_s) instead of the round; files end in -vs-time.png" };

@@ -34,11 +34,12 @@ public static class ByzantineCommand
         var sample = new Option<int>("--omniscient-sample") { Description = "training records for the omniscient attackers' full gradient (0 = all)", DefaultValueFactory = _ => 256 };
         var seeds = new Option<string?>("--seeds") { Description = "seeds of the final runs, like 1,2,3; default: the config's seed" };
         var tuningSeed = new Option<ulong?>("--tuning-seed") { Description = "the seed of the tuning runs (default: the first of --seeds)" };
-        var rerunDegraded = GridExperiment.RerunDegradedOption();
+        var experimentOptions = new GridExperiment.CommandOptions();
         var outputDir = new Option<string?>("--output") { Description = "the experiment folder; default <output.directory>/byzantine-<hash of the sweep>, so the same command resumes" };
         var command = new Command("byzantine", "The headline experiment: majority vote against the float32 mean, median, trimmed mean and Krum as the number of Byzantine nodes grows, "
             + "per attack and in the worst case; each aggregator's step size tuned once at f = 0 on validation data. Writes byzantine.conf and runs it; runs resume.")
-            { config, rounds, tuningRounds, attacks, attackers, contenders, majority, signLrs, floatLrs, betas, validation, sample, seeds, tuningSeed, outputDir, rerunDegraded };
+            { config, rounds, tuningRounds, attacks, attackers, contenders, majority, signLrs, floatLrs, betas, validation, sample, seeds, tuningSeed, outputDir };
+        foreach (var option in experimentOptions.All) command.Options.Add(option);
         command.SetAction(parse => guarded(() =>
         {
             string? file = parse.GetValue(config);
@@ -89,7 +90,7 @@ public static class ByzantineCommand
             if (file is null) stdout.WriteLine("no config given: the reference settings with model.name = mlp");
             // Chance (1 / classes) for the collapse verdict: the classes of the training labels, read once at the end.
             return GridExperiment.Execute(experiment, stdout, (root, runs, degraded) => new ByzantineExperiment(stdout).Summarise(root, runs, picked, chosen, fs, n,
-                settings.Data.Load(_ => { }).Train.Classes, r, omniscient, degraded), parse.GetValue(rerunDegraded));
+                settings.Data.Load(_ => { }).Train.Classes, r, omniscient, degraded), experimentOptions.Read(parse));
         }));
         return command;
     }

@@ -12,14 +12,19 @@ namespace SignActors.Host.Experiments;
 /// changed (a new tuning choice) runs afresh. A degraded run (it lost part of its federation) is a
 /// result and is kept, unless <paramref name="rerunDegraded"/>. A run the config checks refuse is
 /// recorded (its <c>refused.txt</c>) and the stage goes on; a signal stops the stage, and the same
-/// command resumes.
+/// command resumes. With <paramref name="parallel"/> above 1, that many runs go at once, each in a
+/// child process of its own (<see cref="ParallelRuns"/>); one at a time they run in this process.
 /// </summary>
-public sealed class ExperimentRunner(string experimentFile, string baseConfig, long baseRounds, ExperimentProgress progress, bool rerunDegraded = false)
+public sealed class ExperimentRunner(string experimentFile, string baseConfig, long baseRounds, ExperimentProgress progress, bool rerunDegraded = false,
+    RunShare? share = null, int parallel = 1, int? childComputeThreads = null)
 {
     public const string RefusedFile = "refused.txt";
 
+    /// <summary>A run ready to go: its folder and config written, not complete, not stopped for good.</summary>
+    internal sealed record PendingRun(string Directory, string Config, string Prefix, long Rounds);
+
     /// <summary>
-    /// Runs every run not yet complete; the signal's exit code when one stopped it, else null.
+    /// Runs every run of this process's share not yet complete; the signal's exit code when one stopped it, else null.
     /// <paramref name="stopped"/> counts runs that ran and did not complete, <paramref name="refused"/>
     /// those the config checks refused (a Krum cell with too many attackers: not applicable, not a failure).
     /// </summary>
@@ -29,8 +34,11 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
         (stopped, refused) = (0, 0);
         Directory.CreateDirectory(Path.Combine(stage, "runs"));
         Directory.CreateDirectory(Path.Combine(stage, "configs"));
+        var pending = new List<PendingRun>();
+        var take = share ?? RunShare.All;
         for (int i = 0; i < runs.Count; i++)
         {
+            if (!take.Takes(i)) continue;
             var run = runs[i];
             string runDirectory = Path.Combine(stage, "runs", run.Name), runConfig = Path.Combine(stage, "configs", run.Name + ".conf");
             string prefix = $"[{heading} {i + 1}/{runs.Count}] {run.Name}";
@@ -61,29 +69,54 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
                 stopped++;
                 continue;
             }
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            int code;
-            try { code = Execute(runConfig, runDirectory, prefix); }
-            catch (ConfigurationException e)
-            {
-                Directory.CreateDirectory(runDirectory);
-                File.WriteAllText(Path.Combine(runDirectory, RefusedFile), e.Message + "\n");
-                progress.Skipped(rounds, $"{prefix}: refused: {e.Message}"); // done, and no part of the rate
-                refused++;
-                continue;
-            }
-            if (code is 130 or 143)
-            {
-                progress.Say($"{prefix}: stopped by a signal after its checkpoint; `signactors experiment {experimentFile}` resumes it");
-                return code;
-            }
-            if (code != 0) stopped++;
-            var last = RunResult.Of(runDirectory);
-            string result = (double.IsFinite(last.Validation) ? FormattableString.Invariant($", val acc {last.Validation * 100:F1} %") : "")
-                + (showTest && double.IsFinite(last.Accuracy) ? FormattableString.Invariant($", test acc {last.Accuracy * 100:F1} %, test loss {last.Loss:F3}") : "");
-            progress.Finished(rounds, clock.Elapsed, FormattableString.Invariant($"{prefix}: {(code == 0 ? "done" : "stopped")} in {clock.Elapsed.TotalSeconds:F0} s{result}")
-                + (Degraded(runDirectory) is { } line ? $"; {line}" : ""));
+            pending.Add(new PendingRun(runDirectory, runConfig, prefix, rounds));
         }
+        int ranStopped = 0, ranRefused = 0;
+        int? signal = parallel > 1
+            ? new ParallelRuns(parallel, childComputeThreads, progress).Execute(pending, (run, outcome) => Record(run, outcome, showTest, ref ranStopped, ref ranRefused))
+            : Sequential(pending, showTest, ref ranStopped, ref ranRefused);
+        (stopped, refused) = (stopped + ranStopped, refused + ranRefused);
+        return signal;
+    }
+
+    int? Sequential(IReadOnlyList<PendingRun> pending, bool showTest, ref int stopped, ref int refused)
+    {
+        foreach (var run in pending)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            RunOutcome outcome;
+            try { outcome = new RunOutcome(Execute(run.Config, run.Directory, run.Prefix), null, clock.Elapsed); }
+            catch (ConfigurationException e) { outcome = new RunOutcome(2, e.Message, clock.Elapsed); }
+            if (Record(run, outcome, showTest, ref stopped, ref refused) is { } signal) return signal;
+        }
+        return null;
+    }
+
+    /// <summary>How one run ended: its exit code, the refusal's line (exit 2), and how long it took.</summary>
+    internal readonly record struct RunOutcome(int Code, string? Refusal, TimeSpan Took);
+
+    /// <summary>Books a finished run: refused, stopped by a signal (returned), stopped, or done, with its progress line.</summary>
+    int? Record(PendingRun run, RunOutcome outcome, bool showTest, ref int stopped, ref int refused)
+    {
+        if (outcome.Code == 2)
+        {
+            Directory.CreateDirectory(run.Directory);
+            File.WriteAllText(Path.Combine(run.Directory, RefusedFile), outcome.Refusal + "\n");
+            progress.Skipped(run.Rounds, $"{run.Prefix}: refused: {outcome.Refusal}"); // done, and no part of the rate
+            refused++;
+            return null;
+        }
+        if (outcome.Code is 130 or 143)
+        {
+            progress.Say($"{run.Prefix}: stopped by a signal after its checkpoint; `signactors experiment {experimentFile}` resumes it");
+            return outcome.Code;
+        }
+        if (outcome.Code != 0) stopped++;
+        var last = RunResult.Of(run.Directory);
+        string result = (double.IsFinite(last.Validation) ? FormattableString.Invariant($", val acc {last.Validation * 100:F1} %") : "")
+            + (showTest && double.IsFinite(last.Accuracy) ? FormattableString.Invariant($", test acc {last.Accuracy * 100:F1} %, test loss {last.Loss:F3}") : "");
+        progress.Finished(run.Rounds, outcome.Took, FormattableString.Invariant($"{run.Prefix}: {(outcome.Code == 0 ? "done" : "stopped")} in {outcome.Took.TotalSeconds:F0} s{result}")
+            + (Degraded(run.Directory) is { } line ? $"; {line}" : ""));
         return null;
     }
 

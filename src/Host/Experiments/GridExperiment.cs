@@ -28,10 +28,40 @@ public static class GridExperiment
         Description = "run again, from scratch, every run whose outcome says degraded (it lost part of its federation unplanned); by default such a run is kept as a result and left out of the statistics",
     };
 
-    /// <param name="summarise">A further summariser of the finished grid (its root folder, runs and the rule for degraded runs), such as the Byzantine table.</param>
-    /// <param name="rerunDegraded">Run degraded runs again instead of keeping them.</param>
-    public static int Execute(string path, TextWriter stdout, Action<string, IReadOnlyList<GridRun>, DegradedRuns>? summarise = null, bool rerunDegraded = false)
+    /// <summary>The options of every command that runs an experiment: how this process takes part.</summary>
+    public sealed class CommandOptions
     {
+        public Option<bool> RerunDegraded { get; } = RerunDegradedOption();
+        public Option<int> Parallel { get; } = new("--parallel") { Description = "runs at once, each in a child process (compute threads per run: cores ÷ this, unless the config sets compute.threads)", DefaultValueFactory = _ => 1 };
+        public Option<string?> Shard { get; } = new("--shard") { Description = "run only shard i of N of each stage's runs (i/N, 0-based), or `slurm` (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT); writes no summaries" };
+        public Option<string> Stage { get; } = new("--stage") { Description = "all (tuning, then finals), tuning or finals", DefaultValueFactory = _ => "all" };
+        public Option<bool> Summarise { get; } = new("--summarise") { Description = "run nothing: write the summaries, tuning choices and plots from whatever runs have finished" };
+
+        public IEnumerable<Option> All => [RerunDegraded, Parallel, Shard, Stage, Summarise];
+
+        public ExperimentOptions Read(ParseResult parse)
+        {
+            int parallel = parse.GetValue(Parallel);
+            if (parallel < 1) throw new ConfigurationException($"--parallel: at least 1, got {parallel}");
+            var stage = parse.GetValue(Stage) switch
+            {
+                "all" => ExperimentStage.All,
+                "tuning" => ExperimentStage.Tuning,
+                "finals" => ExperimentStage.Finals,
+                var other => throw new ConfigurationException($"--stage \"{other}\" is not one of: all, tuning, finals"),
+            };
+            var share = parse.GetValue(Shard) is { } text ? RunShare.Parse(text, Environment.GetEnvironmentVariable) : (RunShare?)null;
+            bool summarise = parse.GetValue(Summarise);
+            if (summarise && (share is not null || stage != ExperimentStage.All)) throw new ConfigurationException("--summarise runs nothing: leave out --shard and --stage");
+            return new ExperimentOptions(parallel, share, stage, summarise, parse.GetValue(RerunDegraded));
+        }
+    }
+
+    /// <param name="summarise">A further summariser of the finished grid (its root folder, runs and the rule for degraded runs), such as the Byzantine table.</param>
+    /// <param name="options">How this process takes part: all of it (default), a shard of a stage, or only the summaries.</param>
+    public static int Execute(string path, TextWriter stdout, Action<string, IReadOnlyList<GridRun>, DegradedRuns>? summarise = null, ExperimentOptions? options = null)
+    {
+        options ??= new ExperimentOptions();
         var config = RunConfig.Load(path, Section);
         var e = new SettingsReader(config, Section);
         if (!config.HasPath($"{Section}.grid")) throw new ConfigurationException($"{path}: no experiment.grid section (keys under signactors, each with a list of values)");
@@ -50,27 +80,50 @@ public static class GridExperiment
             : e.String("wall-clock-budget") == "auto" ? double.NaN : e.Double("wall-clock-budget", double.Epsilon);
         var degraded = new DegradedRuns(config.HasPath($"{Section}.{DegradedRuns.Key}") && e.Bool(DegradedRuns.Key));
         string baseConfig = ConfigKeys.Render(config, ConfigKeys.Root);
+        if (tuning is null && options.Stage == ExperimentStage.Tuning) throw new ConfigurationException($"--stage tuning: {path} has no experiment.tuning section");
+        bool runTuning = tuning is not null && !options.Summarise && options.Stage != ExperimentStage.Finals;
+        bool runFinals = !options.Summarise && options.Stage != ExperimentStage.Tuning;
         Directory.CreateDirectory(root);
-        File.WriteAllLines(Path.Combine(root, "runs.csv"), new[] { "run,cell" }.Concat(grid.Select(r => $"{r.Name},{r.Cell}")));
+        if (options.WritesSummaries) File.WriteAllLines(Path.Combine(root, "runs.csv"), new[] { "run,cell" }.Concat(grid.Select(r => $"{r.Name},{r.Cell}")));
+        var share = options.Runs;
+        int Taken(IReadOnlyList<GridRun> runs) => Enumerable.Range(0, runs.Count).Count(share.Takes);
+        int taken = (runTuning ? Taken(tuningRuns) : 0) + (runFinals ? Taken(grid) : 0);
         stdout.WriteLine($"experiment {name}: {grid.Count} runs ({grid.Select(r => r.Cell).Distinct().Count()} cells)"
-            + (tuning is null ? "" : $" after {tuningRuns.Count} tuning runs ({tuning.Groups.Count} methods)") + $" → {root}");
+            + (tuning is null ? "" : $" after {tuningRuns.Count} tuning runs ({tuning.Groups.Count} methods)") + $" → {root}"
+            + (options.Summarise ? "; summarising what has finished" : share.IsAll && options.Share is null ? "" : $"; shard {share}: {taken} of them")
+            + (options.Stage == ExperimentStage.All ? "" : $", {(runTuning ? "tuning" : "finals")} stage only")
+            + (options.Parallel > 1 ? $", {options.Parallel} at once" : ""));
 
-        using var progress = new ExperimentProgress(stdout, tuningRuns.Count + grid.Count, tuningRuns.Concat(grid).Sum(r => ExperimentRunner.RoundsOf(r, rounds)), ExperimentProgress.IsTerminal(stdout));
-        var runner = new ExperimentRunner(path, baseConfig, rounds, progress, rerunDegraded);
+        var stageRuns = (runTuning ? tuningRuns.Where((_, i) => share.Takes(i)) : []).Concat(runFinals ? grid.Where((_, i) => share.Takes(i)) : []).ToArray();
+        using var progress = new ExperimentProgress(stdout, stageRuns.Length, stageRuns.Sum(r => ExperimentRunner.RoundsOf(r, rounds)), ExperimentProgress.IsTerminal(stdout));
+        var runner = new ExperimentRunner(path, baseConfig, rounds, progress, options.RerunDegraded, options.Share, options.Parallel, ChildComputeThreads(config, options.Parallel));
         string? tuningTable = null;
         int tuningStopped = 0, tuningRefused = 0;
         if (tuning is not null)
         {
             string stage = Path.Combine(root, "tuning");
-            if (runner.Execute(tuningRuns, stage, "tuning", showTest: false, out tuningStopped, out tuningRefused) is { } signal) return signal;
-            var choices = tuning.Select(stage, degraded);
+            if (runTuning && runner.Execute(tuningRuns, stage, "tuning", showTest: false, out tuningStopped, out tuningRefused) is { } signal) return signal;
+            if (!runFinals && !options.Summarise) return 0; // a tuning shard: the finals wait for every tuning shard
+            if (!runTuning && runFinals)
+            {
+                // The finals need every tuning run's result; a process that did not run the tuning stage and cannot see them all refuses.
+                int missing = tuningRuns.Count(r => !Finished(Path.Combine(stage, "runs", r.Name)));
+                if (missing > 0)
+                    throw new ConfigurationException($"the tuning stage is not finished ({missing} of {tuningRuns.Count} tuning runs have no result in {stage}); run `--stage tuning` (every shard of it) first");
+            }
+            var choices = tuning.Select(stage, degraded, write: options.WritesSummaries);
             tuningTable = ExperimentSummary.Tuning(tuning, choices.Select(c => (c.Group, c.Choice)).ToArray());
-            File.WriteAllText(Path.Combine(stage, "tuning.md"), tuningTable);
-            progress.Say("");
-            progress.Say(tuningTable);
+            if (options.WritesSummaries) File.WriteAllText(Path.Combine(stage, "tuning.md"), tuningTable);
+            if (runTuning)
+            {
+                progress.Say("");
+                progress.Say(tuningTable);
+            }
             grid = grid.Select(r => r with { Settings = r.Settings.Concat(choices.Single(c => c.Group == tuning.GroupOf(r)).Chosen).ToArray() }).ToArray();
         }
-        if (runner.Execute(grid, root, "run", showTest: true, out int stopped, out int refused) is { } halted) return halted;
+        int stopped = 0, refused = 0;
+        if (runFinals && runner.Execute(grid, root, "run", showTest: true, out stopped, out refused) is { } halted) return halted;
+        if (!options.WritesSummaries) return 0; // a shard: `--summarise` writes the summaries once every shard is done
 
         var summary = new System.Text.StringBuilder();
         if (tuningTable is not null) summary.AppendLine(tuningTable);
@@ -94,8 +147,19 @@ public static class GridExperiment
         if (results.Values.Count(r => r.Completed && r.Degraded) is var lost and > 0)
             progress.Say($"{lost} run(s) degraded: they lost part of their federation unplanned (their outcome.txt says how); "
                 + (degraded.Include ? $"counted in the statistics ({DegradedRuns.Key} = on)" : $"left out of the statistics ({DegradedRuns.Key} = on counts them; --rerun-degraded runs them again)"));
+        if (options.Summarise && results.Values.Count(r => !r.Completed && r.Refused is null) is var unfinished and > 0)
+            progress.Say($"{unfinished} of {grid.Count} final run(s) not finished yet: the tables count what has");
         return 0;
     }
+
+    /// <summary>A run has a result: it completed, stopped for good, or was refused.</summary>
+    static bool Finished(string runDirectory) =>
+        File.Exists(Path.Combine(runDirectory, ExperimentRunner.RefusedFile)) || RunDirectory.Completed(runDirectory)
+        || File.Exists(Path.Combine(runDirectory, RunDirectory.OutcomeFile)) && !File.Exists(Path.Combine(runDirectory, RunDirectory.CheckpointFile));
+
+    /// <summary>Compute threads per child with several runs at once: cores ÷ runs (at least 1), unless the config sets compute.threads.</summary>
+    static int? ChildComputeThreads(Akka.Configuration.Config config, int parallel) =>
+        parallel <= 1 || config.GetString($"{ConfigKeys.Root}.compute.threads") != "auto" ? null : Math.Max(1, Environment.ProcessorCount / parallel);
 
     /// <summary>The final grid's runs of an experiment file, its tuning section checked too.</summary>
     public static IReadOnlyList<GridRun> Runs(Akka.Configuration.Config config)

@@ -64,7 +64,8 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
     /// <c>scores.csv</c> (every run) and <c>choices.csv</c> (chosen, runner-up, flags) there. A
     /// degraded run scores worst, as a stopped one does, unless degraded runs are included.
     /// </summary>
-    public IReadOnlyList<(TuningGroup Group, TuningChoice Choice, IReadOnlyList<Setting> Chosen)> Select(string stage, DegradedRuns degraded = default)
+    /// <param name="write">Write scores.csv and choices.csv (one process does: never a shard).</param>
+    public IReadOnlyList<(TuningGroup Group, TuningChoice Choice, IReadOnlyList<Setting> Chosen)> Select(string stage, DegradedRuns degraded = default, bool write = true)
     {
         var c = CultureInfo.InvariantCulture;
         var chosen = new List<(TuningGroup, TuningChoice, IReadOnlyList<Setting>)>();
@@ -91,8 +92,11 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
                 Csv(choice.RunnerUp is { } u ? Point(u) : ""), (choice.RunnerUp?.Score ?? double.NaN).ToString("R", c), Csv(string.Join("; ", choice.Flags))));
             chosen.Add((group, choice, points[Array.IndexOf(scored, choice.Best)].Settings));
         }
-        File.WriteAllLines(Path.Combine(stage, "scores.csv"), scores);
-        File.WriteAllLines(Path.Combine(stage, "choices.csv"), choices);
+        if (write)
+        {
+            File.WriteAllLines(Path.Combine(stage, "scores.csv"), scores);
+            File.WriteAllLines(Path.Combine(stage, "choices.csv"), choices);
+        }
         return chosen;
     }
 
