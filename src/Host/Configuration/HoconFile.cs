@@ -24,7 +24,7 @@ public static class HoconFile
         string checkedText = Check(text, path);
         including.Add(path);
         try { return Parser.Parse(checkedText, name => Parse(name, including)); }
-        catch (Exception e) when (e is not ConfigurationException) { throw new ConfigurationException($"{path}: not valid HOCON: {OneLine(e.Message)}"); }
+        catch (Exception e) when (e is not ConfigurationException) { throw new ConfigurationException(Located(path, checkedText, e.Message)); }
         finally { including.RemoveAt(including.Count - 1); }
     }
 
@@ -82,6 +82,15 @@ public static class HoconFile
                 if (open.Count == 0) throw Error(line, $"'{c}' closes nothing");
                 var (bracket, openedAt) = open.Pop();
                 if (bracket != expected) throw Error(line, $"'{c}' closes the '{bracket}' opened at line {openedAt}");
+                // A comma after an object value separates fields (HOCON); Akka's parser refuses it, and
+                // a blank separates them as well. In an array the comma separates elements: it stays.
+                int next = SkipBlanks(text, i + 1);
+                if (c == '}' && (open.Count == 0 || open.Peek().Bracket == '{') && next < text.Length && text[next] == ',')
+                {
+                    output.Append(c).Append(text, i + 1, next - i - 1).Append(' ');
+                    i = next + 1;
+                    continue;
+                }
             }
             output.Append(c);
             i++;
@@ -138,6 +147,25 @@ public static class HoconFile
     {
         while (i < text.Length && text[i] is ' ' or '\t') i++;
         return i;
+    }
+
+    /// <summary>
+    /// Akka's parse error as "file:line:column: what": its "at position p" (an index into the
+    /// checked text, which keeps the file's lines) becomes a line and column, and an unknown token
+    /// says what it is and what could stand there.
+    /// </summary>
+    internal static string Located(string path, string text, string message)
+    {
+        string reason = OneLine(message);
+        var match = System.Text.RegularExpressions.Regex.Match(reason, @"^(.*?) at position (\d+)");
+        if (!match.Success || !int.TryParse(match.Groups[2].Value, out int position) || position > text.Length) return $"{path}: not valid HOCON: {reason}";
+        int line = 1 + text.AsSpan(0, position).Count('\n');
+        int column = position - (text.LastIndexOf('\n', Math.Max(0, position - 1)) + 1) + 1;
+        if (position > 0 && text[position - 1] == '\n') column = 1;
+        string what = match.Groups[1].Value.Trim();
+        if (what.StartsWith("Unknown token", StringComparison.Ordinal) && position < text.Length)
+            what = $"unexpected '{text[position]}' where a key, a value or a closing bracket belongs";
+        return $"{path}:{line}:{column}: not valid HOCON: {what}";
     }
 
     static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -35,6 +35,25 @@ public class HoconFileTests : IDisposable
     }
 
     [Fact]
+    public void A_comma_after_an_object_value_separates_fields_and_array_commas_stay()
+    {
+        string one = Write("one.conf", "signactors { data { partition.kind = iid }, rounds = 10, model { name = mlp },nodes = 3 }\n");
+        var settings = RunSettings.Read(RunConfig.Load(one));
+        Assert.Equal((10L, 3, SignActors.Training.Models.ModelKind.Mlp), (settings.Contract.Rounds, settings.Contract.Nodes, settings.Contract.Model));
+        Assert.Equal("iid", RunConfig.Load(one).GetString("signactors.data.partition.kind"));
+        string array = Write("array.conf", "signactors.faults.stragglers = [{ nodes = [1], probability = 0.5 }, { nodes = [2], probability = 0.25 }]\n");
+        Assert.Equal(2, RunConfig.Load(array).GetValue("signactors.faults.stragglers").GetArray().Count);
+    }
+
+    [Fact]
+    public void A_parse_error_names_file_line_and_column()
+    {
+        string file = Write("bad.conf", "signactors {\n  rounds = 10,,\n}\n");
+        var e = Assert.Throws<ConfigurationException>(() => RunConfig.Load(file));
+        Assert.Equal($"{file}:2:15: not valid HOCON: unexpected ',' where a key, a value or a closing bracket belongs", e.Message);
+    }
+
+    [Fact]
     public void An_experiment_file_can_include_its_base_config()
     {
         Write("shared/base.conf", "signactors { rounds = 5, nodes = 2 }\n");
