@@ -125,6 +125,29 @@ public static class Partitioner
         }).ToArray();
     }
 
+    /// <summary>
+    /// The data's own partition: one node per client id, nodes in ascending id order (the smallest
+    /// id is node 0), each holding its client's records among <paramref name="eligible"/> (all
+    /// records when null). The count is the distinct ids over every record, so a client whose
+    /// records the validation split took entirely is refused, not silently dropped.
+    /// </summary>
+    /// <param name="clients">The client id of every training record (train_clients.npy).</param>
+    public static Shard[] Natural(IReadOnlyList<int> labels, IReadOnlyList<long> clients, int[]? eligible = null)
+    {
+        if (clients.Count != labels.Count) throw new DataFileException($"{clients.Count:N0} client ids for {labels.Count:N0} training records");
+        var ids = clients.Distinct().Order().ToArray();
+        var node = new Dictionary<long, int>(ids.Length);
+        for (int i = 0; i < ids.Length; i++) node[ids[i]] = i;
+        var byNode = Enumerable.Range(0, ids.Length).Select(_ => new List<int>()).ToArray();
+        foreach (int r in eligible ?? Enumerable.Range(0, labels.Count)) byNode[node[clients[r]]].Add(r);
+        for (int i = 0; i < ids.Length; i++)
+            if (byNode[i].Count == 0) throw new DataFileException($"client id {ids[i]} (node {i}) has no training records left after the validation split");
+        return byNode.Select((records, i) => new Shard(i, records.Order().ToArray(), records.Select(r => labels[r]).Distinct().Order().ToArray())).ToArray();
+    }
+
+    /// <summary>How many nodes the natural partition makes: the distinct client ids.</summary>
+    public static int NaturalNodes(IReadOnlyList<long> clients) => clients.Distinct().Count();
+
     /// <summary>The distinct labels among <paramref name="records"/>, ascending.</summary>
     public static int[] ClassesPresent(IReadOnlyList<int> labels, IReadOnlyList<int> records)
     {

@@ -206,3 +206,35 @@ public class PresentClassesPartitionTests
         Assert.Empty(ValidationSplit.Hold(Ten, 0, 7).Validation);
     }
 }
+
+public class NaturalPartitionTests
+{
+    [Fact]
+    public void One_node_per_client_in_ascending_id_order_holding_exactly_its_records()
+    {
+        int[] labels = { 0, 1, 2, 0, 1, 2, 0, 1 };
+        long[] clients = { 42, 7, 42, 1000, 7, 7, 42, -3 };
+        var shards = Partitioner.Natural(labels, clients);
+        Assert.Equal(4, Partitioner.NaturalNodes(clients));
+        // ids ascending: −3 → node 0, 7 → node 1, 42 → node 2, 1000 → node 3
+        Assert.Equal(new[] { 7 }, shards[0].Records);
+        Assert.Equal(new[] { 1, 4, 5 }, shards[1].Records);
+        Assert.Equal(new[] { 0, 2, 6 }, shards[2].Records);
+        Assert.Equal(new[] { 3 }, shards[3].Records);
+        Assert.Equal(new[] { 1, 2 }, shards[1].Classes);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, shards.Select(s => s.Node));
+    }
+
+    [Fact]
+    public void Held_out_records_stay_out_and_a_client_left_empty_is_one_line()
+    {
+        int[] labels = { 0, 1, 0, 1 };
+        long[] clients = { 5, 5, 9, 9 };
+        var shards = Partitioner.Natural(labels, clients, eligible: new[] { 0, 2, 3 });
+        Assert.Equal(new[] { 0 }, shards[0].Records);
+        Assert.Equal(new[] { 2, 3 }, shards[1].Records);
+        var e = Assert.Throws<DataFileException>(() => Partitioner.Natural(labels, clients, eligible: new[] { 0, 1 }));
+        Assert.Equal("client id 9 (node 1) has no training records left after the validation split", e.Message);
+        Assert.Contains("3 client ids for 4 training records", Assert.Throws<DataFileException>(() => Partitioner.Natural(labels, new long[] { 1, 2, 3 })).Message);
+    }
+}
