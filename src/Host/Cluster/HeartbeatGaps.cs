@@ -23,14 +23,18 @@ public sealed class HeartbeatGapDetector : PhiAccrualFailureDetector
     public static readonly string TypeName = $"{typeof(HeartbeatGapDetector).FullName}, {typeof(HeartbeatGapDetector).Assembly.GetName().Name}";
 
     readonly EventStream _events;
-    long _last;
+    readonly Func<TimeSpan> _now;
+    TimeSpan? _last;
 
-    public HeartbeatGapDetector(Config config, EventStream events) : base(config, events) => _events = events;
+    public HeartbeatGapDetector(Config config, EventStream events) : this(config, events, () => Stopwatch.GetElapsedTime(0)) { }
+
+    /// <param name="now">The clock the gaps are measured with (a test's own); Akka's decision keeps Akka's clock.</param>
+    public HeartbeatGapDetector(Config config, EventStream events, Func<TimeSpan> now) : base(config, events) => (_events, _now) = (events, now);
 
     public override void HeartBeat()
     {
-        long now = Stopwatch.GetTimestamp();
-        if (_last != 0) _events.Publish(new HeartbeatGap(Address, Stopwatch.GetElapsedTime(_last, now)));
+        var now = _now();
+        if (_last is { } last) _events.Publish(new HeartbeatGap(Address, now - last));
         _last = now;
         base.HeartBeat();
     }

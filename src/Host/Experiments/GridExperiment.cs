@@ -86,15 +86,13 @@ public static class GridExperiment
         Directory.CreateDirectory(root);
         if (options.WritesSummaries) File.WriteAllLines(Path.Combine(root, "runs.csv"), new[] { "run,cell" }.Concat(grid.Select(r => $"{r.Name},{r.Cell}")));
         var share = options.Runs;
-        int Taken(IReadOnlyList<GridRun> runs) => Enumerable.Range(0, runs.Count).Count(share.Takes);
-        int taken = (runTuning ? Taken(tuningRuns) : 0) + (runFinals ? Taken(grid) : 0);
+        var stageRuns = (runTuning ? tuningRuns.Where((_, i) => share.Takes(i)) : []).Concat(runFinals ? grid.Where((_, i) => share.Takes(i)) : []).ToArray();
         stdout.WriteLine($"experiment {name}: {grid.Count} runs ({grid.Select(r => r.Cell).Distinct().Count()} cells)"
             + (tuning is null ? "" : $" after {tuningRuns.Count} tuning runs ({tuning.Groups.Count} methods)") + $" → {root}"
-            + (options.Summarise ? "; summarising what has finished" : share.IsAll && options.Share is null ? "" : $"; shard {share}: {taken} of them")
+            + (options.Summarise ? "; summarising what has finished" : options.Share is null ? "" : $"; shard {share}: {stageRuns.Length} of them")
             + (options.Stage == ExperimentStage.All ? "" : $", {(runTuning ? "tuning" : "finals")} stage only")
             + (options.Parallel > 1 ? $", {options.Parallel} at once" : ""));
 
-        var stageRuns = (runTuning ? tuningRuns.Where((_, i) => share.Takes(i)) : []).Concat(runFinals ? grid.Where((_, i) => share.Takes(i)) : []).ToArray();
         using var progress = new ExperimentProgress(stdout, stageRuns.Length, stageRuns.Sum(r => ExperimentRunner.RoundsOf(r, rounds)), ExperimentProgress.IsTerminal(stdout));
         var runner = new ExperimentRunner(path, baseConfig, rounds, progress, options.RerunDegraded, options.Share, options.Parallel, ChildComputeThreads(config, options.Parallel));
         string? tuningTable = null;

@@ -16,8 +16,6 @@ public readonly record struct RunShare(int Index, int Count)
 {
     public static RunShare All { get; } = new(0, 1);
 
-    public bool IsAll => Count == 1;
-
     public bool Takes(int runIndex) => runIndex % Count == Index;
 
     public override string ToString() => $"{Index}/{Count}";
