@@ -33,7 +33,7 @@ public static class Spellings
     public static readonly Spelling<RoundPolicyKind> RoundPolicy = new((RoundPolicyKind.WaitAll, "wait-all"), (RoundPolicyKind.Deadline, "deadline"));
 
     public static readonly Spelling<PartitionKind> Partition = new((PartitionKind.Iid, "iid"), (PartitionKind.LabelSkew, "label-skew"),
-        (PartitionKind.Shards, "shards"), (PartitionKind.Dirichlet, "dirichlet"));
+        (PartitionKind.Shards, "shards"), (PartitionKind.Dirichlet, "dirichlet"), (PartitionKind.Natural, "natural"));
 
     public static readonly Spelling<ModelKind> Model = new((ModelKind.Mlp, "mlp"), (ModelKind.CnnSmall, "cnn-small"), (ModelKind.ResNet18, "resnet18"), (ModelKind.ResNet50, "resnet50"));
 

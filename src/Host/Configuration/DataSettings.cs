@@ -7,9 +7,11 @@ namespace SignActors.Host.Configuration;
 
 /// <summary>`signactors.data`, read and validated once.</summary>
 /// <param name="Validation">Fraction of the training records held out for validation (0 = none).</param>
-public sealed record DataSettings(string Source, string Directory, string CacheDirectory, SyntheticSpec Synthetic, CifarLabels Labels, PartitionSpec Partition, double Validation)
+/// <param name="Layout">How NumPy image arrays order their axes (source = npy).</param>
+public sealed record DataSettings(string Source, string Directory, string CacheDirectory, SyntheticSpec Synthetic, CifarLabels Labels, PartitionSpec Partition, double Validation,
+    ImageLayout Layout = ImageLayout.Nchw)
 {
-    public static IReadOnlyList<string> Sources { get; } = new[] { "synthetic", "cifar100", "idx" };
+    public static IReadOnlyList<string> Sources { get; } = new[] { "synthetic", "cifar100", "idx", "npy" };
 
     public static DataSettings Read(Config root)
     {
@@ -17,9 +19,12 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
         string source = c.OneOf("source", Sources);
         string directory = ExpandHome(c.String("directory"));
         if (source != "synthetic" && directory.Length == 0)
-            throw new ConfigurationException(source == "cifar100"
-                ? "signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)"
-                : $"signactors.data.directory: set it to the folder holding the IDX files, e.g. /usr/share/datasets/fashion-mnist (source = idx)");
+            throw new ConfigurationException(source switch
+            {
+                "cifar100" => "signactors.data.directory: set it to the folder holding train.bin and test.bin (source = cifar100)",
+                "npy" => "signactors.data.directory: set it to the folder holding train_x.npy, train_y.npy, test_x.npy and test_y.npy, or to one .npz holding them (source = npy)",
+                _ => "signactors.data.directory: set it to the folder holding the IDX files, e.g. /usr/share/datasets/fashion-mnist (source = idx)",
+            });
         var synthetic = new SyntheticSpec((ulong)c.Long("synthetic.seed", 0), c.Int("synthetic.train-per-class"), c.Int("synthetic.test-per-class"));
         new SettingsReader(root, "signactors.data.synthetic").Check(synthetic.Validate());
         var labels = c.Enum("labels", Spellings.Labels);
@@ -31,18 +36,30 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
             PartitionKind.Iid => PartitionSpec.Iid,
             PartitionKind.LabelSkew => PartitionSpec.LabelSkew(c.IntOrAuto("partition.classes-per-node", 0, 1)),
             PartitionKind.Shards => PartitionSpec.Shards(c.Int("partition.shards-per-node", 1, 1_000_000)),
+            PartitionKind.Natural => PartitionSpec.Natural,
             _ => PartitionSpec.Dirichlet(c.Double("partition.alpha")),
         };
+        if (partition.Kind == PartitionKind.Natural && source != "npy")
+            throw new ConfigurationException($"signactors.data.partition.kind = natural: the client ids come from a NumPy data set's train_clients array (source = npy), not source = {source}");
+        var layout = c.OneOf("layout", ["nchw", "nhwc"]) == "nhwc" ? ImageLayout.Nhwc : ImageLayout.Nchw;
         try { Partitioner.ValidateShape(partition); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
         double validation = c.Double("validation", 0, 0.9);
-        return new DataSettings(source, directory, ExpandHome(c.String("cache-directory")), synthetic, labels, partition, validation);
+        return new DataSettings(source, directory, ExpandHome(c.String("cache-directory")), synthetic, labels, partition, validation, layout);
     }
+
+    /// <summary>
+    /// The node count the data fixes: the natural partition's distinct client ids (read from
+    /// train_clients when the config is read, so expected-nodes, min-quorum and participation follow
+    /// it); null for the partitions the tool draws, which take any count.
+    /// </summary>
+    public int? NaturalNodes() => Partition.Kind == PartitionKind.Natural ? NpyDataSet.CountClients(Directory) : null;
 
     /// <summary>The train and test sets: real CIFAR-100 or IDX files, or the cached synthetic set.</summary>
     public (ImageSet Train, ImageSet Test) Load(Action<string> log)
     {
         if (Source == "idx") return IdxFile.ReadDirectory(Directory);
+        if (Source == "npy") return NpyDataSet.Read(Directory, Layout);
         var (train, test) = Source == "cifar100" ? Cifar100File.ReadDirectory(Directory) : SyntheticCifar100.LoadOrCreate(Synthetic, CacheDirectory, log);
         var sets = (train.Images(Labels), test.Images(Labels));
         sets.Item1.CheckCompatible(sets.Item2);
@@ -57,8 +74,16 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
     {
         var labels = train.Labels();
         Shard[] shards;
-        try { shards = Partitioner.Assign(labels, nodes, Partition, seed, ValidationSplit.Hold(labels, Validation, seed).Training); }
+        var eligible = ValidationSplit.Hold(labels, Validation, seed).Training;
+        try
+        {
+            shards = Partition.Kind == PartitionKind.Natural
+                ? Partitioner.Natural(labels, NpyDataSet.ReadClients(Directory), eligible)
+                : Partitioner.Assign(labels, nodes, Partition, seed, eligible);
+        }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
+        if (shards.Length != nodes)
+            throw new ConfigurationException($"signactors.nodes = {nodes}, but {Directory}'s train_clients holds {shards.Length} client ids (partition.kind = natural); set nodes = auto");
         if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
             throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
         return shards;

@@ -20,10 +20,13 @@ public static class RunFingerprint
             var s = settings.Contract;
             var faults = string.Join(";", s.FaultPlan.Nodes.OrderBy(n => n.Key).Select(n => $"{n.Key}:{n.Value}"));
             string text = string.Join("|", s.Seed, s.Nodes, s.Rounds, settings.Options.ExpectedNodes ?? s.Nodes, s.Algorithm, s.Schedule, s.Model, s.Device, s.BatchSize,
-                s.TorchThreads, settings.Data.Source, settings.Data.Directory, settings.Data.Synthetic, settings.Data.Labels, settings.Data.Validation, settings.Data.Partition,
+                s.TorchThreads, Source(settings.Data), settings.Data.Directory, settings.Data.Synthetic, settings.Data.Labels, settings.Data.Validation, settings.Data.Partition,
                 s.RoundPolicy, faults, s.FaultPlan.OmniscientSample, s.FaultPlan.AlieZ, s.FaultPlan.IpmEpsilon, s.Participation);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         }
         finally { CultureInfo.CurrentCulture = culture; }
     }
+
+    /// <summary>The data source, with what else reads it differently (npy's axis order); as before for the others, so their checkpoints still resume.</summary>
+    static string Source(DataSettings data) => data.Source == "npy" ? $"npy({data.Layout})" : data.Source;
 }

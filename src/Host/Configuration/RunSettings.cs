@@ -21,7 +21,8 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
     {
         var c = new SettingsReader(root, ConfigKeys.Root);
         ulong seed = (ulong)c.Long("seed", 0);
-        int nodes = c.Int("nodes", 1, 100_000);
+        var data = DataSettings.Read(root);
+        int nodes = ReadNodes(c, data);
         long rounds = c.Long("rounds", 1, uint.MaxValue);
         var faults = FaultSettings.Read(root, nodes, rounds);
         var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count);
@@ -30,7 +31,6 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         // Every schedule is non-increasing, so the last round has the smallest η.
         if (algorithm.Estimator.Kind == Training.Algorithms.EstimatorKind.ErrorFeedback && !((float)schedule.At(rounds) > 0))
             throw new ConfigurationException($"signactors.learning-rate: error feedback needs η_t > 0 in every round, but this schedule gives η = {(float)schedule.At(rounds)} in round {rounds}; raise learning-rate.minimum or the initial rate");
-        var data = DataSettings.Read(root);
         var model = ModelSettings.Read(root);
         var participation = ReadParticipation(root, nodes);
         var policy = FaultSettings.ReadPolicy(root, participation.PerRound ?? nodes); // min-quorum counts the round's participants
@@ -51,6 +51,21 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         var replicas = compute.OneOf("replicas", ["per-host", "per-node"]) == "per-node" ? ReplicaMode.PerNode : ReplicaMode.PerHost;
         string level = c.OneOf("log-level", ["debug", "info", "warning", "error"]);
         return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), new HostSettings(threads, level, replicas));
+    }
+
+    /// <summary>
+    /// `nodes`: a count, or auto — the natural partition's client count, which an explicit count
+    /// must equal (the other partitions deal records to any count, so they need one).
+    /// </summary>
+    static int ReadNodes(SettingsReader c, DataSettings data)
+    {
+        int? natural = data.NaturalNodes();
+        if (c.String("nodes") == "auto")
+            return natural ?? throw new ConfigurationException($"signactors.nodes = auto: only partition.kind = natural takes the node count from the data (its client ids); partition {data.Partition} needs a number");
+        int nodes = c.Int("nodes", 1, 100_000);
+        if (natural is { } clients && clients != nodes)
+            throw new ConfigurationException($"signactors.nodes = {nodes}, but partition.kind = natural finds {clients} client ids in {data.Directory} (train_clients); set nodes = auto or {clients}");
+        return nodes;
     }
 
     /// <summary>`participation { per-round = all | k, fraction = c }`: k nodes a round, or ⌈c·n⌉; every node by default.</summary>

@@ -20,35 +20,73 @@ public sealed record ChannelStatistics(float[] Mean, float[] Std)
 }
 
 /// <summary>
-/// Labelled images read from a file format, held in the file's own buffers without a copy: image i
-/// is <see cref="Shape"/>.Bytes pixel bytes at <c>pixelOffset + i·pixelStride</c>, its label the byte
-/// at <c>labelOffset + i·labelStride</c>. CIFAR-100 records (label bytes and pixels interleaved)
-/// and IDX files (separate image and label files) are both views of this kind.
+/// Labelled images read from a file format. Byte images stay in the file's own buffers without a
+/// copy: image i is <see cref="Shape"/>.Bytes pixel bytes at <c>pixelOffset + i·pixelStride</c>.
+/// CIFAR-100 records (label bytes and pixels interleaved) and IDX files (separate image and label
+/// files) are both views of this kind. Float32 images (NumPy arrays) are one planar array, image
+/// after image (<see cref="IsFloat"/>). Labels are copied once into an int array.
 /// <see cref="Classes"/> is the largest label + 1: it sizes a model's output layer.
 /// </summary>
 public sealed class ImageSet
 {
-    readonly byte[] _pixels, _labels;
-    readonly int _pixelOffset, _pixelStride, _labelOffset, _labelStride;
+    readonly byte[] _pixels;
+    readonly float[] _floats;
+    readonly int _pixelOffset, _pixelStride;
+    readonly int[] _labels;
     readonly Lazy<ChannelStatistics> _statistics;
 
     public ImageSet(string source, ImageShape shape, int count, byte[] pixels, int pixelOffset, int pixelStride, byte[] labels, int labelOffset, int labelStride)
+        : this(source, shape, count, pixels, [], pixelOffset, pixelStride, LabelsOf(source, count, labels, labelOffset, labelStride))
+    {
+        if (pixelStride < shape.Bytes || (long)pixelOffset + (long)(count - 1) * pixelStride + shape.Bytes > pixels.Length)
+            throw new ArgumentException($"{source}: {count} images of {shape} do not fit the {pixels.Length:N0}-byte pixel buffer", nameof(pixels));
+    }
+
+    /// <summary>Byte images, planar, one after another, with their labels (a NumPy uint8 array).</summary>
+    public ImageSet(string source, ImageShape shape, byte[] pixels, int[] labels)
+        : this(source, shape, labels.Length, pixels, [], 0, shape.Bytes, labels)
+    {
+        if ((long)labels.Length * shape.Bytes != pixels.Length)
+            throw new ArgumentException($"{source}: {labels.Length} images of {shape} are not the {pixels.Length:N0} pixel bytes given", nameof(pixels));
+    }
+
+    /// <summary>Float32 images, planar, one after another, with their labels (a NumPy float32 array).</summary>
+    public ImageSet(string source, ImageShape shape, float[] pixels, int[] labels)
+        : this(source, shape, labels.Length, [], pixels, 0, shape.Bytes, labels)
+    {
+        if ((long)labels.Length * shape.Bytes != pixels.Length)
+            throw new ArgumentException($"{source}: {labels.Length} images of {shape} are not the {pixels.Length:N0} pixel values given", nameof(pixels));
+    }
+
+    ImageSet(string source, ImageShape shape, int count, byte[] pixels, float[] floats, int pixelOffset, int pixelStride, int[] labels)
     {
         if (count < 1) throw new DataFileException($"{source}: holds no images");
         if (shape.Channels < 1 || shape.Height < 1 || shape.Width < 1) throw new DataFileException($"{source}: image shape {shape} is empty");
-        if (pixelStride < shape.Bytes || (long)pixelOffset + (long)(count - 1) * pixelStride + shape.Bytes > pixels.Length)
-            throw new ArgumentException($"{source}: {count} images of {shape} do not fit the {pixels.Length:N0}-byte pixel buffer", nameof(pixels));
-        if ((long)labelOffset + (long)(count - 1) * labelStride + 1 > labels.Length)
-            throw new ArgumentException($"{source}: {count} labels do not fit the {labels.Length:N0}-byte label buffer", nameof(labels));
         Source = source;
         Shape = shape;
         Count = count;
-        (_pixels, _pixelOffset, _pixelStride) = (pixels, pixelOffset, pixelStride);
-        (_labels, _labelOffset, _labelStride) = (labels, labelOffset, labelStride);
+        (_pixels, _floats, _pixelOffset, _pixelStride) = (pixels, floats, pixelOffset, pixelStride);
+        _labels = labels;
         int largest = 0;
-        for (int i = 0; i < count; i++) largest = Math.Max(largest, labels[labelOffset + i * labelStride]);
+        foreach (int label in labels)
+        {
+            if ((uint)label > MaxLabel) throw new DataFileException($"{source}: label {label} is outside 0..{MaxLabel}");
+            largest = Math.Max(largest, label);
+        }
         Classes = largest + 1;
         _statistics = new Lazy<ChannelStatistics>(ComputeStatistics); // node replicas start in parallel: computed once
+    }
+
+    /// <summary>The largest label a set may hold (it sizes the output layer).</summary>
+    public const int MaxLabel = 99_999;
+
+    static int[] LabelsOf(string source, int count, byte[] labels, int offset, int stride)
+    {
+        if (count >= 1 && (long)offset + (long)(count - 1) * stride + 1 > labels.Length)
+            throw new ArgumentException($"{source}: {count} labels do not fit the {labels.Length:N0}-byte label buffer", nameof(labels));
+        var values = new int[Math.Max(count, 0)];
+        for (int i = 0; i < values.Length; i++) values[i] = labels[offset + i * stride];
+        return values;
     }
 
     /// <summary>Where the images came from (a file path, or a description), for messages and logs.</summary>
@@ -61,26 +99,34 @@ public sealed class ImageSet
     /// <summary>The largest label + 1.</summary>
     public int Classes { get; }
 
-    public int Label(int i) => _labels[_labelOffset + Check(i) * _labelStride];
+    /// <summary>Pixels are float32 values (<see cref="FloatPixels"/>), not bytes (<see cref="Pixels"/>).</summary>
+    public bool IsFloat => _floats.Length > 0;
+
+    public int Label(int i) => _labels[Check(i)];
 
     /// <summary>The <see cref="Shape"/>.Bytes pixel bytes of image i, planar.</summary>
-    public ReadOnlySpan<byte> Pixels(int i) => _pixels.AsSpan(_pixelOffset + Check(i) * _pixelStride, Shape.Bytes);
+    public ReadOnlySpan<byte> Pixels(int i) => IsFloat
+        ? throw new InvalidOperationException($"{Source} holds float32 images; read them with FloatPixels")
+        : _pixels.AsSpan(_pixelOffset + Check(i) * _pixelStride, Shape.Bytes);
+
+    /// <summary>The <see cref="Shape"/>.Bytes float32 values of image i, planar (a float set).</summary>
+    public ReadOnlySpan<float> FloatPixels(int i) => IsFloat
+        ? _floats.AsSpan(Check(i) * Shape.Bytes, Shape.Bytes)
+        : throw new InvalidOperationException($"{Source} holds byte images; read them with Pixels");
 
     /// <summary>Labels of all images, in order.</summary>
-    public int[] Labels()
-    {
-        var labels = new int[Count];
-        for (int i = 0; i < Count; i++) labels[i] = _labels[_labelOffset + i * _labelStride];
-        return labels;
-    }
+    public int[] Labels() => (int[])_labels.Clone();
 
     /// <summary>
-    /// Per-channel mean and standard deviation of pixel/255, from exact integer sums (so every host
-    /// gets the same floats), computed once.
+    /// Per-channel mean and standard deviation of pixel/255 (byte images, from exact integer sums)
+    /// or of the values themselves (float images, double sums in record order), so every host gets
+    /// the same floats; computed once.
     /// </summary>
     public ChannelStatistics Statistics => _statistics.Value;
 
-    ChannelStatistics ComputeStatistics()
+    ChannelStatistics ComputeStatistics() => IsFloat ? FloatStatistics() : ByteStatistics();
+
+    ChannelStatistics ByteStatistics()
     {
         int channels = Shape.Channels, plane = Shape.PlaneBytes;
         var sums = new long[channels];
@@ -108,13 +154,34 @@ public sealed class ImageSet
         return new ChannelStatistics(mean, std);
     }
 
+    ChannelStatistics FloatStatistics()
+    {
+        int channels = Shape.Channels, plane = Shape.PlaneBytes;
+        var sums = new double[channels];
+        var squares = new double[channels];
+        for (int i = 0; i < Count; i++)
+            for (int c = 0; c < channels; c++)
+                foreach (float x in _floats.AsSpan(i * Shape.Bytes + c * plane, plane)) { sums[c] += x; squares[c] += (double)x * x; }
+        double n = (double)Count * plane;
+        var mean = new float[channels];
+        var std = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            double m = sums[c] / n, variance = squares[c] / n - m * m;
+            mean[c] = (float)m;
+            std[c] = (float)Math.Max(Math.Sqrt(Math.Max(variance, 0)), 1e-6); // a constant channel is not divided by 0
+        }
+        return new ChannelStatistics(mean, std);
+    }
+
     /// <summary>
-    /// Checks that <paramref name="test"/> fits a model trained on this set: the same image shape,
-    /// and no label a model sized by <see cref="Classes"/> could not output.
+    /// Checks that <paramref name="test"/> fits a model trained on this set: the same image shape
+    /// and pixel type, and no label a model sized by <see cref="Classes"/> could not output.
     /// </summary>
     public void CheckCompatible(ImageSet test)
     {
         if (test.Shape != Shape) throw new DataFileException($"{test.Source}: images are {test.Shape}, the training images ({Source}) {Shape}");
+        if (test.IsFloat != IsFloat) throw new DataFileException($"{test.Source}: images are {(test.IsFloat ? "float32" : "bytes")}, the training images ({Source}) {(IsFloat ? "float32" : "bytes")}");
         if (test.Classes > Classes) throw new DataFileException($"{test.Source}: has label {test.Classes - 1}, but the training labels ({Source}) go up to {Classes - 1}");
     }
 

@@ -15,6 +15,8 @@ public sealed class MinibatchBuilder : IDisposable
 {
     readonly Tensor _images, _labels;
     readonly float[] _normalised; // (byte/255 − mean_c)/std_c per channel c and byte value
+    readonly ChannelStatistics _statistics;
+    readonly bool _float;
 
     /// <param name="training">The training set: it fixes the image shape and the normalisation.</param>
     public MinibatchBuilder(int capacity, ImageSet training)
@@ -24,7 +26,8 @@ public sealed class MinibatchBuilder : IDisposable
         Shape = training.Shape;
         _images = torch.empty(capacity, Shape.Channels, Shape.Height, Shape.Width, ScalarType.Float32);
         _labels = torch.empty(capacity, ScalarType.Int64);
-        var statistics = training.Statistics;
+        var statistics = _statistics = training.Statistics;
+        _float = training.IsFloat;
         _normalised = new float[Shape.Channels * 256];
         for (int c = 0; c < Shape.Channels; c++)
             for (int b = 0; b < 256; b++)
@@ -39,12 +42,14 @@ public sealed class MinibatchBuilder : IDisposable
     {
         if (indices.Length is 0 || indices.Length > Capacity)
             throw new ArgumentOutOfRangeException(nameof(indices), $"batch of {indices.Length} records; this builder holds 1..{Capacity}");
-        if (set.Shape != Shape) throw new ArgumentException($"{set.Source} holds {set.Shape} images, this builder {Shape}", nameof(set));
+        if (set.Shape != Shape || set.IsFloat != _float) throw new ArgumentException($"{set.Source} holds {set.Shape} {(set.IsFloat ? "float32" : "byte")} images, this builder {Shape} {(_float ? "float32" : "byte")}", nameof(set));
         var pixels = MemoryMarshal.Cast<byte, float>(_images.bytes);
         var labels = MemoryMarshal.Cast<byte, long>(_labels.bytes);
         int plane = Shape.PlaneBytes;
         for (int i = 0; i < indices.Length; i++)
         {
+            labels[i] = set.Label(indices[i]);
+            if (_float) { NormaliseFloats(set.FloatPixels(indices[i]), pixels.Slice(i * Shape.Bytes, Shape.Bytes)); continue; }
             var source = set.Pixels(indices[i]);
             var destination = pixels.Slice(i * Shape.Bytes, Shape.Bytes);
             for (int c = 0; c < Shape.Channels; c++)
@@ -54,12 +59,23 @@ public sealed class MinibatchBuilder : IDisposable
                 var target = destination.Slice(c * plane, plane);
                 for (int k = 0; k < channel.Length; k++) target[k] = table[channel[k]];
             }
-            labels[i] = set.Label(indices[i]);
         }
         var images = _images.narrow(0, 0, indices.Length);
         var labelView = _labels.narrow(0, 0, indices.Length);
         if (device is null || device.type == DeviceType.CPU) return (images, labelView);
         return (images.to(device), labelView.to(device));
+    }
+
+    void NormaliseFloats(ReadOnlySpan<float> image, Span<float> destination)
+    {
+        int plane = Shape.PlaneBytes;
+        for (int c = 0; c < Shape.Channels; c++)
+        {
+            float mean = _statistics.Mean[c], std = _statistics.Std[c];
+            var channel = image.Slice(c * plane, plane);
+            var target = destination.Slice(c * plane, plane);
+            for (int k = 0; k < channel.Length; k++) target[k] = (channel[k] - mean) / std;
+        }
     }
 
     public void Dispose()

@@ -55,8 +55,8 @@ public static class NpyFile
         catch (IOException e) { throw new DataFileException($"{path}: cannot be read: {e.Message}"); }
     }
 
-    /// <summary>The arrays of an .npz archive by name (the entry name without ".npy").</summary>
-    public static IReadOnlyDictionary<string, NpyArray> ReadArchive(string path)
+    /// <summary>The arrays of an .npz archive by name (the entry name without ".npy"); only <paramref name="names"/> when given.</summary>
+    public static IReadOnlyDictionary<string, NpyArray> ReadArchive(string path, IReadOnlyCollection<string>? names = null)
     {
         try
         {
@@ -64,8 +64,9 @@ public static class NpyFile
             var arrays = new Dictionary<string, NpyArray>();
             foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal)))
             {
-                using var stream = entry.Open();
                 string name = entry.FullName[..^4];
+                if (names is not null && !names.Contains(name)) continue;
+                using var stream = entry.Open();
                 arrays[name] = Read(stream, $"{path}:{entry.FullName}");
             }
             return arrays;

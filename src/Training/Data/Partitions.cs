@@ -2,7 +2,7 @@ using SignActors.Training.Randomness;
 
 namespace SignActors.Training.Data;
 
-public enum PartitionKind { Iid, LabelSkew, Shards, Dirichlet }
+public enum PartitionKind { Iid, LabelSkew, Shards, Dirichlet, Natural }
 
 /// <summary>How training records are dealt to nodes (SPEC §8).</summary>
 /// <param name="ClassesPerNode">label-skew's k; 0 = auto, ⌈C/n⌉ for the C classes present.</param>
@@ -13,6 +13,9 @@ public sealed record PartitionSpec(PartitionKind Kind, int ClassesPerNode = 0, d
     public static PartitionSpec LabelSkew(int classesPerNode) => new(PartitionKind.LabelSkew, ClassesPerNode: classesPerNode);
     public static PartitionSpec Shards(int shardsPerNode) => new(PartitionKind.Shards, ShardsPerNode: shardsPerNode);
     public static PartitionSpec Dirichlet(double alpha) => new(PartitionKind.Dirichlet, Alpha: alpha);
+
+    /// <summary>The data's own clients (<see cref="Partitioner.Natural"/>): one node per client id.</summary>
+    public static PartitionSpec Natural { get; } = new(PartitionKind.Natural);
 
     /// <summary>label-skew's k for <paramref name="classes"/> classes present and <paramref name="nodes"/> nodes.</summary>
     public int ClassesPerNodeFor(int classes, int nodes) => ClassesPerNode > 0 ? ClassesPerNode : (classes + nodes - 1) / nodes;
@@ -25,6 +28,7 @@ public sealed record PartitionSpec(PartitionKind Kind, int ClassesPerNode = 0, d
         PartitionKind.LabelSkew => ClassesPerNode > 0 ? $"label-skew({ClassesPerNode} classes per node)" : "label-skew(auto classes per node)",
         PartitionKind.Shards => $"shards({ShardsPerNode} per node)",
         PartitionKind.Dirichlet => $"dirichlet(α={Alpha})",
+        PartitionKind.Natural => "natural",
         _ => "iid",
     };
 }
@@ -59,6 +63,7 @@ public static class Partitioner
     public static Shard[] Assign(IReadOnlyList<int> labels, int nodes, PartitionSpec spec, ulong seed, int[]? eligible = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+        if (spec.Kind == PartitionKind.Natural) throw new ArgumentException("natural: the partition comes from the data's client ids (Partitioner.Natural)", nameof(spec));
         var records = eligible ?? Enumerable.Range(0, labels.Count).ToArray();
         var classes = ClassesPresent(labels, records);
         Validate(spec, classes.Length, records.Length, nodes);

@@ -8,22 +8,7 @@ namespace SignActors.Tests.Data;
 /// <summary>.npy files written byte by byte here, as NumPy lays them out (format versions 1.0, 2.0, 3.0).</summary>
 public sealed class NpyFileTests
 {
-    /// <summary>Magic, version, header length (2 bytes in 1.0, 4 after), the dict padded with blanks to a 64-byte boundary and a newline, then the elements.</summary>
-    static byte[] Npy(int major, string dict, byte[] data)
-    {
-        int lengthBytes = major == 1 ? 2 : 4;
-        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetBytes(dict);
-        int unpadded = 6 + 2 + lengthBytes + header.Length + 1;
-        int padding = (64 - unpadded % 64) % 64;
-        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', (byte)major, 0 };
-        int length = header.Length + padding + 1;
-        bytes.AddRange(lengthBytes == 2 ? BitConverter.GetBytes((ushort)length) : BitConverter.GetBytes((uint)length));
-        bytes.AddRange(header);
-        bytes.AddRange(Enumerable.Repeat((byte)' ', padding));
-        bytes.Add((byte)'\n');
-        bytes.AddRange(data);
-        return bytes.ToArray();
-    }
+    static byte[] Npy(int major, string dict, byte[] data) => NpyBytes.Npy(major, dict, data);
 
     static NpyArray Parse(byte[] file, string name = "x.npy") => NpyFile.Read(new MemoryStream(file), name);
 
@@ -80,13 +65,8 @@ public sealed class NpyFileTests
         string path = Path.Combine(Path.GetTempPath(), $"signactors-{Guid.NewGuid():N}.npz");
         try
         {
-            using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
-                foreach (var (name, file) in new[] { ("train_x", Npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }", [1, 2, 3, 4])),
-                                                     ("train_y", Npy(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", [.. BitConverter.GetBytes(5), .. BitConverter.GetBytes(6)])) })
-                {
-                    using var entry = zip.CreateEntry(name + ".npy", level).Open();
-                    entry.Write(file);
-                }
+            NpyBytes.WriteArchive(path, level, ("train_x", Npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }", [1, 2, 3, 4])),
+                ("train_y", Npy(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", [.. BitConverter.GetBytes(5), .. BitConverter.GetBytes(6)])));
             var arrays = NpyFile.ReadArchive(path);
             Assert.Equal(new[] { "train_x", "train_y" }, arrays.Keys.Order());
             Assert.Equal(4, arrays["train_x"].Integer(3));
