@@ -35,7 +35,7 @@ public static class Program
         var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
         var nodes = new Option<int[]>("--n") { Description = "vote counts n to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultNodes.ToArray() };
         var minMs = new Option<double>("--min-ms") { Description = "minimum measured time per kernel", DefaultValueFactory = _ => 300 };
-        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes, scale, link (any of them; not run by default — link: large votes between two cluster hosts, raw Akka.Remote against the host link and Akka.Delivery; votes: aggregation per vote from n = 8 to 10,000; scale: cnn-small federations of up to 10,000 nodes in one process, each in a child process, about 25 minutes on 2 cores)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
+        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes, scale, link, torchscript (any of them; not run by default — torchscript: node compute with --torchscript-file against the zoo's cnn-small, --pairs pairs; link: large votes between two cluster hosts, raw Akka.Remote against the host link and Akka.Delivery; votes: aggregation per vote from n = 8 to 10,000; scale: cnn-small federations of up to 10,000 nodes in one process, each in a child process, about 25 minutes on 2 cores)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
         var rounds = new Option<int>("--rounds") { Description = "rounds of the n = 8 federation scenario", DefaultValueFactory = _ => 200 };
         var scaling = new Option<int[]>("--scaling-nodes") { Description = "federation sizes of the mlp scaling scenario", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 32, 128 } };
         var models = new Option<string[]>("--models") { Description = "models for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => TrainingBench.DefaultModels.ToArray() };
@@ -50,13 +50,14 @@ public static class Program
         var linkWays = new Option<string[]>("--link-ways") { Description = "the link suite's ways: raw, link, delivery (delivery: float32 votes only)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "raw", "link", "delivery" } };
         var overheadModels = new Option<string[]>("--overhead-models") { Description = "models of the training suite's node-compute ÷ minimal-loop pairs", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => StepOverheadBench.DefaultModels.ToArray() };
         var pairs = new Option<int>("--pairs") { Description = "interleaved pairs of the training suite's node-compute ÷ minimal-loop ratio (at least 6 for an interval; 0 skips it)", DefaultValueFactory = _ => 6 };
+        var torchscriptFile = new Option<string>("--torchscript-file") { Description = "the torchscript suite's model: a cnn-small export taking 1×28×28 images of 10 classes", DefaultValueFactory = _ => "tests/SignActors.Tests/Models/TorchScript/cnn-small-1x10.pt" };
         var scalePoint = new Option<string?>("--scale-point") { Description = "one point of the scale suite (nodes,replicas,rounds), as its child process runs it", Hidden = true };
-        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, linkVotes, linkRepeats, linkWindow, linkWays, overheadModels, pairs, scalePoint };
+        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, linkVotes, linkRepeats, linkWindow, linkWays, overheadModels, pairs, torchscriptFile, scalePoint };
         bench.SetAction(parse => Guarded(stderr, () =>
         {
             var suites = parse.GetValue(suite)!;
             foreach (var s in suites)
-                if (s is not ("kernels" or "training" or "federation" or "votes" or "scale" or "link")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes, scale, link");
+                if (s is not ("kernels" or "training" or "federation" or "votes" or "scale" or "link" or "torchscript")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes, scale, link, torchscript");
             if (parse.GetValue(scalePoint) is { } point)
             {
                 var (n, mode, r) = ScalePoint(point);
@@ -64,7 +65,7 @@ public static class Program
                 return 0;
             }
             foreach (var m in parse.GetValue(models)!.Concat(parse.GetValue(overheadModels)!))
-                if (!Training.Spellings.Model.TryParse(m, out _)) throw new ConfigurationException($"--models = \"{m}\" is not one of: {Training.Spellings.Model.Choices}");
+                if (!TrainingBench.DefaultModels.Contains(m)) throw new ConfigurationException($"--models = \"{m}\" is not one of: {string.Join(", ", TrainingBench.DefaultModels)} (a TorchScript file: --suite torchscript)");
             if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
             if (suites.Contains("votes")) new KernelBench(stdout, parse.GetValue(minMs)).RunVoteScaling(100_000, KernelBench.ScalingNodes);
             if (suites.Contains("training"))
@@ -79,6 +80,12 @@ public static class Program
                 int r = parse.GetValue(rounds);
                 if (r < 10) throw new ConfigurationException($"--rounds: at least 10, got {r}");
                 new FederationBench(stdout, Environment.ProcessorCount).Run(r, parse.GetValue(scaling)!, Math.Max(10, r / 10));
+            }
+            if (suites.Contains("torchscript"))
+            {
+                int p = parse.GetValue(pairs);
+                if (p < 6) throw new ConfigurationException($"--pairs: the torchscript suite needs at least 6 for an interval, got {p}");
+                new StepOverheadBench(stdout, parse.GetValue(minMs)).RunTorchScript(parse.GetValue(torchscriptFile)!, p);
             }
             if (suites.Contains("link")) new LinkBench(stdout).Run(parse.GetValue(linkRepeats), parse.GetValue(linkVotes)!, parse.GetValue(linkWindow), parse.GetValue(linkWays)!);
             if (suites.Contains("scale")) new ScaleBench(stdout).Run(parse.GetValue(scaleNodes)!, parse.GetValue(scaleRounds), parse.GetValue(perNodeUpTo));
@@ -100,12 +107,13 @@ public static class Program
             ulong seed = (ulong)new SettingsReader(config, ConfigKeys.Root).Long("seed", 0);
             torch.set_num_threads(model.TorchThreads);
             var (train, test) = data.Load(line => stdout.WriteLine(line));
+            model.Script?.Check(train.Shape, train.Classes);
             try
             {
                 var split = ValidationSplit.Hold(train.Labels(), data.Validation, seed);
                 int passes = parse.GetValue(epochs), limit = parse.GetValue(steps);
                 if (passes < 1 && limit < 1) throw new ConfigurationException("--epochs or --steps: at least one step");
-                Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train), parse.GetValue(optimizer)!,
+                Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train, model.Script), parse.GetValue(optimizer)!,
                     limit > 0 ? limit : passes * (split.Training.Length / model.BatchSize), parse.GetValue(eta), model.BatchSize, seed, stdout);
             }
             catch (ArgumentException e) { throw RunConfig.Invalid("", e); }
@@ -143,7 +151,7 @@ public static class Program
     static int Guarded(TextWriter stderr, Func<int> body)
     {
         try { return body(); }
-        catch (Exception e) when (e is ConfigurationException or DataFileException or SignActors.Training.Runs.CheckpointException)
+        catch (Exception e) when (e is ConfigurationException or DataFileException or ModelFileException or SignActors.Training.Runs.CheckpointException)
         {
             stderr.WriteLine($"signactors: {e.Message}");
             return 2;

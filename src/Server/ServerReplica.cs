@@ -33,7 +33,7 @@ public sealed class ServerReplica : IDisposable
     {
         (_spec, _options) = (spec, options);
         _aggregator = Aggregator.Create(spec.Algorithm, spec.Seed);
-        _model = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed);
+        _model = new FlatModel(spec.ModelFor(train), spec.Seed);
         _update = new DownlinkUpdate(spec.Algorithm);
         _keepsPrevious = spec.Algorithm.Estimator.Kind == EstimatorKind.Storm;
         if (options.ResumeFrom is { } checkpoint) Resume(checkpoint);

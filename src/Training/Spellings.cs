@@ -35,7 +35,7 @@ public static class Spellings
     public static readonly Spelling<PartitionKind> Partition = new((PartitionKind.Iid, "iid"), (PartitionKind.LabelSkew, "label-skew"),
         (PartitionKind.Shards, "shards"), (PartitionKind.Dirichlet, "dirichlet"), (PartitionKind.Natural, "natural"));
 
-    public static readonly Spelling<ModelKind> Model = new((ModelKind.Mlp, "mlp"), (ModelKind.CnnSmall, "cnn-small"), (ModelKind.ResNet18, "resnet18"), (ModelKind.ResNet50, "resnet50"));
+    public static readonly Spelling<ModelKind> Model = new((ModelKind.Mlp, "mlp"), (ModelKind.CnnSmall, "cnn-small"), (ModelKind.ResNet18, "resnet18"), (ModelKind.ResNet50, "resnet50"), (ModelKind.TorchScript, "torchscript"));
 
     public static readonly Spelling<CifarLabels> Labels = new((CifarLabels.Fine, "fine"), (CifarLabels.Coarse, "coarse"));
 

@@ -11,7 +11,8 @@ namespace SignActors.Host.Bench;
 /// </summary>
 public sealed class TrainingBench(TextWriter output, double minMsPerCase)
 {
-    public static IReadOnlyList<string> DefaultModels => Training.Spellings.Model.Names.ToArray();
+    /// <summary>The zoo's models (a TorchScript model needs its file: the torchscript suite).</summary>
+    public static IReadOnlyList<string> DefaultModels => Training.Spellings.Model.Names.Where(n => n != Training.Spellings.Model.Of(ModelKind.TorchScript)).ToArray();
 
     public void Run(IReadOnlyList<string> models, IReadOnlyList<int> batches, IReadOnlyList<int> threads)
     {

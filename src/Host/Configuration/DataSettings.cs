@@ -96,7 +96,8 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
 }
 
 /// <summary>`signactors.model`, read and validated once.</summary>
-public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThreads, int BatchSize)
+/// <param name="Script">The file of name = torchscript, read and hashed.</param>
+public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThreads, int BatchSize, TorchScriptFile? Script = null)
 {
     public static ModelSettings Read(Config root)
     {
@@ -106,6 +107,11 @@ public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThrea
         try { ReplicaDevice.Validate(device); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.device", e); }
         int threads = c.Int("torch-threads", 1, 1024), batch = c.Int("batch-size", 1, 65536);
-        return new ModelSettings(kind, device, threads, batch);
+        string file = DataSettings.ExpandHome(c.String("file"));
+        if (kind == ModelKind.TorchScript && file.Length == 0)
+            throw new ConfigurationException("signactors.model.file: set it to the TorchScript file (torch.jit.script(model).save(\"net.pt\")) that name = torchscript trains");
+        if (kind != ModelKind.TorchScript && file.Length > 0)
+            throw new ConfigurationException($"signactors.model.file = \"{file}\" is read only with name = torchscript, not name = {Spellings.Model.Of(kind)}");
+        return new ModelSettings(kind, device, threads, batch, kind == ModelKind.TorchScript ? TorchScriptFile.Read(file) : null);
     }
 }

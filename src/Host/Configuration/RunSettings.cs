@@ -36,7 +36,8 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         var policy = FaultSettings.ReadPolicy(root, participation.PerRound ?? nodes); // min-quorum counts the round's participants
         var evaluation = new SettingsReader(root, "signactors.evaluation");
         var contract = new RunContract(seed, nodes, rounds, algorithm, schedule, model.Kind, model.Device, model.BatchSize, model.TorchThreads,
-            VerifyReplicas: c.Bool("verify-replicas"), Faults: faults, Policy: policy, Validation: data.Validation, Sampling: participation.Samples ? participation : null);
+            VerifyReplicas: c.Bool("verify-replicas"), Faults: faults, Policy: policy, Validation: data.Validation, Sampling: participation.Samples ? participation : null,
+            Script: model.Script);
         var options = new RunOptions(
             EvalEvery: evaluation.Int("every", 0),
             ProbeRecords: evaluation.Int("probe-records", 1),

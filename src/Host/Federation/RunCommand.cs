@@ -32,7 +32,8 @@ public static class RunCommand
         var settings = RunSettings.Read(config);
         var spec = settings.Contract;
         var (train, test) = settings.Data.Load(line => stdout.WriteLine(line));
-        long d = ModelZoo.Dimension(ModelSpec.For(spec.Model, train));
+        spec.Script?.Check(train.Shape, train.Classes);
+        long d = ModelZoo.Dimension(spec.ModelFor(train));
         if (Server.Aggregators.AggregatorLimits.Check(spec.Algorithm, spec.Nodes, d, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } problem)
             throw new ConfigurationException($"signactors.algorithm: {problem}");
         var shards = settings.Data.Deal(train, spec.Nodes, spec.Seed);
@@ -66,7 +67,7 @@ public static class RunCommand
             directory.WriteConfig(config);
             stdout.WriteLine($"signactors {command}: {path ?? "embedded reference.conf"} → {directory.Path}");
             if (checkpoint is not null) stdout.WriteLine($"resuming after round {checkpoint.Round} from {resume}");
-            Describe(settings, ModelSpec.For(settings.Contract.Model, prepared.Train), stdout);
+            Describe(settings, settings.Contract.ModelFor(prepared.Train), stdout);
             var images = prepared.Train;
             int held = images.Count - prepared.Shards.Sum(s => s.Records.Length);
             stdout.WriteLine($"data: {images.Count:N0} train records ({images.Source}), {images.Shape} images, {images.Classes} classes, {prepared.Test.Count:N0} test records"
@@ -117,6 +118,8 @@ public static class RunCommand
             + $", aggregator {a.Aggregator.Describe}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{spec.TorchThreads} torch thread(s) per gradient, {settings.Host.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
+        if (model.Script is { } script)
+            stdout.WriteLine($"model file {script.Path}, SHA-256 {script.Sha256}: x_1 is its saved values (the seed does not change them); the JIT runs its graph unoptimised, the same on every call");
         stdout.WriteLine($"memory: {GlibcHeap.State}");
         var policy = spec.RoundPolicy;
         if (spec.Participation.PerRound is { } k) stdout.WriteLine($"client sampling: {k} of {spec.Nodes} nodes drawn each round (seeded); the others apply the aggregate without computing");

@@ -47,7 +47,7 @@ public sealed class ModelReplica : IDisposable
     ModelReplica(RunContract spec, ImageSet train, Func<int, Device> devices, int fullGradientBatch, bool shared)
     {
         (_spec, _train, _devices, _fullGradientBatch, Shared) = (spec, train, devices, fullGradientBatch, shared);
-        _home = new FlatModel(ModelSpec.For(spec.Model, train), spec.Seed, devices(0));
+        _home = new FlatModel(spec.ModelFor(train), spec.Seed, devices(0));
         _update = new DownlinkUpdate(spec.Algorithm);
         if (spec.Algorithm.Estimator.Kind == Training.Algorithms.EstimatorKind.Storm) _previous = _home.Parameters.detach().clone();
         if (!shared) _own = new ComputeSlot(_home, _previous, train, spec.BatchSize, fullGradientBatch, ownsModel: false);
@@ -126,7 +126,7 @@ public sealed class ModelReplica : IDisposable
         int index;
         lock (_gate) index = _pool.Count;
         var device = _devices(index);
-        var model = FlatModel.LoadedLater(ModelSpec.For(_spec.Model, _train), device); // Load gives it x_t (its Version starts unset)
+        var model = FlatModel.LoadedLater(_spec.ModelFor(_train), device); // Load gives it x_t (its Version starts unset)
         var slot = new ComputeSlot(model, _previous is null ? null : torch.empty(Dimension, ScalarType.Float32, device), _train, _spec.BatchSize, _fullGradientBatch, ownsModel: true);
         lock (_gate) _pool.Add(slot);
         return slot;

@@ -24,7 +24,7 @@ public sealed class GlobalEvaluation : IDisposable
 
     public GlobalEvaluation(RunContract spec, RunOptions options, ImageSet train, ImageSet test)
     {
-        _model = FlatModel.LoadedLater(ModelSpec.For(spec.Model, train)); // Evaluate loads the parameters it is given
+        _model = FlatModel.LoadedLater(spec.ModelFor(train)); // Evaluate loads the parameters it is given
         _batches = new MinibatchBuilder(options.EvalBatchSize, train);
         _train = train;
         _test = test;

@@ -22,10 +22,11 @@ public readonly record struct GradientNorms(double L1, double L2);
 /// </summary>
 public sealed class FlatModel : IDisposable
 {
-    readonly nn.Module<Tensor, Tensor> _module;
+    readonly Network _network;
+    readonly nn.Module _module;
     readonly Tensor _swap; // holds x_t while a gradient is taken at another point
 
-    /// <summary>x_1 drawn from <paramref name="seed"/> (<see cref="ParameterInit"/>).</summary>
+    /// <summary>x_1 drawn from <paramref name="seed"/> (<see cref="ParameterInit"/>), or a TorchScript file's saved values (the seed does not change them).</summary>
     public FlatModel(ModelSpec spec, ulong seed, Device? device = null) : this(spec, device, seed) { }
 
     /// <summary>
@@ -38,17 +39,18 @@ public sealed class FlatModel : IDisposable
     {
         Spec = spec;
         Device = device ?? CPU;
-        _module = ModelZoo.Create(spec);
+        _network = ModelZoo.Build(spec);
+        _module = _network.Module;
         Layout = new ParameterLayout(_module);
         _module.to(Device);
         Parameters = seed is { } s
-            ? torch.tensor(ParameterInit.Values(_module, Layout, s), ScalarType.Float32).to(Device)
+            ? torch.tensor(spec.Script is null ? ParameterInit.Values(_module, Layout, s) : TorchScriptFile.SavedValues(_module, Layout), ScalarType.Float32).to(Device)
             : torch.zeros(Layout.Length, ScalarType.Float32, Device);
         Gradient = torch.zeros(Layout.Length, ScalarType.Float32, Device);
         _swap = torch.empty(Layout.Length, ScalarType.Float32, Device);
         using (no_grad())
         {
-            var parameters = _module.named_parameters().ToArray();
+            var parameters = ParameterLayout.Trained(_module).ToArray();
             for (int i = 0; i < parameters.Length; i++)
             {
                 var (name, p) = parameters[i];
@@ -129,7 +131,7 @@ public sealed class FlatModel : IDisposable
     /// <summary>The module's output for a batch, without building a graph (tests, evaluation).</summary>
     public Tensor Forward(Tensor images)
     {
-        using (no_grad()) return _module.forward(images);
+        using (no_grad()) return _network.Forward(images);
     }
 
     /// <summary>Forward and backward on one minibatch: <see cref="Gradient"/> ← ∇ mean cross-entropy at x; returns the loss.</summary>
@@ -138,7 +140,7 @@ public sealed class FlatModel : IDisposable
         using var scope = NewDisposeScope();
         _module.train();
         Gradient.zero_();
-        var loss = nn.functional.cross_entropy(_module.forward(images), labels);
+        var loss = nn.functional.cross_entropy(_network.Forward(images), labels);
         loss.backward();
         return loss.item<float>();
     }
@@ -172,7 +174,7 @@ public sealed class FlatModel : IDisposable
         using (no_grad())
             ForEachBatch(set, records, batches, (images, labels) =>
             {
-                var logits = _module.forward(images);
+                var logits = _network.Forward(images);
                 lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
             });
@@ -188,7 +190,7 @@ public sealed class FlatModel : IDisposable
     {
         Gradient.zero_();
         ForEachBatch(set, probe, batches, (images, labels) =>
-            nn.functional.cross_entropy(_module.forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count).backward());
+            nn.functional.cross_entropy(_network.Forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count).backward());
         if (OnCpu) { var (l1, l2) = Norms.L1AndL2(GradientSpan); return new GradientNorms(l1, l2); }
         using var copy = Gradient.cpu();
         var span = MemoryMarshal.Cast<byte, float>(copy.bytes);
@@ -220,7 +222,7 @@ public sealed class FlatModel : IDisposable
 
     public void Dispose()
     {
-        _module.Dispose();
+        _network.Dispose();
         Parameters.Dispose();
         Gradient.Dispose();
         _swap.Dispose();

@@ -5,21 +5,32 @@ using static TorchSharp.torch.nn;
 
 namespace SignActors.Training.Models;
 
-public enum ModelKind { Mlp, CnnSmall, ResNet18, ResNet50 }
+public enum ModelKind { Mlp, CnnSmall, ResNet18, ResNet50, TorchScript }
 
 /// <summary>
-/// A model of the zoo for one data set: its kind, the input image shape and the number of classes
-/// (the output layer's width). Every replica derives it from the same training set.
+/// A model for one data set: its kind, the input image shape and the number of classes (the output
+/// layer's width), and for <see cref="ModelKind.TorchScript"/> the file. Every replica derives it
+/// from the same training set.
 /// </summary>
-public sealed record ModelSpec(ModelKind Kind, ImageShape Input, int Classes)
+public sealed record ModelSpec(ModelKind Kind, ImageShape Input, int Classes, TorchScriptFile? Script = null)
 {
     /// <summary>The model for <paramref name="training"/>: its image shape, and its largest label + 1 classes.</summary>
-    public static ModelSpec For(ModelKind kind, ImageSet training) => new(kind, training.Shape, training.Classes);
+    public static ModelSpec For(ModelKind kind, ImageSet training, TorchScriptFile? script = null) => new(kind, training.Shape, training.Classes, script);
 
     /// <summary>The model for CIFAR-100's fine labels (3×32×32, 100 classes).</summary>
     public static ModelSpec Cifar100(ModelKind kind) => new(kind, ImageShape.Cifar, 100);
 
-    public override string ToString() => $"{ModelZoo.Name(Kind)} ({Input} → {Classes} classes)";
+    public override string ToString() => $"{ModelZoo.Name(Kind)}{(Script is null ? "" : $" {Script}")} ({Input} → {Classes} classes)";
+}
+
+/// <summary>A built network: the module that owns its parameters, and its forward pass (a zoo module, or a loaded TorchScript one).</summary>
+public sealed class Network(nn.Module module, Func<Tensor, Tensor> forward) : IDisposable
+{
+    public nn.Module Module { get; } = module;
+
+    public Tensor Forward(Tensor images) => forward(images);
+
+    public void Dispose() => Module.Dispose();
 }
 
 /// <summary>
@@ -45,10 +56,19 @@ public static class ModelZoo
     /// <summary>d, the number of parameters of <paramref name="spec"/> (builds the module once, without initialising it).</summary>
     public static int Dimension(ModelSpec spec)
     {
-        using var module = Create(spec);
-        return new ParameterLayout(module).Length;
+        using var network = Build(spec);
+        return new ParameterLayout(network.Module).Length;
     }
 
+    /// <summary>The network of <paramref name="spec"/>: a zoo module (<see cref="Create"/>), or the TorchScript file's module as saved.</summary>
+    public static Network Build(ModelSpec spec)
+    {
+        if (spec.Kind != ModelKind.TorchScript) { var zoo = Create(spec); return new Network(zoo, zoo.forward); }
+        var script = (spec.Script ?? throw new ArgumentException("model torchscript without its file", nameof(spec))).Load();
+        return new Network(script, images => TorchScriptFile.Forward(script, images));
+    }
+
+    /// <summary>A zoo module (not initialised: <see cref="ParameterInit"/> sets every parameter).</summary>
     public static Module<Tensor, Tensor> Create(ModelSpec spec)
     {
         if (spec.Classes < 2) throw new ArgumentOutOfRangeException(nameof(spec), $"a classifier needs at least 2 classes, the data has {spec.Classes}");
@@ -69,6 +89,7 @@ public static class ModelZoo
                 ("fc", Linear(128, classes))),
             ModelKind.ResNet18 => new ResNet("resnet18", bottleneck: false, new[] { 2, 2, 2, 2 }, channels, classes),
             ModelKind.ResNet50 => new ResNet("resnet50", bottleneck: true, new[] { 3, 4, 6, 3 }, channels, classes),
+            ModelKind.TorchScript => throw new ArgumentException("torchscript: a file's module, not the zoo's (ModelZoo.Build)", nameof(spec)),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), $"unknown model kind {spec.Kind}"),
         };
     }

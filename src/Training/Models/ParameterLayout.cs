@@ -1,3 +1,4 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SignActors.Training.Models;
@@ -12,6 +13,8 @@ public sealed record ParameterSlot(string Name, long Offset, long[] Shape)
 /// The flat parameter vector's layout: the module's <c>named_parameters()</c> order (registration
 /// order, depth first — the order the model code declares them), each parameter contiguous and
 /// row-major at its offset, no gaps. Every replica builds the same modules, so the same layout.
+/// Only parameters that require grad are trained, so only they are laid out (a TorchScript file's
+/// frozen ones stay as saved; every zoo parameter is trained).
 /// </summary>
 public sealed class ParameterLayout
 {
@@ -19,7 +22,7 @@ public sealed class ParameterLayout
     {
         long offset = 0;
         var slots = new List<ParameterSlot>();
-        foreach (var (name, p) in module.named_parameters())
+        foreach (var (name, p) in Trained(module))
         {
             var slot = new ParameterSlot(name, offset, p.shape.ToArray());
             slots.Add(slot);
@@ -38,6 +41,10 @@ public sealed class ParameterLayout
 
     /// <summary>d, the total number of parameters.</summary>
     public int Length { get; }
+
+    /// <summary>The parameters the flat vector holds, in layout order.</summary>
+    public static IEnumerable<(string Name, Parameter Parameter)> Trained(nn.Module module) =>
+        module.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter));
 
     public ParameterSlot this[string name] => Slots.FirstOrDefault(s => s.Name == name) ?? throw new KeyNotFoundException($"no parameter '{name}'");
 }

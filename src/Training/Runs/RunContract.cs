@@ -15,6 +15,7 @@ namespace SignActors.Training.Runs;
 /// <param name="VerifyReplicas">Nodes report their parameter hash after every round and the server stops the run on any divergence.</param>
 /// <param name="Validation">Fraction of the training records held out for validation (<see cref="Data.ValidationSplit"/>); 0 = none.</param>
 /// <param name="Sampling">Client sampling: k nodes drawn per round (<see cref="Runs.Participation"/>); null = all.</param>
+/// <param name="Script">The model file of <see cref="ModelKind.TorchScript"/> (its SHA-256 is part of what replicas agree on).</param>
 public sealed record RunContract(
     ulong Seed,
     int Nodes,
@@ -29,8 +30,12 @@ public sealed record RunContract(
     FaultPlan? Faults = null,
     RoundPolicy? Policy = null,
     double Validation = 0,
-    ParticipationSpec? Sampling = null)
+    ParticipationSpec? Sampling = null,
+    TorchScriptFile? Script = null)
 {
+    /// <summary>The model every replica builds for <paramref name="training"/>.</summary>
+    public ModelSpec ModelFor(Data.ImageSet training) => ModelSpec.For(Model, training, Script);
+
     /// <summary>Who takes part in a round (client sampling); every node by default.</summary>
     public ParticipationSpec Participation => Sampling ?? ParticipationSpec.All;
 

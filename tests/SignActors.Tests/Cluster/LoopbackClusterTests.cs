@@ -21,10 +21,19 @@ public class LoopbackClusterTests
     [InlineData("")]
     [InlineData("participation.per-round = 3")] // client sampling: the same draws across hosts
     [InlineData("discovery")]                   // no seed list: all three hosts are contact points, the workers start first
+    [InlineData("torchscript")]                 // a model PyTorch saved, on a NumPy data set
     public void One_server_and_two_worker_processes_reach_the_same_final_hash_as_one_process(string extra)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
+        string after = "";
+        if (extra == "torchscript")
+        {
+            Data.NpyBytes.WriteTinySet(root);
+            after = $"signactors.model {{ name = torchscript, file = \"{Models.TorchScriptTests.Fixture("tiny-16x3.pt")}\" }}\n"
+                + $"signactors.data {{ source = npy, directory = \"{root}\", partition.kind = iid }}\n";
+            extra = "";
+        }
         string config = Path.Combine(root, "cluster.conf");
         var ports = Enumerable.Range(0, 3).Select(_ => Loopback.FreePort()).ToArray(); // Akka.Remote: server, worker, worker
         bool discovery = extra == "discovery";
@@ -36,7 +45,7 @@ public class LoopbackClusterTests
                   management.enabled = off
                 }
                 """;
-        File.WriteAllText(config, Config(Path.Combine(root, "runs"), ports[0], extra));
+        File.WriteAllText(config, Config(Path.Combine(root, "runs"), ports[0], extra) + "\n" + after);
 
         Process server;
         Process[] workers;

@@ -31,6 +31,23 @@ internal static class NpyBytes
     public static byte[] Int16s(params short[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
     public static byte[] Int64s(params long[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
+    /// <summary>Client ids of <see cref="WriteTinySet"/>'s 36 training records: 30, 10 and 20 in turn.</summary>
+    public static readonly long[] TinyClients = Enumerable.Range(0, 36).Select(i => new long[] { 30, 10, 20 }[i % 3]).ToArray();
+
+    /// <summary>
+    /// A small NumPy data set in <paramref name="directory"/>: 36 training and 6 test images of 1×4×4
+    /// bytes, 3 classes, and <see cref="TinyClients"/> as train_clients (the tiny TorchScript fixtures fit it).
+    /// </summary>
+    public static void WriteTinySet(string directory)
+    {
+        var pixels = Enumerable.Range(0, 36 * 16).Select(i => (byte)(i * 37 % 251)).ToArray();
+        System.IO.File.WriteAllBytes(Path.Combine(directory, "train_x.npy"), Array("|u1", [36, 4, 4], pixels));
+        System.IO.File.WriteAllBytes(Path.Combine(directory, "train_y.npy"), Array("|u1", [36], Enumerable.Range(0, 36).Select(i => (byte)(i / 3 % 3)).ToArray()));
+        System.IO.File.WriteAllBytes(Path.Combine(directory, "test_x.npy"), Array("|u1", [6, 4, 4], pixels[..96]));
+        System.IO.File.WriteAllBytes(Path.Combine(directory, "test_y.npy"), Array("|u1", [6], [0, 1, 2, 0, 1, 2]));
+        System.IO.File.WriteAllBytes(Path.Combine(directory, "train_clients.npy"), Array("<i8", [36], Int64s(TinyClients)));
+    }
+
     /// <summary>An .npz: each array a "name.npy" entry, compressed at <paramref name="level"/>.</summary>
     public static void WriteArchive(string path, CompressionLevel level, params (string Name, byte[] File)[] arrays)
     {

@@ -14,18 +14,9 @@ public sealed class NaturalPartitionRunTests : IDisposable
 {
     readonly string _directory = Directory.CreateTempSubdirectory("signactors-natural-").FullName;
 
-    /// <summary>Client ids of the 36 training records: 30, 10 and 20 in turn.</summary>
-    static readonly long[] ClientIds = Enumerable.Range(0, 36).Select(i => new long[] { 30, 10, 20 }[i % 3]).ToArray();
+    static readonly long[] ClientIds = TinyClients;
 
-    public NaturalPartitionRunTests()
-    {
-        var pixels = Enumerable.Range(0, 36 * 16).Select(i => (byte)(i * 37 % 251)).ToArray();
-        File.WriteAllBytes(Path.Combine(_directory, "train_x.npy"), Array("|u1", [36, 4, 4], pixels));
-        File.WriteAllBytes(Path.Combine(_directory, "train_y.npy"), Array("|u1", [36], Enumerable.Range(0, 36).Select(i => (byte)(i / 3 % 3)).ToArray()));
-        File.WriteAllBytes(Path.Combine(_directory, "test_x.npy"), Array("|u1", [6, 4, 4], pixels[..96]));
-        File.WriteAllBytes(Path.Combine(_directory, "test_y.npy"), Array("|u1", [6], [0, 1, 2, 0, 1, 2]));
-        File.WriteAllBytes(Path.Combine(_directory, "train_clients.npy"), Array("<i8", [36], Int64s(ClientIds)));
-    }
+    public NaturalPartitionRunTests() => WriteTinySet(_directory);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
