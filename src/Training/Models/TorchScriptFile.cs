@@ -29,8 +29,8 @@ public sealed record TorchScriptFile(string Path, string Sha256)
     }
 
     /// <summary>
-    /// A fresh module from the file's bytes, on the CPU (run it through <see cref="Forward"/>); a file TorchScript cannot load or a parameter that is not float32
-    /// is a <see cref="ModelFileException"/>.
+    /// A fresh module from the file's bytes, on the CPU (run it through <see cref="Forward"/>); a file
+    /// TorchScript cannot load, or a parameter that is not float32, is a <see cref="ModelFileException"/>.
     /// </summary>
     public jit.ScriptModule<Tensor, Tensor> Load()
     {
@@ -90,13 +90,9 @@ public sealed record TorchScriptFile(string Path, string Sha256)
     public static float[] SavedValues(nn.Module module, ParameterLayout layout)
     {
         var values = new float[layout.Length];
-        var trained = module.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
-        for (int i = 0; i < trained.Length; i++)
-        {
-            var slot = layout.Slots[i];
-            using var flat = trained[i].parameter.detach().cpu().contiguous().flatten();
-            FlatModel.Span(flat).CopyTo(values.AsSpan((int)slot.Offset, (int)slot.Length));
-        }
+        using var scope = NewDisposeScope();
+        foreach (var ((_, parameter), slot) in ParameterLayout.Trained(module).Zip(layout.Slots))
+            FlatModel.Span(parameter.detach().cpu().contiguous().flatten()).CopyTo(values.AsSpan((int)slot.Offset, (int)slot.Length));
         return values;
     }
 
