@@ -49,11 +49,14 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
     }
 
     /// <summary>
-    /// The node count the data fixes: the natural partition's distinct client ids (read from
-    /// train_clients when the config is read, so expected-nodes, min-quorum and participation follow
-    /// it); null for the partitions the tool draws, which take any count.
+    /// The natural partition's node count: its distinct client ids, read from train_clients (at
+    /// config time for <c>nodes = auto</c>, so expected-nodes, min-quorum and participation follow it).
     /// </summary>
-    public int? NaturalNodes() => Partition.Kind == PartitionKind.Natural ? NpyDataSet.CountClients(Directory) : null;
+    public int NaturalNodes() => NpyDataSet.CountClients(Directory);
+
+    /// <summary>An explicit node count the natural partition does not give, as one line.</summary>
+    public ConfigurationException NaturalNodesDiffer(int nodes, int clients) =>
+        new($"signactors.nodes = {nodes}, but partition.kind = natural finds {clients} client ids in {Directory} (train_clients); set nodes = auto or {clients}");
 
     /// <summary>The train and test sets: real CIFAR-100 or IDX files, or the cached synthetic set.</summary>
     public (ImageSet Train, ImageSet Test) Load(Action<string> log)
@@ -82,8 +85,7 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
                 : Partitioner.Assign(labels, nodes, Partition, seed, eligible);
         }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.data.partition", e); }
-        if (shards.Length != nodes)
-            throw new ConfigurationException($"signactors.nodes = {nodes}, but {Directory}'s train_clients holds {shards.Length} client ids (partition.kind = natural); set nodes = auto");
+        if (shards.Length != nodes) throw NaturalNodesDiffer(nodes, shards.Length);
         if (shards.FirstOrDefault(s => s.Records.Length == 0) is { } empty)
             throw new ConfigurationException($"signactors.data.partition: node {empty.Node} gets no training records; use fewer nodes or a less skewed partition");
         return shards;
@@ -112,6 +114,6 @@ public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThrea
             throw new ConfigurationException("signactors.model.file: set it to the TorchScript file (torch.jit.script(model).save(\"net.pt\")) that name = torchscript trains");
         if (kind != ModelKind.TorchScript && file.Length > 0)
             throw new ConfigurationException($"signactors.model.file = \"{file}\" is read only with name = torchscript, not name = {Spellings.Model.Of(kind)}");
-        return new ModelSettings(kind, device, threads, batch, kind == ModelKind.TorchScript ? TorchScriptFile.Read(file) : null);
+        return new ModelSettings(kind, device, threads, batch, kind == ModelKind.TorchScript ? new TorchScriptFile(file) : null);
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using SignActors.Node.Replicas;
+using SignActors.Training.Data;
 using SignActors.Training.Runs;
 
 namespace SignActors.Host.Configuration;
@@ -55,18 +56,17 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
     }
 
     /// <summary>
-    /// `nodes`: a count, or auto — the natural partition's client count, which an explicit count
-    /// must equal (the other partitions deal records to any count, so they need one).
+    /// `nodes`: a count, or auto — the natural partition's client count (the other partitions deal
+    /// records to any count, so they need one). An explicit count under the natural partition must
+    /// equal the client count, checked when the data is dealt (before a run writes anything), so a
+    /// config names its data without opening it.
     /// </summary>
     static int ReadNodes(SettingsReader c, DataSettings data)
     {
-        int? natural = data.NaturalNodes();
+        bool natural = data.Partition.Kind == PartitionKind.Natural;
         if (c.String("nodes") == "auto")
-            return natural ?? throw new ConfigurationException($"signactors.nodes = auto: only partition.kind = natural takes the node count from the data (its client ids); partition {data.Partition} needs a number");
-        int nodes = c.Int("nodes", 1, 100_000);
-        if (natural is { } clients && clients != nodes)
-            throw new ConfigurationException($"signactors.nodes = {nodes}, but partition.kind = natural finds {clients} client ids in {data.Directory} (train_clients); set nodes = auto or {clients}");
-        return nodes;
+            return natural ? data.NaturalNodes() : throw new ConfigurationException($"signactors.nodes = auto: only partition.kind = natural takes the node count from the data (its client ids); partition {data.Partition} needs a number");
+        return c.Int("nodes", 1, 100_000);
     }
 
     /// <summary>`participation { per-round = all | k, fraction = c }`: k nodes a round, or ⌈c·n⌉; every node by default.</summary>

@@ -23,8 +23,8 @@ public sealed record ChannelStatistics(float[] Mean, float[] Std)
 /// Labelled images read from a file format. Byte images stay in the file's own buffers without a
 /// copy: image i is <see cref="Shape"/>.Bytes pixel bytes at <c>pixelOffset + i·pixelStride</c>.
 /// CIFAR-100 records (label bytes and pixels interleaved) and IDX files (separate image and label
-/// files) are both views of this kind. Float32 images (NumPy arrays) are one planar array, image
-/// after image (<see cref="IsFloat"/>). Labels are copied once into an int array.
+/// files) are both views of this kind, their labels too. Float32 images (NumPy arrays) are one
+/// planar array, image after image (<see cref="IsFloat"/>); NumPy labels are an int array.
 /// <see cref="Classes"/> is the largest label + 1: it sizes a model's output layer.
 /// </summary>
 public sealed class ImageSet
@@ -32,11 +32,13 @@ public sealed class ImageSet
     readonly byte[] _pixels;
     readonly float[] _floats;
     readonly int _pixelOffset, _pixelStride;
-    readonly int[] _labels;
+    readonly byte[] _labelBytes;
+    readonly int _labelOffset, _labelStride;
+    readonly int[] _labels; // empty when the labels are a view of _labelBytes
     readonly Lazy<ChannelStatistics> _statistics;
 
     public ImageSet(string source, ImageShape shape, int count, byte[] pixels, int pixelOffset, int pixelStride, byte[] labels, int labelOffset, int labelStride)
-        : this(source, shape, count, pixels, [], pixelOffset, pixelStride, LabelsOf(source, count, labels, labelOffset, labelStride))
+        : this(source, shape, count, pixels, [], pixelOffset, pixelStride, [], labels, labelOffset, labelStride)
     {
         if (pixelStride < shape.Bytes || (long)pixelOffset + (long)(count - 1) * pixelStride + shape.Bytes > pixels.Length)
             throw new ArgumentException($"{source}: {count} images of {shape} do not fit the {pixels.Length:N0}-byte pixel buffer", nameof(pixels));
@@ -44,7 +46,7 @@ public sealed class ImageSet
 
     /// <summary>Byte images, planar, one after another, with their labels (a NumPy uint8 array).</summary>
     public ImageSet(string source, ImageShape shape, byte[] pixels, int[] labels)
-        : this(source, shape, labels.Length, pixels, [], 0, shape.Bytes, labels)
+        : this(source, shape, labels.Length, pixels, [], 0, shape.Bytes, labels, [], 0, 0)
     {
         if ((long)labels.Length * shape.Bytes != pixels.Length)
             throw new ArgumentException($"{source}: {labels.Length} images of {shape} are not the {pixels.Length:N0} pixel bytes given", nameof(pixels));
@@ -52,24 +54,28 @@ public sealed class ImageSet
 
     /// <summary>Float32 images, planar, one after another, with their labels (a NumPy float32 array).</summary>
     public ImageSet(string source, ImageShape shape, float[] pixels, int[] labels)
-        : this(source, shape, labels.Length, [], pixels, 0, shape.Bytes, labels)
+        : this(source, shape, labels.Length, [], pixels, 0, shape.Bytes, labels, [], 0, 0)
     {
         if ((long)labels.Length * shape.Bytes != pixels.Length)
             throw new ArgumentException($"{source}: {labels.Length} images of {shape} are not the {pixels.Length:N0} pixel values given", nameof(pixels));
     }
 
-    ImageSet(string source, ImageShape shape, int count, byte[] pixels, float[] floats, int pixelOffset, int pixelStride, int[] labels)
+    ImageSet(string source, ImageShape shape, int count, byte[] pixels, float[] floats, int pixelOffset, int pixelStride,
+        int[] labels, byte[] labelBytes, int labelOffset, int labelStride)
     {
         if (count < 1) throw new DataFileException($"{source}: holds no images");
         if (shape.Channels < 1 || shape.Height < 1 || shape.Width < 1) throw new DataFileException($"{source}: image shape {shape} is empty");
+        if (labels.Length == 0 && (long)labelOffset + (long)(count - 1) * labelStride + 1 > labelBytes.Length)
+            throw new ArgumentException($"{source}: {count} labels do not fit the {labelBytes.Length:N0}-byte label buffer", nameof(labelBytes));
         Source = source;
         Shape = shape;
         Count = count;
         (_pixels, _floats, _pixelOffset, _pixelStride) = (pixels, floats, pixelOffset, pixelStride);
-        _labels = labels;
+        (_labels, _labelBytes, _labelOffset, _labelStride) = (labels, labelBytes, labelOffset, labelStride);
         int largest = 0;
-        foreach (int label in labels)
+        for (int i = 0; i < count; i++)
         {
+            int label = LabelAt(i);
             if ((uint)label > MaxLabel) throw new DataFileException($"{source}: label {label} is outside 0..{MaxLabel}");
             largest = Math.Max(largest, label);
         }
@@ -79,15 +85,6 @@ public sealed class ImageSet
 
     /// <summary>The largest label a set may hold (it sizes the output layer).</summary>
     public const int MaxLabel = 99_999;
-
-    static int[] LabelsOf(string source, int count, byte[] labels, int offset, int stride)
-    {
-        if (count >= 1 && (long)offset + (long)(count - 1) * stride + 1 > labels.Length)
-            throw new ArgumentException($"{source}: {count} labels do not fit the {labels.Length:N0}-byte label buffer", nameof(labels));
-        var values = new int[Math.Max(count, 0)];
-        for (int i = 0; i < values.Length; i++) values[i] = labels[offset + i * stride];
-        return values;
-    }
 
     /// <summary>Where the images came from (a file path, or a description), for messages and logs.</summary>
     public string Source { get; }
@@ -102,7 +99,9 @@ public sealed class ImageSet
     /// <summary>Pixels are float32 values (<see cref="FloatPixels"/>), not bytes (<see cref="Pixels"/>).</summary>
     public bool IsFloat => _floats.Length > 0;
 
-    public int Label(int i) => _labels[Check(i)];
+    public int Label(int i) => LabelAt(Check(i));
+
+    int LabelAt(int i) => _labels.Length > 0 ? _labels[i] : _labelBytes[_labelOffset + i * _labelStride];
 
     /// <summary>The <see cref="Shape"/>.Bytes pixel bytes of image i, planar.</summary>
     public ReadOnlySpan<byte> Pixels(int i) => IsFloat
@@ -115,7 +114,12 @@ public sealed class ImageSet
         : throw new InvalidOperationException($"{Source} holds byte images; read them with Pixels");
 
     /// <summary>Labels of all images, in order.</summary>
-    public int[] Labels() => (int[])_labels.Clone();
+    public int[] Labels()
+    {
+        var labels = new int[Count];
+        for (int i = 0; i < Count; i++) labels[i] = LabelAt(i);
+        return labels;
+    }
 
     /// <summary>
     /// Per-channel mean and standard deviation of pixel/255 (byte images, from exact integer sums)

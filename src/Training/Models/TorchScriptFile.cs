@@ -14,19 +14,33 @@ public sealed class ModelFileException(string message, Exception? inner = null) 
 /// the hash is part of the run contract (a resume or another host with another file is another run).
 /// x₁ is the file's saved parameter values. Every parameter must be float32; those that require
 /// grad, in <c>named_parameters()</c> order, are the flat vector, and the others stay as saved.
-/// Equal files are equal values, wherever they lie.
+/// The file is read when first needed (a config names it without opening it, as it names a data
+/// directory), once. Equal files are equal values, wherever they lie.
 /// </summary>
-public sealed record TorchScriptFile(string Path, string Sha256)
+public sealed record TorchScriptFile(string Path)
 {
-    byte[] _bytes = [];
+    readonly Lazy<(byte[] Bytes, string Sha256)> _content = new(() => ReadContent(Path));
 
+    static (byte[], string) ReadContent(string path)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"{path}: cannot be read: {e.Message}"); }
+    }
+
+    /// <summary>The file, read now (a missing or unreadable file is a <see cref="ModelFileException"/> here).</summary>
     public static TorchScriptFile Read(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"{path}: cannot be read: {e.Message}"); }
-        return new TorchScriptFile(path, Convert.ToHexStringLower(SHA256.HashData(bytes))) { _bytes = bytes };
+        var file = new TorchScriptFile(path);
+        _ = file.Sha256;
+        return file;
     }
+
+    /// <summary>SHA-256 of the file's bytes, hex.</summary>
+    public string Sha256 => _content.Value.Sha256;
 
     /// <summary>
     /// A fresh module from the file's bytes, on the CPU (run it through <see cref="Forward"/>); a file
@@ -35,7 +49,7 @@ public sealed record TorchScriptFile(string Path, string Sha256)
     public jit.ScriptModule<Tensor, Tensor> Load()
     {
         jit.ScriptModule<Tensor, Tensor> module;
-        try { module = jit.load<Tensor, Tensor>(_bytes); }
+        try { module = jit.load<Tensor, Tensor>(_content.Value.Bytes); }
         catch (ExternalException e) { throw new ModelFileException($"{Path}: not a TorchScript module PyTorch saved ({TorchMessage(e)})"); }
         if (module.named_parameters().Select(p => (p.name, p.parameter.dtype)).FirstOrDefault(p => p.dtype != ScalarType.Float32) is ({ } name, var type))
         {
