@@ -42,6 +42,8 @@ public sealed class NaturalPartitionRunTests : IDisposable
         for (int node = 0; node < 3; node++)
             Assert.Equal(held.Training.Where(r => ClientIds[r] == ascending[node]).Order(), shards[node].Records);
         Assert.Equal(27, shards.Sum(s => s.Records.Length)); // 36 less the 9 held out, 3 per class
+        var deadline = RunSettings.Read(RunConfig.Load(Config("auto", "signactors.round-policy = deadline"))).Contract.RoundPolicy;
+        Assert.Equal(2, deadline.MinQuorum); // auto = ⌈3 / 2⌉ of the resolved count
 
         var (code, output, error) = CommandTests.Run("run", Config("auto"));
         Assert.True(code == 0, output + error);
