@@ -1,18 +1,11 @@
 using System.CommandLine;
 using System.Runtime.CompilerServices;
-using Akka.Configuration;
-using SignActors.Host.Bench;
-using SignActors.Host.Configuration;
-using SignActors.Host.Experiments;
-using SignActors.Training.Faults;
-using SignActors.Training.Algorithms;
-using SignActors.Training.Data;
+using SignActors.Host.Commands;
 using SignActors.Training.Memory;
-using SignActors.Training.Models;
-using TorchSharp;
 
 namespace SignActors.Host;
 
+/// <summary>The `signactors` command: one verb per file in <c>Commands/</c>.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -24,137 +17,22 @@ public static class Program
 
     public static RootCommand BuildCommand(TextWriter stdout, TextWriter stderr)
     {
+        var guard = Guarded.By(stderr);
         var root = new RootCommand("SignActors: sign-based distributed training on Akka.NET actors and TorchSharp.");
-
-        var configArgument = new Argument<string?>("config") { Description = "HOCON file; the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
-        var resume = new Option<string?>("--resume") { Description = "continue from a checkpoint.bin written by the same config" };
-        var run = new Command("run", "Train a federation in one process (the main job).") { configArgument, resume };
-        run.SetAction(parse => Guarded(stderr, () => Federation.RunCommand.Execute(parse.GetValue(configArgument), stdout, parse.GetValue(resume))));
-        root.Subcommands.Add(run);
-
-        var dims = new Option<int[]>("--d") { Description = "dimensions d to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultDimensions.ToArray() };
-        var nodes = new Option<int[]>("--n") { Description = "vote counts n to measure", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => KernelBench.DefaultNodes.ToArray() };
-        var minMs = new Option<double>("--min-ms") { Description = "minimum measured time per kernel", DefaultValueFactory = _ => 300 };
-        var suite = new Option<string[]>("--suite") { Description = "kernels, training, federation, votes, scale, link, torchscript (any of them; not run by default — torchscript: node compute with --torchscript-file against the zoo's cnn-small, --pairs pairs; link: large votes between two cluster hosts, raw Akka.Remote against the host link and Akka.Delivery; votes: aggregation per vote from n = 8 to 10,000; scale: cnn-small federations of up to 10,000 nodes in one process, each in a child process, about 25 minutes on 2 cores)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "kernels", "training", "federation" } };
-        var rounds = new Option<int>("--rounds") { Description = "rounds of the n = 8 federation scenario", DefaultValueFactory = _ => 200 };
-        var scaling = new Option<int[]>("--scaling-nodes") { Description = "federation sizes of the mlp scaling scenario", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 32, 128 } };
-        var models = new Option<string[]>("--models") { Description = "models for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => TrainingBench.DefaultModels.ToArray() };
-        var batches = new Option<int[]>("--batch") { Description = "batch sizes for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 32, 128 } };
-        var threads = new Option<int[]>("--threads") { Description = "torch thread counts for the training suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 1, 2 } };
-        var scaleNodes = new Option<int[]>("--scale-nodes") { Description = "federation sizes of the scale suite", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 8, 100, 1000, 10000 } };
-        var scaleRounds = new Option<int>("--scale-rounds") { Description = "rounds per point of the scale suite (throughput from the second on)", DefaultValueFactory = _ => 3 };
-        var perNodeUpTo = new Option<int>("--per-node-up-to") { Description = "the scale suite also measures replicas = per-node up to this many nodes", DefaultValueFactory = _ => 1000 };
-        var linkVotes = new Option<string>("--link-votes") { Description = "the link suite's votes: float32, 1-bit or both", DefaultValueFactory = _ => "both" };
-        var linkRepeats = new Option<int>("--link-repeats") { Description = "repeats of the link suite's ways (interleaved)", DefaultValueFactory = _ => 3 };
-        var linkWindow = new Option<int>("--link-window") { Description = "the link suite's chunks in flight per pair of hosts, for the host link and Akka.Delivery alike", DefaultValueFactory = _ => SignActors.Messages.Transport.LinkSettings.Reference.Window };
-        var linkWays = new Option<string[]>("--link-ways") { Description = "the link suite's ways: raw, link, delivery (delivery: float32 votes only)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "raw", "link", "delivery" } };
-        var overheadModels = new Option<string[]>("--overhead-models") { Description = "models of the training suite's node-compute ÷ minimal-loop pairs", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => StepOverheadBench.DefaultModels.ToArray() };
-        var pairs = new Option<int>("--pairs") { Description = "interleaved pairs of the training suite's node-compute ÷ minimal-loop ratio (at least 6 for an interval; 0 skips it)", DefaultValueFactory = _ => 6 };
-        var torchscriptFile = new Option<string>("--torchscript-file") { Description = "the torchscript suite's model: a cnn-small export taking 1×28×28 images of 10 classes", DefaultValueFactory = _ => "tests/SignActors.Tests/Models/TorchScript/cnn-small-1x10.pt" };
-        var scalePoint = new Option<string?>("--scale-point") { Description = "one point of the scale suite (nodes,replicas,rounds), as its child process runs it", Hidden = true };
-        var bench = new Command("bench", "Time the packed-sign kernels and the training step against baselines measured in the same run.") { dims, nodes, minMs, suite, models, batches, threads, rounds, scaling, scaleNodes, scaleRounds, perNodeUpTo, linkVotes, linkRepeats, linkWindow, linkWays, overheadModels, pairs, torchscriptFile, scalePoint };
-        bench.SetAction(parse => Guarded(stderr, () =>
+        foreach (var verb in new[]
         {
-            var suites = parse.GetValue(suite)!;
-            foreach (var s in suites)
-                if (s is not ("kernels" or "training" or "federation" or "votes" or "scale" or "link" or "torchscript")) throw new ConfigurationException($"--suite: '{s}' is not one of kernels, training, federation, votes, scale, link, torchscript");
-            if (parse.GetValue(scalePoint) is { } point)
-            {
-                var (n, mode, r) = ScalePoint(point);
-                new ScaleBench(stdout).RunPoint(n, mode, r);
-                return 0;
-            }
-            foreach (var m in parse.GetValue(models)!.Concat(parse.GetValue(overheadModels)!))
-                if (!TrainingBench.DefaultModels.Contains(m)) throw new ConfigurationException($"--models = \"{m}\" is not one of: {string.Join(", ", TrainingBench.DefaultModels)} (a TorchScript file: --suite torchscript)");
-            if (suites.Contains("kernels")) new KernelBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(dims)!, parse.GetValue(nodes)!);
-            if (suites.Contains("votes")) new KernelBench(stdout, parse.GetValue(minMs)).RunVoteScaling(100_000, KernelBench.ScalingNodes);
-            if (suites.Contains("training"))
-            {
-                int p = parse.GetValue(pairs);
-                if (p < 0) throw new ConfigurationException($"--pairs: 0 or more, got {p}");
-                new TrainingBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(models)!, parse.GetValue(batches)!, parse.GetValue(threads)!);
-                if (p > 0) new StepOverheadBench(stdout, parse.GetValue(minMs)).Run(parse.GetValue(overheadModels)!, p);
-            }
-            if (suites.Contains("federation"))
-            {
-                int r = parse.GetValue(rounds);
-                if (r < 10) throw new ConfigurationException($"--rounds: at least 10, got {r}");
-                new FederationBench(stdout, Environment.ProcessorCount).Run(r, parse.GetValue(scaling)!, Math.Max(10, r / 10));
-            }
-            if (suites.Contains("torchscript"))
-            {
-                int p = parse.GetValue(pairs);
-                if (p < 6) throw new ConfigurationException($"--pairs: the torchscript suite needs at least 6 for an interval, got {p}");
-                new StepOverheadBench(stdout, parse.GetValue(minMs)).RunTorchScript(parse.GetValue(torchscriptFile)!, p);
-            }
-            if (suites.Contains("link")) new LinkBench(stdout).Run(parse.GetValue(linkRepeats), parse.GetValue(linkVotes)!, parse.GetValue(linkWindow), parse.GetValue(linkWays)!);
-            if (suites.Contains("scale")) new ScaleBench(stdout).Run(parse.GetValue(scaleNodes)!, parse.GetValue(scaleRounds), parse.GetValue(perNodeUpTo));
-            return 0;
-        }));
-        root.Subcommands.Add(bench);
-
-        var baselineConfig = new Argument<string?>("config") { Description = "HOCON file (data and model sections); the embedded reference.conf when omitted", Arity = ArgumentArity.ZeroOrOne };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd or signsgd", DefaultValueFactory = _ => "sgd" };
-        var epochs = new Option<int>("--epochs") { Description = "passes over the training set", DefaultValueFactory = _ => 10 };
-        var steps = new Option<int>("--steps") { Description = "stop after this many steps (0: after --epochs passes)", DefaultValueFactory = _ => 0 };
-        var eta = new Option<double>("--lr") { Description = "learning rate η", DefaultValueFactory = _ => 0.05 };
-        var baseline = new Command("baseline", "Train one model centrally (SGD or signSGD) on the configured data: the reference for a federation.") { baselineConfig, optimizer, epochs, steps, eta };
-        baseline.SetAction(parse => Guarded(stderr, () =>
-        {
-            var config = RunConfig.Load(parse.GetValue(baselineConfig));
-            var data = DataSettings.Read(config);
-            var model = ModelSettings.Read(config);
-            ulong seed = (ulong)new SettingsReader(config, ConfigKeys.Root).Long("seed", 0);
-            torch.set_num_threads(model.TorchThreads);
-            var (train, test) = data.Load(line => stdout.WriteLine(line));
-            model.Script?.Check(train.Shape, train.Classes);
-            try
-            {
-                var split = ValidationSplit.Hold(train.Labels(), data.Validation, seed);
-                int passes = parse.GetValue(epochs), limit = parse.GetValue(steps);
-                if (passes < 1 && limit < 1) throw new ConfigurationException("--epochs or --steps: at least one step");
-                Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train, model.Script), parse.GetValue(optimizer)!,
-                    limit > 0 ? limit : passes * (split.Training.Length / model.BatchSize), parse.GetValue(eta), model.BatchSize, seed, stdout);
-            }
-            catch (ArgumentException e) { throw RunConfig.Invalid("", e); }
-            return 0;
-        }));
-        root.Subcommands.Add(baseline);
-        root.Subcommands.Add(Experiments.ByzantineCommand.Build(stdout, body => Guarded(stderr, body)));
-        var experimentFile = new Argument<string>("config") { Description = "HOCON file with signactors settings and an experiment { name, directory, grid { … } } section" };
-        var experimentOptions = new GridExperiment.CommandOptions();
-        var experiment = new Command("experiment", "Run a grid of federations (presets × seeds × any key), skipping finished runs; summary table and plots.") { experimentFile };
-        foreach (var option in experimentOptions.All) experiment.Options.Add(option);
-        experiment.SetAction(parse => Guarded(stderr, () => GridExperiment.Execute(parse.GetValue(experimentFile)!, stdout, options: experimentOptions.Read(parse))));
-        root.Subcommands.Add(experiment);
-        var plotDirectory = new Argument<string>("directory") { Description = "an experiment folder, or a folder of run folders" };
-        var againstTime = new Option<bool>("--against-time") { Description = "x = wall-clock seconds (elapsed_s) instead of the round; files end in -vs-time.png" };
-        var plot = new Command("plot", "Draw training loss, test accuracy, ‖∇f‖₁ and ‖∇f‖₂ against round (or wall-clock time) for finished runs.") { plotDirectory, againstTime };
-        plot.SetAction(parse => Guarded(stderr, () => GridExperiment.Plot(parse.GetValue(plotDirectory)!, stdout, parse.GetValue(againstTime))));
-        root.Subcommands.Add(plot);
-        root.Subcommands.Add(Cluster.ClusterCommands.Server(stdout, body => Guarded(stderr, body)));
-        root.Subcommands.Add(Cluster.ClusterCommands.Worker(stdout, body => Guarded(stderr, body)));
-        root.Subcommands.Add(Cluster.ClusterCommands.Launch(stdout, body => Guarded(stderr, body)));
-        root.Subcommands.Add(Cluster.ClusterCommands.Certs(stdout, body => Guarded(stderr, body)));
+            RunVerb.Build(stdout, guard),
+            BenchVerb.Build(stdout, guard),
+            BaselineVerb.Build(stdout, guard),
+            ByzantineVerb.Build(stdout, guard),
+            ExperimentVerb.Build(stdout, guard),
+            PlotVerb.Build(stdout, guard),
+            ServerVerb.Build(stdout, guard),
+            WorkerVerb.Build(stdout, guard),
+            LaunchVerb.Build(stdout, guard),
+            CertsVerb.Build(stdout, guard),
+        })
+            root.Subcommands.Add(verb);
         return root;
-    }
-
-    static (int Nodes, Node.Replicas.ReplicaMode Mode, int Rounds) ScalePoint(string point)
-    {
-        var parts = point.Split(',');
-        if (parts.Length != 3 || !int.TryParse(parts[0], out int n) || n < 1 || parts[1] is not ("per-host" or "per-node") || !int.TryParse(parts[2], out int r) || r < 2)
-            throw new ConfigurationException($"--scale-point: '{point}' is not nodes,per-host|per-node,rounds");
-        return (n, parts[1] == "per-host" ? Node.Replicas.ReplicaMode.PerHost : Node.Replicas.ReplicaMode.PerNode, r);
-    }
-
-    /// <summary>Bad input ends in one line naming what is wrong, and exit code 2.</summary>
-    static int Guarded(TextWriter stderr, Func<int> body)
-    {
-        try { return body(); }
-        catch (Exception e) when (e is ConfigurationException or DataFileException or ModelFileException or SignActors.Training.Runs.CheckpointException)
-        {
-            stderr.WriteLine($"signactors: {e.Message}");
-            return 2;
-        }
     }
 }

@@ -5,7 +5,9 @@ using SignActors.Host.Configuration;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Faults;
 
-namespace SignActors.Host.Experiments;
+using SignActors.Host.Experiments;
+
+namespace SignActors.Host.Commands;
 
 /// <summary>
 /// `signactors byzantine [config]`: writes the tuned Byzantine sweep (<see cref="ByzantineExperiment"/>)
@@ -13,12 +15,12 @@ namespace SignActors.Host.Experiments;
 /// named by a hash of the sweep, so the same command resumes it. Without a config the sweep runs on
 /// the reference settings with the MLP, small enough to finish in minutes on a laptop's CPU.
 /// </summary>
-public static class ByzantineCommand
+public static class ByzantineVerb
 {
     /// <summary>The contenders by name: majority vote (the sign method), and the float32 mean and robust baselines.</summary>
     static readonly string[] Contenders = { "majority", "mean", "median", "trimmed-mean", "krum" };
 
-    public static Command Build(TextWriter stdout, Func<Func<int>, int> guarded)
+    public static Command Build(TextWriter stdout, Guard guard)
     {
         var config = new Argument<string?>("config") { Description = "HOCON file (nodes, data, model, seed); without one, the reference settings with model.name = mlp", Arity = ArgumentArity.ZeroOrOne };
         var rounds = new Option<long>("--rounds") { Description = "rounds per run", DefaultValueFactory = _ => 100 };
@@ -40,7 +42,7 @@ public static class ByzantineCommand
             + "per attack and in the worst case; each aggregator's step size tuned once at f = 0 on validation data. Writes byzantine.conf and runs it; runs resume.")
             { config, rounds, tuningRounds, attacks, attackers, contenders, majority, signLrs, floatLrs, betas, validation, sample, seeds, tuningSeed, outputDir };
         foreach (var option in experimentOptions.All) command.Options.Add(option);
-        command.SetAction(parse => guarded(() =>
+        command.SetAction(parse => guard(() =>
         {
             string? file = parse.GetValue(config);
             var resolved = file is null ? ConfigurationFactory.ParseString("signactors.model.name = mlp").WithFallback(RunConfig.Reference) : RunConfig.Load(file);
