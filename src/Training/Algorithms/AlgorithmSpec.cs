@@ -64,7 +64,7 @@ public sealed record RadiusRule(RadiusKind Kind, double Value = 0)
     public static RadiusRule PerTensorRms { get; } = new(RadiusKind.PerTensorRms);
     public static RadiusRule Fixed(double radius) => new(RadiusKind.Fixed, radius);
 
-    /// <summary>The default: per-tensor-rms, the best validation accuracy of the data-driven rules on Fashion-MNIST and the synthetic set (README).</summary>
+    /// <summary>The default: per-tensor-rms, the best validation accuracy of the data-driven rules on Fashion-MNIST and the synthetic set (docs/learning.md).</summary>
     public static RadiusRule Default => PerTensorRms;
 
     /// <summary>Whether the server broadcasts radii from the previous round's votes.</summary>

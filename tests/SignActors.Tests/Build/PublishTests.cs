@@ -6,7 +6,7 @@ using Xunit;
 namespace SignActors.Tests.Build;
 
 /// <summary>
-/// The README's packaging command: `dotnet publish src/Host -c Release -o DIR` gives one folder
+/// The packaging command of docs/running.md: `dotnet publish src/Host -c Release -o DIR` gives one folder
 /// that runs with only the .NET runtime — started from a copy elsewhere, with no NuGet cache in
 /// reach, and with libLibTorchSharp.so's GLIBCXX_3.4.32 need weak whatever this machine's libstdc++.
 /// </summary>
@@ -41,7 +41,7 @@ public class PublishTests
         try
         {
             string published = Path.Combine(work, "published");
-            // --no-build: the suite's own build of src/Host is what gets packaged (the README's command builds first).
+            // --no-build: the suite's own build of src/Host is what gets packaged (the documented command builds first).
             var (code, output) = Execute("dotnet", root, null, "publish", Path.Combine(root, "src", "Host"), "-c", configuration, "--no-build", "-o", published);
             Assert.True(code == 0, output);
             string moved = Path.Combine(work, "elsewhere");

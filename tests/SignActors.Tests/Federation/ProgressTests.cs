@@ -78,7 +78,7 @@ public class ProgressTests(ITestOutputHelper output)
 
     /// <summary>
     /// SPEC §7's promise in small, on iid shards (where honest signs agree, as the seeds' analysis
-    /// assumes; label-skewed shards weaken it, as the README's Byzantine section shows).
+    /// assumes; label-skewed shards weaken it, as docs/results.md's Byzantine section shows).
     /// </summary>
     [Fact]
     public void Two_omniscient_attackers_of_eight_wreck_the_mean_while_majority_vote_keeps_learning()
