@@ -3,6 +3,22 @@ using SignActors.Messages.Packing;
 namespace SignActors.Messages;
 
 /// <summary>
+/// The payload shapes the wire carries (SPEC §2–3). An uplink declares the one it produces and an
+/// aggregator the ones it accepts; a plugin chooses among these (a new wire shape is not pluggable).
+/// </summary>
+public enum PayloadKind
+{
+    /// <summary><see cref="SignPayload"/>: 1 bit per coordinate.</summary>
+    Sign,
+    /// <summary><see cref="ScaledSignPayload"/>: 1 bit per coordinate and one float.</summary>
+    ScaledSign,
+    /// <summary><see cref="CountPayload"/>: vote counts (the mean of 1-bit votes, downlink only).</summary>
+    Count,
+    /// <summary><see cref="DensePayload"/>: float32 per coordinate.</summary>
+    Dense,
+}
+
+/// <summary>
 /// What a vote carries up (node → server) or an aggregate carries down (server → nodes),
 /// SPEC §2–3. The same shapes serve both directions, so the `identity` aggregator forwards a
 /// node's payload unchanged. Payload buffers are never written after the payload is built.
@@ -14,11 +30,14 @@ public abstract record Payload
 
     /// <summary>Bytes of the payload body on the wire (excluding message headers).</summary>
     public abstract int BodyBytes { get; }
+
+    public abstract PayloadKind Kind { get; }
 }
 
 /// <summary>sign(v) or S_R(v): 1 bit per coordinate.</summary>
 public sealed record SignPayload(PackedSigns Signs) : Payload
 {
+    public override PayloadKind Kind => PayloadKind.Sign;
     public override int Length => Signs.Length;
     public override int BodyBytes => Signs.ByteCount;
 }
@@ -26,6 +45,7 @@ public sealed record SignPayload(PackedSigns Signs) : Payload
 /// <summary>sign(v) plus one float: ‖v‖_1, ‖p‖_1/d, or the server's mean M_t.</summary>
 public sealed record ScaledSignPayload(PackedSigns Signs, float Scale) : Payload
 {
+    public override PayloadKind Kind => PayloadKind.ScaledSign;
     public override int Length => Signs.Length;
     public override int BodyBytes => Signs.ByteCount + sizeof(float);
 }
@@ -33,6 +53,7 @@ public sealed record ScaledSignPayload(PackedSigns Signs, float Scale) : Payload
 /// <summary>Vote counts of the `mean` aggregator over 1-bit uplinks.</summary>
 public sealed record CountPayload(CountVector Counts) : Payload
 {
+    public override PayloadKind Kind => PayloadKind.Count;
     public override int Length => Counts.Length;
     public override int BodyBytes => Counts.Bytes.Length;
 }
@@ -40,6 +61,7 @@ public sealed record CountPayload(CountVector Counts) : Payload
 /// <summary>An uncompressed float32 vector (baselines only).</summary>
 public sealed record DensePayload(float[] Values) : Payload
 {
+    public override PayloadKind Kind => PayloadKind.Dense;
     public override int Length => Values.Length;
     public override int BodyBytes => Values.Length * sizeof(float);
     public bool Equals(DensePayload? other) => other is not null && other.Values.AsSpan().SequenceEqual(Values);

@@ -161,7 +161,7 @@ public sealed class NodeReplica : IDisposable
     {
         if (_resyncsSeen == _model.Resyncs) return;
         _resyncsSeen = _model.Resyncs;
-        if (_spec.Algorithm.Estimator.Kind == Training.Algorithms.EstimatorKind.Storm) _estimator.Reset();
+        if (_spec.Algorithm.Estimator.Declaration.NeedsGradientAtPrevious) _estimator.Reset();
     }
 
     /// <summary>The estimator's state (for a checkpoint).</summary>

@@ -32,10 +32,10 @@ public sealed class ServerReplica : IDisposable
     public ServerReplica(RunContract spec, RunOptions options, ImageSet train)
     {
         (_spec, _options) = (spec, options);
-        _aggregator = Aggregator.Create(spec.Algorithm, spec.Seed);
+        _aggregator = Aggregator.Create(spec.Algorithm);
         _model = new FlatModel(spec.ModelFor(train), spec.Seed);
         _update = new DownlinkUpdate(spec.Algorithm);
-        _keepsPrevious = spec.Algorithm.Estimator.Kind == EstimatorKind.Storm;
+        _keepsPrevious = spec.Algorithm.Estimator.Declaration.NeedsGradientAtPrevious;
         if (options.ResumeFrom is { } checkpoint) Resume(checkpoint);
     }
 
@@ -53,7 +53,7 @@ public sealed class ServerReplica : IDisposable
     /// <summary>Where the acceptance rule of SPEC §6.3 puts <paramref name="vote"/> in the open round.</summary>
     public VoteVerdict Admit(Vote vote, OpenRound open, bool fromRegisteredSender) =>
         VoteAdmission.Check(vote, open.Round, LastAppliedRound, fromRegisteredSender, open.VoteOf(vote.NodeId), Dimension,
-            _spec.Algorithm.Uplink.Kind, _spec.Algorithm.Uplink.PerTensorNorms ? _model.Layout.Slots.Count : 0);
+            _spec.Algorithm.Uplink.Declaration.Produces, _spec.Algorithm.Uplink.PerTensorNorms ? _model.Layout.Slots.Count : 0);
 
     /// <summary>
     /// Round t's aggregate of the accepted votes (node-id order), ALIE and IPM attackers' messages
@@ -62,7 +62,7 @@ public sealed class ServerReplica : IDisposable
     public Aggregate Aggregate(OpenRound round, Vote[] votes)
     {
         var sent = CraftedVotes.Replace(votes, _spec.FaultPlan, _spec.Nodes);
-        var aggregate = new Aggregate(round.Round, _aggregator.Aggregate(sent.Select(v => v.Payload).ToArray(), round.Round), round.Start.LearningRate);
+        var aggregate = new Aggregate(round.Round, _aggregator.Aggregate(sent.Select(v => v.Payload).ToArray(), AggregationContext.For(_aggregator, _spec.Seed, round.Round)), round.Start.LearningRate);
         _radius = RadiusBroadcast.Next(_spec.Algorithm.Uplink, votes);
         return aggregate;
     }

@@ -9,20 +9,15 @@ namespace SignActors.Host.Experiments;
 public sealed record ContenderSpec(string Label, string Preset, IReadOnlyList<double> LearningRates, IReadOnlyList<double> Betas)
 {
     /// <summary>Whether the contender aggregates signs (1 bit a coordinate up): the majority-vote side of the comparison.</summary>
-    public bool Votes(int nodes) => Presets.Resolve(Preset, nodes).Uplink.Kind != UplinkKind.Float32;
+    public bool Votes(int nodes) => Presets.Resolve(Preset, nodes).Uplink.Declaration.Produces != Messages.PayloadKind.Dense;
 
     /// <summary>
-    /// Whether f Byzantine nodes of n are within the aggregator's design tolerance: none for the mean;
-    /// an honest majority (2f &lt; n) for the median and for the vote aggregators (majority vote, S_1 of
-    /// the vote); trimmed mean with b = f needs n &gt; 2f; Krum n ≥ 2f + 3. Cells beyond it are run where
-    /// they can be, and marked.
+    /// Whether f Byzantine nodes of n are within the aggregator's design tolerance, as it declares it:
+    /// none for the mean; an honest majority (2f &lt; n) for the median and for the vote aggregators
+    /// (majority vote, S_1 of the vote); trimmed mean with b = f needs n &gt; 2f; Krum n ≥ 2f + 3.
+    /// Cells beyond it are run where they can be, and marked.
     /// </summary>
-    public bool Tolerates(int nodes, int f) => f == 0 || Presets.Resolve(Preset, nodes).Aggregator.Kind switch
-    {
-        AggregatorKind.Mean or AggregatorKind.Identity => false,
-        AggregatorKind.Krum => nodes >= 2 * f + 3,
-        _ => 2 * f < nodes,
-    };
+    public bool Tolerates(int nodes, int f) => f == 0 || Presets.Resolve(Preset, nodes).Aggregator.Declaration.Tolerates(nodes, f);
 }
 
 /// <summary>

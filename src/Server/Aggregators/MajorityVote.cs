@@ -95,11 +95,3 @@ public static class MajorityVote
         result.Words[w] = word;
     }
 }
-
-/// <summary>Majority vote as the server's aggregator: the round's tie coins from the server's TieBreak stream.</summary>
-public sealed class MajorityVoteAggregator(TieBreak tieBreak, ulong seed) : IAggregator
-{
-    public AggregatorKind Kind => AggregatorKind.MajorityVote;
-    public Messages.Payload Aggregate(IReadOnlyList<Messages.Payload> votes, long round) =>
-        new Messages.SignPayload(MajorityVote.Aggregate(Aggregator.Signs(votes, Kind), tieBreak, StreamKey.ForServer(seed, round, StreamPurpose.TieBreak)));
-}

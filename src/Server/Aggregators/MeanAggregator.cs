@@ -13,12 +13,13 @@ namespace SignActors.Server.Aggregators;
 /// </summary>
 public sealed class MeanAggregator : IAggregator
 {
-    public AggregatorKind Kind => AggregatorKind.Mean;
+    public string Name => Names.Of(AggregatorKind.Mean);
+    public AggregatorDeclaration Declaration { get; } = Aggregator.Declared(AggregatorKind.Mean);
 
-    public Payload Aggregate(IReadOnlyList<Payload> votes, long round)
+    public Payload Aggregate(IReadOnlyList<Payload> votes, in AggregationContext context)
     {
         if (votes.Count == 0) throw new ArgumentException("mean: no votes to aggregate", nameof(votes));
-        return votes[0] is DensePayload ? new DensePayload(MeanOf(votes)) : new CountPayload(Counts(Aggregator.Signs(votes, Kind)));
+        return votes[0] is DensePayload ? new DensePayload(MeanOf(votes)) : new CountPayload(Counts(Aggregator.Signs(votes, Name)));
     }
 
     public static CountVector Counts(ReadOnlySpan<PackedSigns> votes)

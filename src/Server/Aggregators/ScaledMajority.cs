@@ -20,15 +20,3 @@ public static class ScaledMajority
         return (float)(sum / votes.Count);
     }
 }
-
-public sealed class ScaledMajorityAggregator(TieBreak tieBreak, ulong seed) : IAggregator
-{
-    public AggregatorKind Kind => AggregatorKind.ScaledMajority;
-
-    public Payload Aggregate(IReadOnlyList<Payload> votes, long round)
-    {
-        float scale = ScaledMajority.MeanScale(votes);
-        var signs = MajorityVote.Aggregate(Aggregator.Signs(votes, Kind), tieBreak, StreamKey.ForServer(seed, round, StreamPurpose.TieBreak));
-        return new ScaledSignPayload(signs, scale);
-    }
-}

@@ -175,11 +175,3 @@ public static class UnbiasedSign
         }
     }
 }
-
-/// <summary>S₁ as the server's aggregator: the round's coins from the server's UnbiasedSign stream.</summary>
-public sealed class UnbiasedSignAggregator(ulong seed) : IAggregator
-{
-    public Training.Algorithms.AggregatorKind Kind => Training.Algorithms.AggregatorKind.UnbiasedSign;
-    public Messages.Payload Aggregate(IReadOnlyList<Messages.Payload> votes, long round) =>
-        new Messages.SignPayload(UnbiasedSign.Aggregate(Aggregator.Signs(votes, Kind), StreamKey.ForServer(seed, round, StreamPurpose.UnbiasedSign)));
-}

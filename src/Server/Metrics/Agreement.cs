@@ -37,7 +37,7 @@ public static class Agreement
             }
             return SignPacker.Pack(sum);
         }
-        var signs = Aggregator.Signs(messages, AggregatorKind.MajorityVote);
+        var signs = Aggregator.Signs(messages, Names.Of(AggregatorKind.MajorityVote));
         return MajorityVote.Aggregate(signs, TieBreak.Positive, default(StreamKey));
     }
 }

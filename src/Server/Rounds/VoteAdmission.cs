@@ -1,6 +1,5 @@
 using SignActors.Messages;
 using SignActors.Messages.Protocol;
-using SignActors.Training.Algorithms;
 
 namespace SignActors.Server.Rounds;
 
@@ -33,8 +32,9 @@ public static class VoteAdmission
     /// <param name="lastClosedRound">The last round that closed.</param>
     /// <param name="fromRegisteredSender">The vote comes from the actor registered under its node id.</param>
     /// <param name="alreadyVoted">That node's vote for the open round was already accepted.</param>
+    /// <param name="uplink">The payload the algorithm's uplink declares.</param>
     /// <param name="tensors">Per-tensor norms the vote must carry (S_R with a per-tensor radius: one per parameter tensor); 0 = none.</param>
-    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, bool alreadyVoted, int dimension, UplinkKind uplink, int tensors = 0)
+    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, bool alreadyVoted, int dimension, PayloadKind uplink, int tensors = 0)
     {
         if (vote.Round <= lastClosedRound) return VoteVerdict.Late;
         if (vote.Round != openRound) return VoteVerdict.FutureRound;
@@ -49,7 +49,7 @@ public static class VoteAdmission
     /// The rule with the node's vote already accepted this round (if any): a second vote identical
     /// to it is <see cref="VoteVerdict.Repeated"/> (a resend), a different one a <see cref="VoteVerdict.Duplicate"/>.
     /// </summary>
-    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, Vote? accepted, int dimension, UplinkKind uplink, int tensors)
+    public static VoteVerdict Check(Vote vote, long openRound, long lastClosedRound, bool fromRegisteredSender, Vote? accepted, int dimension, PayloadKind uplink, int tensors)
     {
         var verdict = Check(vote, openRound, lastClosedRound, fromRegisteredSender, accepted is not null, dimension, uplink, tensors);
         return verdict == VoteVerdict.Duplicate && vote.Equals(accepted) ? VoteVerdict.Repeated : verdict;
@@ -66,13 +66,12 @@ public static class VoteAdmission
         _ => Akka.Event.LogLevel.WarningLevel,
     };
 
-    /// <summary>Whether <paramref name="payload"/> is what <paramref name="uplink"/> sends.</summary>
-    public static bool Fits(Payload payload, UplinkKind uplink) => (uplink, payload) switch
+    /// <summary>Whether <paramref name="payload"/> is what an uplink that declares <paramref name="uplink"/> sends, with finite numbers.</summary>
+    public static bool Fits(Payload payload, PayloadKind uplink) => payload.Kind == uplink && payload switch
     {
-        (UplinkKind.Sign or UplinkKind.StochasticSign, SignPayload) => true,
-        (UplinkKind.ScaledSign, ScaledSignPayload s) => float.IsFinite(s.Scale) && s.Scale >= 0,
-        (UplinkKind.Float32, DensePayload d) => d.Values.All(float.IsFinite),
-        _ => false,
+        ScaledSignPayload s => float.IsFinite(s.Scale) && s.Scale >= 0,
+        DensePayload d => d.Values.All(float.IsFinite),
+        _ => true,
     };
 
     static bool NormsFit(float[]? norms, int tensors) =>

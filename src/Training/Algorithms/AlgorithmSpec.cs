@@ -38,7 +38,11 @@ public enum ScaleKind
 }
 
 /// <param name="Beta">momentum / storm β: the weight of the NEW gradient.</param>
-public sealed record EstimatorSpec(EstimatorKind Kind, double Beta = 0.1, double Beta1 = 0.9, double Beta2 = 0.99);
+public sealed record EstimatorSpec(EstimatorKind Kind, double Beta = 0.1, double Beta1 = 0.9, double Beta2 = 0.99)
+{
+    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>).</summary>
+    public EstimatorDeclaration Declaration => BuiltInDeclarations.Of(this);
+}
 
 /// <summary>How S_R's radius R is chosen (SPEC §2).</summary>
 public enum RadiusKind
@@ -90,6 +94,9 @@ public sealed record UplinkSpec(UplinkKind Kind, RadiusRule? Radius = null)
 
     /// <summary>Votes carry one norm per parameter tensor (‖v_τ‖_∞, or its RMS): S_R with a per-tensor R.</summary>
     public bool PerTensorNorms => Kind == UplinkKind.StochasticSign && RadiusRule.Kind is RadiusKind.PerTensor or RadiusKind.PerTensorRms;
+
+    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>).</summary>
+    public UplinkDeclaration Declaration => BuiltInDeclarations.Of(this);
 }
 
 /// <param name="Tolerance">The robust aggregators' parameter: trimmed-mean's b (dropped at each end), Krum's f (Byzantine votes tolerated).</param>
@@ -98,13 +105,8 @@ public sealed record AggregatorSpec(AggregatorKind Kind, TieBreak TieBreak = Tie
     /// <summary>The robust baselines of SPEC §3: float32 votes in, a float32 vector out, fed to the mean update's optimizer.</summary>
     public bool IsRobust => Kind is AggregatorKind.Median or AggregatorKind.TrimmedMean or AggregatorKind.Krum;
 
-    /// <summary>Votes the aggregator needs at least: trimmed mean n > 2b, Krum n ≥ 2f + 3; 1 otherwise.</summary>
-    public int MinimumVotes => Kind switch
-    {
-        AggregatorKind.TrimmedMean => 2 * Tolerance + 1,
-        AggregatorKind.Krum => 2 * Tolerance + 3,
-        _ => 1,
-    };
+    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>).</summary>
+    public AggregatorDeclaration Declaration => BuiltInDeclarations.Of(this);
 
     public string Describe => Kind switch
     {
@@ -124,24 +126,15 @@ public sealed record AlgorithmSpec(
     OptimizerSpec Optimizer,
     double WeightDecay = 0)
 {
-    /// <summary>The update rule implied by the components (SPEC §4).</summary>
-    public UpdateKind Update => Aggregator.Kind switch
-    {
-        AggregatorKind.Mean or AggregatorKind.Median or AggregatorKind.TrimmedMean or AggregatorKind.Krum => UpdateKind.Optimizer,
-        AggregatorKind.ScaledMajority => Estimator.Kind == EstimatorKind.ErrorFeedback ? UpdateKind.ErrorFeedback : UpdateKind.ScaledSign,
-        AggregatorKind.Identity => Uplink.Kind switch
-        {
-            UplinkKind.Float32 => UpdateKind.Optimizer,
-            UplinkKind.ScaledSign => Estimator.Kind == EstimatorKind.ErrorFeedback ? UpdateKind.ErrorFeedback : UpdateKind.ScaledSign,
-            _ => UpdateKind.Sign,
-        },
-        _ => UpdateKind.Sign,
-    };
+    /// <summary>The update rule implied by the components (SPEC §4): what the aggregator sends down for the uplink's votes.</summary>
+    public UpdateKind Update => Aggregator.Declaration.Accepts(Uplink.Declaration.Produces)
+        ? Aggregator.Declaration.UpdateFor(Uplink.Declaration.Produces, Estimator.Declaration)
+        : throw new InvalidOperationException($"aggregator {Aggregator.Describe} does not take the {Uplink.Declaration.Produces} votes of uplink {Names.Of(Uplink.Kind)} (Validate refuses this algorithm)");
 
     public ScaleKind Scale => Estimator.Kind == EstimatorKind.ErrorFeedback ? ScaleKind.MeanAbs : ScaleKind.L1Norm;
 
     /// <summary>Bits per coordinate on the uplink (SPEC §2; the per-message scalars are not counted here).</summary>
-    public int UplinkBitsPerCoordinate => Uplink.Kind == UplinkKind.Float32 ? 32 : 1;
+    public int UplinkBitsPerCoordinate => Uplink.Declaration.BitsPerCoordinate;
 
     /// <summary>Most 1-bit votes one aggregation counts (16 bit planes; the server's bit-sliced counter).</summary>
     public const int MaxCountedVotes = 65_535;
@@ -178,13 +171,19 @@ public sealed record AlgorithmSpec(
                 return $"aggregator {Names.Of(a.Kind)} is a robust baseline for float32 uplinks, got {Names.Of(u.Kind)}";
             case AggregatorKind.TrimmedMean or AggregatorKind.Krum when a.Tolerance < (a.Kind == AggregatorKind.Krum ? 0 : 1):
                 return $"aggregator {Names.Of(a.Kind)}: tolerance must be ≥ {(a.Kind == AggregatorKind.Krum ? 0 : 1)}, got {a.Tolerance}";
-            case AggregatorKind.TrimmedMean or AggregatorKind.Krum when nodes < a.MinimumVotes:
-                return $"aggregator {a.Describe} needs at least {a.MinimumVotes} votes a round ({(a.Kind == AggregatorKind.Krum ? "n ≥ 2f + 3" : "n > 2b")}), but there are {nodes} nodes";
+            case AggregatorKind.TrimmedMean or AggregatorKind.Krum when nodes < a.Declaration.MinimumVotes(nodes):
+                return $"aggregator {a.Describe} needs at least {a.Declaration.MinimumVotes(nodes)} votes a round ({(a.Kind == AggregatorKind.Krum ? "n ≥ 2f + 3" : "n > 2b")}), but there are {nodes} nodes";
         }
         if (nodes > MaxCountedVotes && u.Kind is UplinkKind.Sign or UplinkKind.StochasticSign or UplinkKind.ScaledSign)
             return $"1-bit votes are counted in 16 bit planes, at most {MaxCountedVotes:N0} per round, but there are {nodes:N0} nodes";
         if (u.Kind == UplinkKind.Float32 && !(a.Kind is AggregatorKind.Mean or AggregatorKind.Identity || a.IsRobust))
             return $"uplink float32 needs aggregator mean, median, trimmed-mean or krum (or identity for one node), got {Names.Of(a.Kind)}";
+        // What the declarations say, for any pair the rules above do not name.
+        var produces = u.Declaration.Produces;
+        if (!a.Declaration.Accepts(produces))
+            return $"aggregator {a.Describe} takes {string.Join(" or ", a.Declaration.Downlink.Keys)} votes, but uplink {Names.Of(u.Kind)} sends {produces}";
+        if (nodes < a.Declaration.MinimumVotes(nodes))
+            return $"aggregator {a.Describe} needs at least {a.Declaration.MinimumVotes(nodes)} votes a round, but there are {nodes} nodes";
         return null;
     }
 }

@@ -101,7 +101,7 @@ public class RoundCoordinatorTests() : TestKit(TinyFederation.WireConfig)
         probes[1].Send(server, accepted[1]);
         probes[2].Send(server, accepted[2]);
 
-        var expected = new MajorityVoteAggregator(TieBreak.Random, 11).Aggregate(accepted.Select(v => v.Payload).ToArray(), 1);
+        var expected = Server.AggregatorTests.Run(new MajorityVoteAggregator(TieBreak.Random), 11, accepted.Select(v => v.Payload).ToArray(), 1);
         foreach (var p in probes)
         {
             var aggregate = p.ExpectMsg<Aggregate>();

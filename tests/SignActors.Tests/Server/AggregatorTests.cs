@@ -66,7 +66,7 @@ public class AggregatorTests
         var payloads = votes.Select(v => (Payload)new SignPayload(SignPacker.Pack(v))).ToArray();
         foreach (long round in new long[] { 1, 7 })
         {
-            var a = ((SignPayload)new MajorityVoteAggregator(TieBreak.Random, seed).Aggregate(payloads, round)).Signs;
+            var a = ((SignPayload)Run(new MajorityVoteAggregator(TieBreak.Random), seed, payloads, round)).Signs;
             var coins = StreamKey.ForServer(seed, round, StreamPurpose.TieBreak);
             int ties = 0;
             for (int k = 0; k < d; k++)
@@ -214,7 +214,7 @@ public class AggregatorTests
         {
             new ScaledSignPayload(Signs(1, -1), 2f), new ScaledSignPayload(Signs(1, 1), 3f), new ScaledSignPayload(Signs(-1, -1), 7f),
         };
-        var a = (ScaledSignPayload)new ScaledMajorityAggregator(TieBreak.Random, 1).Aggregate(votes, 1);
+        var a = (ScaledSignPayload)Run(new ScaledMajorityAggregator(TieBreak.Random), 1, votes, 1);
         Assert.Equal(4f, a.Scale);
         Assert.Equal(Signs(1, -1), a.Signs);
     }
@@ -223,7 +223,7 @@ public class AggregatorTests
     public void Mean_of_sign_votes_is_sent_as_counts()
     {
         var votes = new Payload[] { new SignPayload(Signs(1, -1, 1)), new SignPayload(Signs(1, 1, -1)), new SignPayload(Signs(1, -1, -1)) };
-        var a = (CountPayload)new MeanAggregator().Aggregate(votes, 1);
+        var a = (CountPayload)Run(new MeanAggregator(), 1, votes, 1);
         Assert.Equal(2, a.Counts.BitsPerCount);
         Assert.Equal(new[] { 3, 1, 1 }, Enumerable.Range(0, 3).Select(k => a.Counts[k]));
         var m = new float[3];
@@ -244,15 +244,15 @@ public class AggregatorTests
     public void Mean_of_float_votes_is_the_mean_vector()
     {
         var votes = new Payload[] { new DensePayload(new[] { 1f, 2f }), new DensePayload(new[] { 3f, -6f }) };
-        Assert.Equal(new[] { 2f, -2f }, ((DensePayload)new MeanAggregator().Aggregate(votes, 1)).Values);
+        Assert.Equal(new[] { 2f, -2f }, ((DensePayload)Run(new MeanAggregator(), 1, votes, 1)).Values);
     }
 
     [Fact]
     public void Identity_forwards_the_single_vote()
     {
         var vote = new SignPayload(Signs(1, -1));
-        Assert.Same(vote, new IdentityAggregator().Aggregate(new[] { vote }, 1));
-        Assert.Throws<ArgumentException>(() => new IdentityAggregator().Aggregate(new[] { vote, vote }, 1));
+        Assert.Same(vote, Run(new IdentityAggregator(), 1, new[] { vote }, 1));
+        Assert.Throws<ArgumentException>(() => Run(new IdentityAggregator(), 1, new[] { vote, vote }, 1));
     }
 
     [Fact]
@@ -273,17 +273,22 @@ public class AggregatorTests
     {
         Assert.Contains("d=3", Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(new[] { Signs(1, 1), Signs(1, 1, 1) }, TieBreak.Random, TieCoins)).Message);
         Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(Array.Empty<PackedSigns>(), TieBreak.Random, TieCoins));
-        Assert.Contains("takes sign votes", Assert.Throws<ArgumentException>(() => new MajorityVoteAggregator(TieBreak.Random, 1).Aggregate(new Payload[] { new DensePayload(new float[2]) }, 1)).Message);
+        Assert.Contains("takes sign votes", Assert.Throws<ArgumentException>(() => Run(new MajorityVoteAggregator(TieBreak.Random), 1, new Payload[] { new DensePayload(new float[2]) }, 1)).Message);
         Assert.Contains("at most 65535 votes", Assert.Throws<ArgumentException>(() => MajorityVote.Aggregate(Enumerable.Repeat(Signs(1), 65_536).ToArray(), TieBreak.Random, TieCoins)).Message);
     }
 
     [Fact]
     public void Aggregator_factory_builds_each_kind()
     {
-        Assert.Equal(AggregatorKind.MajorityVote, Aggregator.Create(Presets.Resolve("signum", 8), 1).Kind);
-        Assert.Equal(AggregatorKind.UnbiasedSign, Aggregator.Create(Presets.Resolve("mvsm-v2", 8), 1).Kind);
-        Assert.Equal(AggregatorKind.ScaledMajority, Aggregator.Create(Presets.Resolve("scaled-signsgd", 8), 1).Kind);
-        Assert.Equal(AggregatorKind.Mean, Aggregator.Create(Presets.Resolve("ssdm", 8), 1).Kind);
-        Assert.Equal(AggregatorKind.Identity, Aggregator.Create(Presets.Resolve("signsgd", 1), 1).Kind);
+        Assert.IsType<MajorityVoteAggregator>(Aggregator.Create(Presets.Resolve("signum", 8)));
+        Assert.IsType<UnbiasedSignAggregator>(Aggregator.Create(Presets.Resolve("mvsm-v2", 8)));
+        Assert.IsType<ScaledMajorityAggregator>(Aggregator.Create(Presets.Resolve("scaled-signsgd", 8)));
+        Assert.IsType<MeanAggregator>(Aggregator.Create(Presets.Resolve("ssdm", 8)));
+        Assert.IsType<IdentityAggregator>(Aggregator.Create(Presets.Resolve("signsgd", 1)));
+        Assert.Equal("majority-vote", Aggregator.Create(Presets.Resolve("signum", 8)).Name);
     }
+
+    /// <summary>An aggregator's round as the server runs it: the context from the run seed and the round.</summary>
+    internal static Payload Run(IAggregator aggregator, ulong seed, IReadOnlyList<Payload> votes, long round) =>
+        aggregator.Aggregate(votes, AggregationContext.For(aggregator, seed, round));
 }

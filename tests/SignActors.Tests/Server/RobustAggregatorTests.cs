@@ -40,7 +40,7 @@ public class RobustAggregatorTests
         Assert.Equal(0, Robust.KrumIndex(Enumerable.Repeat(new[] { 3f, 3f }, 5).ToArray(), 1)); // ties: the lowest node id
         var e = Assert.Throws<AggregationRefused>(() => Robust.KrumIndex(votes[..4], 1));
         Assert.Equal("krum(1) needs at least 5 votes a round (n ≥ 2f + 3), got 4", e.Message);
-        var aggregate = new KrumAggregator(1).Aggregate(votes.Select(v => (Payload)new DensePayload(v)).ToArray(), 1);
+        var aggregate = AggregatorTests.Run(new KrumAggregator(1), 1, votes.Select(v => (Payload)new DensePayload(v)).ToArray(), 1);
         Assert.Equal(new[] { 1f }, Assert.IsType<DensePayload>(aggregate).Values);
     }
 
@@ -54,6 +54,6 @@ public class RobustAggregatorTests
         Assert.Contains("needs at least 3 votes a round (n > 2b)", Presets.Resolve("trimmed-mean-sgd", 2).Validate(2));
         var signMedian = Presets.Resolve("signum", 5) with { Aggregator = new AggregatorSpec(AggregatorKind.Median) };
         Assert.Equal("aggregator median is a robust baseline for float32 uplinks, got sign", signMedian.Validate(5));
-        Assert.Throws<ArgumentException>(() => new MedianAggregator().Aggregate(new Payload[] { new SignPayload(new SignActors.Messages.Packing.PackedSigns(3)) }, 1));
+        Assert.Throws<ArgumentException>(() => AggregatorTests.Run(new MedianAggregator(), 1, new Payload[] { new SignPayload(new SignActors.Messages.Packing.PackedSigns(3)) }, 1));
     }
 }

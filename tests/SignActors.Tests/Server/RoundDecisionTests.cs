@@ -113,11 +113,11 @@ public class RoundDecisionTests : TestKit
     {
         var first = new Vote(1, 0, new SignPayload(SignPacker.Pack(new float[] { 1, -1, 1 })), new VoteScalars(1, 1, 1, 1), 2f);
         var other = first with { Payload = new SignPayload(SignPacker.Pack(new float[] { 1, 1, 1 })) };
-        VoteVerdict Check(Vote v, Vote? accepted) => VoteAdmission.Check(v, 1, 0, true, accepted, 3, UplinkKind.Sign, 0);
+        VoteVerdict Check(Vote v, Vote? accepted) => VoteAdmission.Check(v, 1, 0, true, accepted, 3, SignActors.Messages.PayloadKind.Sign, 0);
         Assert.Equal(VoteVerdict.Accepted, Check(first, null));
         Assert.Equal(VoteVerdict.Repeated, Check(first with { }, first));
         Assert.Equal(VoteVerdict.Duplicate, Check(other, first));
-        Assert.Equal(VoteVerdict.Late, VoteAdmission.Check(first, 2, 1, true, first, 3, UplinkKind.Sign, 0)); // lateness first
+        Assert.Equal(VoteVerdict.Late, VoteAdmission.Check(first, 2, 1, true, first, 3, SignActors.Messages.PayloadKind.Sign, 0)); // lateness first
     }
 
     [Fact]

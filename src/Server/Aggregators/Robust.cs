@@ -94,31 +94,7 @@ public static class Robust
     }
 
     /// <summary>The float32 votes of a round, or an error naming the first vote that is not one.</summary>
-    internal static float[][] Dense(IReadOnlyList<Payload> votes, AggregatorKind kind) =>
+    public static float[][] Dense(IReadOnlyList<Payload> votes, string aggregator) =>
         votes.Select((v, j) => v is DensePayload dense ? dense.Values
-            : throw new ArgumentException($"{Names.Of(kind)} takes float32 votes, vote {j} is {v.GetType().Name}", nameof(votes))).ToArray();
-}
-
-public sealed class MedianAggregator : IAggregator
-{
-    public AggregatorKind Kind => AggregatorKind.Median;
-    public Payload Aggregate(IReadOnlyList<Payload> votes, long round) => new DensePayload(Robust.Median(Robust.Dense(votes, Kind)));
-}
-
-public sealed class TrimmedMeanAggregator(int b) : IAggregator
-{
-    public AggregatorKind Kind => AggregatorKind.TrimmedMean;
-    public Payload Aggregate(IReadOnlyList<Payload> votes, long round) => new DensePayload(Robust.TrimmedMean(Robust.Dense(votes, Kind), b));
-}
-
-/// <summary>Krum's chosen vote, sent as the round's aggregate.</summary>
-public sealed class KrumAggregator(int f) : IAggregator
-{
-    public AggregatorKind Kind => AggregatorKind.Krum;
-
-    public Payload Aggregate(IReadOnlyList<Payload> votes, long round)
-    {
-        var dense = Robust.Dense(votes, Kind);
-        return new DensePayload((float[])dense[Robust.KrumIndex(dense, f)].Clone());
-    }
+            : throw new ArgumentException($"{aggregator} takes float32 votes, vote {j} is {v.GetType().Name}", nameof(votes))).ToArray();
 }
