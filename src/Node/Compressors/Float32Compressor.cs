@@ -7,7 +7,8 @@ namespace SignActors.Node.Compressors;
 /// <summary>v uncompressed, 32 bits per coordinate (baselines only).</summary>
 public sealed class Float32Compressor : IUplinkCompressor
 {
-    public UplinkKind Kind => UplinkKind.Float32;
+    public string Name => Names.Of(UplinkKind.Float32);
+    public UplinkDeclaration Declaration { get; } = BuiltInDeclarations.Of(new UplinkSpec(UplinkKind.Float32));
 
     public Payload Compress(ReadOnlySpan<float> v, in CompressionContext context)
     {

@@ -9,10 +9,27 @@ namespace SignActors.Node.Compressors;
 /// <param name="TensorNorms">The per-tensor statistic of v the radius rule uses (‖v_τ‖_∞ or its RMS), when the node has computed it for its vote.</param>
 public readonly record struct CompressionContext(StreamKey Coins, float[]? BroadcastRadius = null, float[]? TensorNorms = null);
 
-/// <summary>Turns the estimator's v_t into what goes on the wire (SPEC §2, uplink compressors).</summary>
+/// <summary>
+/// Turns the estimator's v_t into what goes on the wire (SPEC §2, uplink compressors). The
+/// contract, for the built-ins and for a plugin alike:
+/// <list type="bullet">
+/// <item>It returns a payload of the kind its <see cref="Declaration"/> names, of length d; the
+///   server drops any other as malformed.</item>
+/// <item>It keeps no state between rounds (what S_R needs from the server comes in the context).</item>
+/// <item>Randomness comes only from <see cref="CompressionContext.Coins"/> — this node's ready
+///   stream key for this round — never a seed or <c>System.Random</c>.</item>
+/// <item>It runs on a compute thread, one call at a time per instance, and must not block.</item>
+/// <item>A v of another length is an <see cref="ArgumentException"/>.</item>
+/// </list>
+/// </summary>
 public interface IUplinkCompressor
 {
-    UplinkKind Kind { get; }
+    /// <summary>Its name in messages (the config's spelling for a built-in).</summary>
+    string Name { get; }
+
+    /// <summary>What the runtime needs to know of it: the payload its votes carry.</summary>
+    UplinkDeclaration Declaration { get; }
+
     Payload Compress(ReadOnlySpan<float> v, in CompressionContext context);
 }
 

@@ -9,7 +9,8 @@ namespace SignActors.Node.Compressors;
 public sealed class ScaledSignCompressor(ScaleKind scale) : IUplinkCompressor
 {
     public ScaleKind Scale { get; } = scale;
-    public UplinkKind Kind => UplinkKind.ScaledSign;
+    public string Name => Names.Of(UplinkKind.ScaledSign);
+    public UplinkDeclaration Declaration { get; } = BuiltInDeclarations.Of(new UplinkSpec(UplinkKind.ScaledSign));
 
     public Payload Compress(ReadOnlySpan<float> v, in CompressionContext context)
     {

@@ -204,7 +204,8 @@ public sealed class StochasticSignCompressor : IUplinkCompressor
 
     public RadiusRule Rule { get; }
 
-    public UplinkKind Kind => UplinkKind.StochasticSign;
+    public string Name => Names.Of(UplinkKind.StochasticSign);
+    public UplinkDeclaration Declaration { get; } = BuiltInDeclarations.Of(new UplinkSpec(UplinkKind.StochasticSign));
 
     /// <summary>The radii this round uses and the segments they cover (SPEC §2).</summary>
     public (double[] Radii, int[] Ends) RadiiFor(ReadOnlySpan<float> v, in CompressionContext context)

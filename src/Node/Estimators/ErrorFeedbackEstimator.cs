@@ -14,7 +14,8 @@ public sealed class ErrorFeedbackEstimator(int dimension) : IGradientEstimator
     readonly float[] _p = new float[dimension];
     readonly float[] _e = new float[dimension];
 
-    public EstimatorKind Kind => EstimatorKind.ErrorFeedback;
+    public string Name => Names.Of(EstimatorKind.ErrorFeedback);
+    public EstimatorDeclaration Declaration { get; } = BuiltInDeclarations.Of(new EstimatorSpec(EstimatorKind.ErrorFeedback));
     public bool NeedsGradientAtPrevious => false;
 
     /// <summary>e_{t+1}, the error carried to the next round.</summary>
@@ -42,7 +43,7 @@ public sealed class ErrorFeedbackEstimator(int dimension) : IGradientEstimator
 
     public void Import(EstimatorSnapshot state)
     {
-        Estimator.CheckState(state, 1, _e.Length, Kind);
+        Estimator.CheckState(state, 1, _e.Length, Name);
         state.Buffers[0].CopyTo(_e, 0);
     }
 }

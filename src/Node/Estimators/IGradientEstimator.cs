@@ -16,13 +16,28 @@ public readonly ref struct EstimatorInput(ReadOnlySpan<float> gradient, ReadOnly
 
 /// <summary>
 /// A node's estimator (SPEC §2): turns this round's gradient(s) into the vector v_t that the
-/// uplink compressor sends. State lives here and is lost on a crash (<see cref="Reset"/>).
+/// uplink compressor sends. The contract, for the built-ins and for a plugin alike:
+/// <list type="bullet">
+/// <item>State lives here, one instance per node, and only what <see cref="Export"/> returns may
+///   decide the next <see cref="Update"/>: checkpoints, a resume and a rejoin carry it that way, so
+///   replicas stay bit-identical. It is lost on a crash (<see cref="Reset"/>).</item>
+/// <item>It runs on a compute thread (never an actor's), one call at a time per instance, and must
+///   not block: no I/O, no waiting, no randomness (an estimator that needs coins is not supported;
+///   the uplink draws them).</item>
+/// <item>Arithmetic is float32 in a fixed order over the coordinates, so every host gets the same bits.</item>
+/// <item>A wrong shape (a gradient of another d, a snapshot of another shape) is an
+///   <see cref="ArgumentException"/> before anything changes.</item>
+/// </list>
 /// </summary>
 public interface IGradientEstimator
 {
-    EstimatorKind Kind { get; }
+    /// <summary>Its name in messages (the config's spelling for a built-in).</summary>
+    string Name { get; }
 
-    /// <summary>True when the node must also compute ∇f(x_{t−1}; ξ_t) (storm).</summary>
+    /// <summary>What the runtime needs to know of it (whether replicas keep x_{t−1}, whether its vector carries η).</summary>
+    EstimatorDeclaration Declaration { get; }
+
+    /// <summary>True when this round the node must also compute ∇f(x_{t−1}; ξ_t) (storm from its second round; only where <see cref="Declaration"/> says it needs it).</summary>
     bool NeedsGradientAtPrevious { get; }
 
     /// <summary>
@@ -53,13 +68,13 @@ public static class Estimator
     };
 
     /// <summary>Checks a snapshot has <paramref name="buffers"/> buffers of d coordinates.</summary>
-    internal static void CheckState(EstimatorSnapshot state, int buffers, int dimension, EstimatorKind kind)
+    public static void CheckState(EstimatorSnapshot state, int buffers, int dimension, string estimator)
     {
         if (state.Buffers.Length != buffers || state.Buffers.Any(b => b.Length != dimension))
-            throw new ArgumentException($"{Names.Of(kind)} state needs {buffers} buffer(s) of d={dimension}, got {state.Buffers.Length} of {string.Join("/", state.Buffers.Select(b => b.Length))}", nameof(state));
+            throw new ArgumentException($"{estimator} state needs {buffers} buffer(s) of d={dimension}, got {state.Buffers.Length} of {string.Join("/", state.Buffers.Select(b => b.Length))}", nameof(state));
     }
 
-    internal static void CheckLength(ReadOnlySpan<float> g, int dimension, string what)
+    public static void CheckLength(ReadOnlySpan<float> g, int dimension, string what)
     {
         if (g.Length != dimension) throw new ArgumentException($"{what} has {g.Length} coordinates, expected d={dimension}");
     }

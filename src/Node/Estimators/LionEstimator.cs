@@ -24,7 +24,8 @@ public sealed class LionEstimator : IGradientEstimator
 
     public float Beta1 { get; }
     public float Beta2 { get; }
-    public EstimatorKind Kind => EstimatorKind.Lion;
+    public string Name => Names.Of(EstimatorKind.Lion);
+    public EstimatorDeclaration Declaration { get; } = BuiltInDeclarations.Of(new EstimatorSpec(EstimatorKind.Lion));
     public bool NeedsGradientAtPrevious => false;
     public ReadOnlySpan<float> Momentum => _m;
 
@@ -47,7 +48,7 @@ public sealed class LionEstimator : IGradientEstimator
 
     public void Import(EstimatorSnapshot state)
     {
-        Estimator.CheckState(state, 1, _m.Length, Kind);
+        Estimator.CheckState(state, 1, _m.Length, Name);
         state.Buffers[0].CopyTo(_m, 0);
     }
 }

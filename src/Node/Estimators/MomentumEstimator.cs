@@ -21,7 +21,8 @@ public sealed class MomentumEstimator : IGradientEstimator
     }
 
     public float Beta { get; }
-    public EstimatorKind Kind => EstimatorKind.Momentum;
+    public string Name => Names.Of(EstimatorKind.Momentum);
+    public EstimatorDeclaration Declaration { get; } = BuiltInDeclarations.Of(new EstimatorSpec(EstimatorKind.Momentum));
     public bool NeedsGradientAtPrevious => false;
 
     public ReadOnlySpan<float> Update(in EstimatorInput input)
@@ -44,7 +45,7 @@ public sealed class MomentumEstimator : IGradientEstimator
 
     public void Import(EstimatorSnapshot state)
     {
-        Estimator.CheckState(state, 1, _v.Length, Kind);
+        Estimator.CheckState(state, 1, _v.Length, Name);
         state.Buffers[0].CopyTo(_v, 0);
         _started = state.Started;
     }

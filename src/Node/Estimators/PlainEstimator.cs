@@ -7,7 +7,8 @@ namespace SignActors.Node.Estimators;
 public sealed class PlainEstimator(int dimension) : IGradientEstimator
 {
     readonly float[] _v = new float[dimension];
-    public EstimatorKind Kind => EstimatorKind.Plain;
+    public string Name => Names.Of(EstimatorKind.Plain);
+    public EstimatorDeclaration Declaration { get; } = BuiltInDeclarations.Of(new EstimatorSpec(EstimatorKind.Plain));
     public bool NeedsGradientAtPrevious => false;
 
     public ReadOnlySpan<float> Update(in EstimatorInput input)
@@ -21,5 +22,5 @@ public sealed class PlainEstimator(int dimension) : IGradientEstimator
 
     public EstimatorSnapshot Export() => new(false, Array.Empty<float[]>());
 
-    public void Import(EstimatorSnapshot state) => Estimator.CheckState(state, 0, _v.Length, Kind);
+    public void Import(EstimatorSnapshot state) => Estimator.CheckState(state, 0, _v.Length, Name);
 }

@@ -21,7 +21,8 @@ public sealed class StormEstimator : IGradientEstimator
     }
 
     public float Beta { get; }
-    public EstimatorKind Kind => EstimatorKind.Storm;
+    public string Name => Names.Of(EstimatorKind.Storm);
+    public EstimatorDeclaration Declaration { get; } = BuiltInDeclarations.Of(new EstimatorSpec(EstimatorKind.Storm));
     public bool NeedsGradientAtPrevious => _started;
 
     public ReadOnlySpan<float> Update(in EstimatorInput input)
@@ -47,7 +48,7 @@ public sealed class StormEstimator : IGradientEstimator
 
     public void Import(EstimatorSnapshot state)
     {
-        Estimator.CheckState(state, 1, _v.Length, Kind);
+        Estimator.CheckState(state, 1, _v.Length, Name);
         state.Buffers[0].CopyTo(_v, 0);
         _started = state.Started;
     }

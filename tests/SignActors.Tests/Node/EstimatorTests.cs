@@ -73,7 +73,7 @@ public class EstimatorTests
     public void Factory_builds_each_kind_and_checks_lengths()
     {
         foreach (var kind in Enum.GetValues<EstimatorKind>())
-            Assert.Equal(kind, Estimator.Create(new EstimatorSpec(kind), 3).Kind);
+            Assert.Equal(SignActors.Training.Spellings.Estimator.Of(kind), Estimator.Create(new EstimatorSpec(kind), 3).Name);
         var e = Assert.Throws<ArgumentException>(() => new PlainEstimator(3).Update(new EstimatorInput(new float[2])));
         Assert.Contains("expected d=3", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new ErrorFeedbackEstimator(1).Update(new EstimatorInput(new float[1], default, 0f)));
