@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using SignActors.Messages.Protocol;
-using SignActors.Node.Byzantine;
 using SignActors.Node.Compressors;
 using SignActors.Node.Estimators;
 using SignActors.Node.Replicas;
 using SignActors.Training.Data;
 using SignActors.Training.Faults;
+using SignActors.Training.Faults.Attacks;
 using SignActors.Training.Models;
 using SignActors.Training.Randomness;
 using SignActors.Training.Runs;
@@ -32,6 +32,7 @@ public sealed class NodeReplica : IDisposable
     readonly IUplinkCompressor _compressor;
     readonly int[] _indices;
     readonly NodeFaults _faults;
+    readonly IAttack? _attack; // runs here unless it needs the round's honest votes (the server crafts those)
     readonly int[] _omniscientSample;
     int _resyncsSeen; // the model's resyncs this node's estimator has caught up with
     long _taken; // the last round whose aggregate this node has taken (applied, or found applied by its host)
@@ -53,7 +54,8 @@ public sealed class NodeReplica : IDisposable
         _indices = new int[spec.BatchSize];
         _taken = _model.LastAppliedRound;
         _faults = spec.FaultPlan.For(nodeId);
-        _omniscientSample = _faults.Attack == ByzantineAttack.Omniscient
+        _attack = _faults.Attack is { } kind && Attacks.Create(kind, spec.FaultPlan, spec.Nodes) is { Knows: not AttackKnowledge.HonestVotes } onNode ? onNode : null;
+        _omniscientSample = _attack?.Knows == AttackKnowledge.FullGradient
             ? RecordSample.Draw(train.Count, spec.FaultPlan.OmniscientSample, StreamKey.ForRun(spec.Seed, StreamPurpose.ByzantineNoise))
             : Array.Empty<int>();
     }
@@ -93,18 +95,18 @@ public sealed class NodeReplica : IDisposable
             var payload = _compressor.Compress(v, new CompressionContext(coins, start.Radius, tensorNorms));
             var (l1, l2) = Norms.L1AndL2(g);
             var scalars = new Messages.VoteScalars(loss, (float)l1, (float)l2, Norms.LInf(v));
-            if (_faults.Attack is { } attack && !CraftedAttacks.IsCrafted(attack)) payload = Forge(attack, payload, start.Round, slot); // ALIE, IPM: the server crafts
+            if (_attack is not null) payload = Forge(_attack, payload, start.Round, slot);
             return new Vote(start.Round, NodeId, payload, scalars, (float)clock.Elapsed.TotalMilliseconds, tensorNorms);
         }
     }
 
     /// <summary>The attack's message in place of the honest one; the scalars stay honest (the format is followed).</summary>
-    Messages.Payload Forge(ByzantineAttack attack, Messages.Payload honest, long round, ComputeSlot slot)
+    Messages.Payload Forge(IAttack attack, Messages.Payload honest, long round, ComputeSlot slot)
     {
         var noise = StreamKey.ForNode(_spec.Seed, NodeId, round, StreamPurpose.ByzantineNoise);
-        if (attack != ByzantineAttack.Omniscient) return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast);
+        if (attack.Knows != AttackKnowledge.FullGradient) return attack.Forge(new AttackInput(honest, noise, _lastBroadcast));
         slot.FullGradient(_omniscientSample); // ∇f(x_t) over the sample
-        return ByzantineMessage.Forge(attack, honest, noise, _lastBroadcast, slot.Gradient);
+        return attack.Forge(new AttackInput(honest, noise, _lastBroadcast, slot.Gradient));
     }
 
     /// <summary>

@@ -135,11 +135,5 @@ public static class RunCommand
         }
     }
 
-    static string Describe(ByzantineAttack attack, FaultPlan plan, int nodes) => Training.Spellings.Attack.Of(attack) + attack switch
-    {
-        ByzantineAttack.Omniscient => $" over {(plan.OmniscientSample > 0 ? $"a fixed sample of {plan.OmniscientSample} training records" : "the whole training set")}",
-        ByzantineAttack.Alie => FormattableString.Invariant($" (μ − zσ of the honest votes, z = {plan.AlieZFor(nodes):F3}, crafted by the server)"),
-        ByzantineAttack.Ipm => FormattableString.Invariant($" (−εμ of the honest votes, ε = {plan.IpmEpsilon}, crafted by the server)"),
-        _ => "",
-    };
+    static string Describe(ByzantineAttack attack, FaultPlan plan, int nodes) => Training.Faults.Attacks.Attacks.Create(attack, plan, nodes).Description;
 }

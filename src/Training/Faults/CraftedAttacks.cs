@@ -15,9 +15,6 @@ public static class CraftedAttacks
     /// <summary>IPM's ε when none is configured: Xie et al.'s small ε, the one that defeats median and Krum.</summary>
     public const double DefaultIpmEpsilon = 0.1;
 
-    /// <summary>The attacks whose message the server crafts from the honest votes of the round (the node sends its honest one).</summary>
-    public static bool IsCrafted(ByzantineAttack attack) => attack is ByzantineAttack.Alie or ByzantineAttack.Ipm;
-
     /// <summary>
     /// ALIE's z for n nodes of which f are Byzantine: with s = ⌊n/2 + 1⌋ − f honest supporters
     /// needed, z = Φ⁻¹((n − s)/n), the largest shift that stays within the honest spread. When the

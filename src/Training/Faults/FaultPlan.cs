@@ -62,9 +62,6 @@ public sealed record FaultPlan(IReadOnlyDictionary<int, NodeFaults> Nodes, int O
     public int OmniscientRecords(int trainingRecords) =>
         !Nodes.Values.Any(f => f.Attack == ByzantineAttack.Omniscient) ? 0 : OmniscientSample > 0 ? Math.Min(OmniscientSample, trainingRecords) : trainingRecords;
 
-    /// <summary>Whether any attacker's message is crafted by the server from the round's honest votes (ALIE, IPM).</summary>
-    public bool HasCraftedAttackers => Nodes.Values.Any(f => f.Attack is { } a && CraftedAttacks.IsCrafted(a));
-
     /// <summary>ALIE's z for <paramref name="nodes"/> nodes: the configured one, or the paper's formula with f = the Byzantine count.</summary>
     public double AlieZFor(int nodes) => AlieZ ?? CraftedAttacks.AlieZ(nodes, Byzantine.Count);
 

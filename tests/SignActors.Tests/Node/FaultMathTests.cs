@@ -1,10 +1,10 @@
 using SignActors.Messages;
 using SignActors.Messages.Packing;
-using SignActors.Node.Byzantine;
 using SignActors.Node.Faults;
 using SignActors.Server.Aggregators;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Faults;
+using SignActors.Training.Faults.Attacks;
 using SignActors.Training.Randomness;
 using Xunit;
 
@@ -22,28 +22,28 @@ public class FaultMathTests
     public void Sign_flip_sends_the_negation_of_the_honest_message_in_its_own_format()
     {
         var honest = Signs(1);
-        var flipped = Assert.IsType<SignPayload>(ByzantineMessage.Forge(ByzantineAttack.SignFlip, new SignPayload(honest), Noise)).Signs;
+        var flipped = Assert.IsType<SignPayload>(new SignFlipAttack().Forge(new AttackInput(new SignPayload(honest), Noise))).Signs;
         for (int k = 0; k < D; k++) Assert.Equal(-honest.Sign(k), flipped.Sign(k));
         Assert.Equal(0UL, flipped.Words[^1] & ~PackedSigns.LastWordMask(D)); // tail stays zero
 
-        var scaled = Assert.IsType<ScaledSignPayload>(ByzantineMessage.Forge(ByzantineAttack.SignFlip, new ScaledSignPayload(honest, 2.5f), Noise));
+        var scaled = Assert.IsType<ScaledSignPayload>(new SignFlipAttack().Forge(new AttackInput(new ScaledSignPayload(honest, 2.5f), Noise)));
         Assert.Equal(2.5f, scaled.Scale);
         Assert.Equal(honest.Negated(), scaled.Signs);
 
         var values = TestVectors.Uniform(D, 2);
-        var dense = Assert.IsType<DensePayload>(ByzantineMessage.Forge(ByzantineAttack.SignFlip, new DensePayload(values), Noise));
+        var dense = Assert.IsType<DensePayload>(new SignFlipAttack().Forge(new AttackInput(new DensePayload(values), Noise)));
         Assert.Equal(values.Select(v => -v), dense.Values);
     }
 
     [Fact]
     public void Random_sends_the_nodes_noise_stream_bits_whatever_the_honest_message()
     {
-        var a = Assert.IsType<SignPayload>(ByzantineMessage.Forge(ByzantineAttack.Random, new SignPayload(Signs(1)), Noise)).Signs;
-        var b = Assert.IsType<SignPayload>(ByzantineMessage.Forge(ByzantineAttack.Random, new SignPayload(Signs(2)), Noise)).Signs;
+        var a = Assert.IsType<SignPayload>(new RandomAttack().Forge(new AttackInput(new SignPayload(Signs(1)), Noise))).Signs;
+        var b = Assert.IsType<SignPayload>(new RandomAttack().Forge(new AttackInput(new SignPayload(Signs(2)), Noise))).Signs;
         Assert.Equal(a, b);
         for (int k = 0; k < D; k++) Assert.Equal((RandomStream.At(Noise, (ulong)k / 64) >> (k % 64) & 1) == 1, a.IsPositive(k));
         Assert.InRange(a.CountPositive(), D / 2 - 4 * Math.Sqrt(D / 4.0), D / 2 + 4 * Math.Sqrt(D / 4.0));
-        var other = Assert.IsType<SignPayload>(ByzantineMessage.Forge(ByzantineAttack.Random, new SignPayload(Signs(1)), Noise with { Round = 8 })).Signs;
+        var other = Assert.IsType<SignPayload>(new RandomAttack().Forge(new AttackInput(new SignPayload(Signs(1)), Noise with { Round = 8 }))).Signs;
         Assert.NotEqual(a, other);
     }
 
@@ -52,9 +52,9 @@ public class FaultMathTests
     {
         var honest = new SignPayload(Signs(1));
         var broadcast = Signs(9);
-        var sent = Assert.IsType<SignPayload>(ByzantineMessage.Forge(ByzantineAttack.Colluding, honest, Noise, new SignPayload(broadcast))).Signs;
+        var sent = Assert.IsType<SignPayload>(new ColludingAttack().Forge(new AttackInput(honest, Noise, new SignPayload(broadcast)))).Signs;
         Assert.Equal(broadcast.Negated(), sent);
-        var first = Assert.IsType<SignPayload>(ByzantineMessage.Forge(ByzantineAttack.Colluding, honest, Noise)).Signs;
+        var first = Assert.IsType<SignPayload>(new ColludingAttack().Forge(new AttackInput(honest, Noise))).Signs;
         Assert.Equal(honest.Signs.Negated(), first);
     }
 
@@ -62,11 +62,11 @@ public class FaultMathTests
     public void Omniscient_sends_minus_the_sign_of_the_full_gradient()
     {
         var gradient = TestVectors.Uniform(D, 4);
-        var sent = Assert.IsType<SignPayload>(ByzantineMessage.Forge(ByzantineAttack.Omniscient, new SignPayload(Signs(1)), Noise, fullGradient: gradient)).Signs;
+        var sent = Assert.IsType<SignPayload>(new OmniscientAttack(0).Forge(new AttackInput(new SignPayload(Signs(1)), Noise, fullGradient: gradient))).Signs;
         for (int k = 0; k < D; k++) Assert.Equal(gradient[k] >= 0 ? -1 : 1, sent.Sign(k));
-        var dense = Assert.IsType<DensePayload>(ByzantineMessage.Forge(ByzantineAttack.Omniscient, new DensePayload(new float[D]), Noise, fullGradient: gradient));
+        var dense = Assert.IsType<DensePayload>(new OmniscientAttack(0).Forge(new AttackInput(new DensePayload(new float[D]), Noise, fullGradient: gradient)));
         for (int k = 0; k < D; k++) Assert.Equal(gradient[k] >= 0 ? -1f : 1f, dense.Values[k]);
-        Assert.Throws<ArgumentException>(() => ByzantineMessage.Forge(ByzantineAttack.Omniscient, new SignPayload(Signs(1)), Noise));
+        Assert.Throws<ArgumentException>(() => new OmniscientAttack(0).Forge(new AttackInput(new SignPayload(Signs(1)), Noise)));
     }
 
     [Theory]
