@@ -163,7 +163,7 @@ public sealed class NodeReplica : IDisposable
     {
         if (_resyncsSeen == _model.Resyncs) return;
         _resyncsSeen = _model.Resyncs;
-        if (_spec.Algorithm.Estimator.Declaration.NeedsGradientAtPrevious) _estimator.Reset();
+        if (_spec.Algorithm.Estimator.Declare().NeedsGradientAtPrevious) _estimator.Reset();
     }
 
     /// <summary>The estimator's state (for a checkpoint).</summary>

@@ -9,7 +9,7 @@ namespace SignActors.Host.Experiments;
 public sealed record ContenderSpec(string Label, string Preset, IReadOnlyList<double> LearningRates, IReadOnlyList<double> Betas)
 {
     /// <summary>Whether the contender aggregates signs (1 bit a coordinate up): the majority-vote side of the comparison.</summary>
-    public bool Votes(int nodes) => Presets.Resolve(Preset, nodes).Uplink.Declaration.Produces != Messages.PayloadKind.Dense;
+    public bool Votes(int nodes) => Presets.Resolve(Preset, nodes).Uplink.Declare().Produces != Messages.PayloadKind.Dense;
 
     /// <summary>
     /// Whether f Byzantine nodes of n are within the aggregator's design tolerance, as it declares it:
@@ -17,7 +17,7 @@ public sealed record ContenderSpec(string Label, string Preset, IReadOnlyList<do
     /// (majority vote, S_1 of the vote); trimmed mean with b = f needs n &gt; 2f; Krum n ≥ 2f + 3.
     /// Cells beyond it are run where they can be, and marked.
     /// </summary>
-    public bool Tolerates(int nodes, int f) => f == 0 || Presets.Resolve(Preset, nodes).Aggregator.Declaration.Tolerates(nodes, f);
+    public bool Tolerates(int nodes, int f) => f == 0 || Presets.Resolve(Preset, nodes).Aggregator.Declare().Tolerates(nodes, f);
 }
 
 /// <summary>

@@ -40,8 +40,8 @@ public enum ScaleKind
 /// <param name="Beta">momentum / storm β: the weight of the NEW gradient.</param>
 public sealed record EstimatorSpec(EstimatorKind Kind, double Beta = 0.1, double Beta1 = 0.9, double Beta2 = 0.99)
 {
-    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>).</summary>
-    public EstimatorDeclaration Declaration => BuiltInDeclarations.Of(this);
+    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>). A method, not a property: a record prints its properties, and the run fingerprint prints the algorithm.</summary>
+    public EstimatorDeclaration Declare() => BuiltInDeclarations.Of(this);
 }
 
 /// <summary>How S_R's radius R is chosen (SPEC §2).</summary>
@@ -95,8 +95,8 @@ public sealed record UplinkSpec(UplinkKind Kind, RadiusRule? Radius = null)
     /// <summary>Votes carry one norm per parameter tensor (‖v_τ‖_∞, or its RMS): S_R with a per-tensor R.</summary>
     public bool PerTensorNorms => Kind == UplinkKind.StochasticSign && RadiusRule.Kind is RadiusKind.PerTensor or RadiusKind.PerTensorRms;
 
-    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>).</summary>
-    public UplinkDeclaration Declaration => BuiltInDeclarations.Of(this);
+    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>; a method, as for the estimator).</summary>
+    public UplinkDeclaration Declare() => BuiltInDeclarations.Of(this);
 }
 
 /// <param name="Tolerance">The robust aggregators' parameter: trimmed-mean's b (dropped at each end), Krum's f (Byzantine votes tolerated).</param>
@@ -105,8 +105,11 @@ public sealed record AggregatorSpec(AggregatorKind Kind, TieBreak TieBreak = Tie
     /// <summary>The robust baselines of SPEC §3: float32 votes in, a float32 vector out, fed to the mean update's optimizer.</summary>
     public bool IsRobust => Kind is AggregatorKind.Median or AggregatorKind.TrimmedMean or AggregatorKind.Krum;
 
-    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>).</summary>
-    public AggregatorDeclaration Declaration => BuiltInDeclarations.Of(this);
+    /// <summary>What the runtime needs to know of it (<see cref="BuiltInDeclarations"/>; a method, as for the estimator).</summary>
+    public AggregatorDeclaration Declare() => BuiltInDeclarations.Of(this);
+
+    /// <summary>Votes the built-in needs at least (its declaration's, which depends on no n): trimmed mean n > 2b, Krum n ≥ 2f + 3; 1 otherwise. Run fingerprints print it.</summary>
+    public int MinimumVotes => Declare().MinimumVotes(0);
 
     public string Describe => Kind switch
     {
@@ -126,15 +129,19 @@ public sealed record AlgorithmSpec(
     OptimizerSpec Optimizer,
     double WeightDecay = 0)
 {
-    /// <summary>The update rule implied by the components (SPEC §4): what the aggregator sends down for the uplink's votes.</summary>
-    public UpdateKind Update => Aggregator.Declaration.Accepts(Uplink.Declaration.Produces)
-        ? Aggregator.Declaration.UpdateFor(Uplink.Declaration.Produces, Estimator.Declaration)
-        : throw new InvalidOperationException($"aggregator {Aggregator.Describe} does not take the {Uplink.Declaration.Produces} votes of uplink {Names.Of(Uplink.Kind)} (Validate refuses this algorithm)");
+    /// <summary>
+    /// The update rule implied by the components (SPEC §4): what the aggregator sends down for the
+    /// uplink's votes. A pair the aggregator does not accept is an algorithm <see cref="Validate"/>
+    /// refuses; it reads as the sign update, never applied.
+    /// </summary>
+    public UpdateKind Update => Aggregator.Declare().Accepts(Uplink.Declare().Produces)
+        ? Aggregator.Declare().UpdateFor(Uplink.Declare().Produces, Estimator.Declare())
+        : UpdateKind.Sign;
 
     public ScaleKind Scale => Estimator.Kind == EstimatorKind.ErrorFeedback ? ScaleKind.MeanAbs : ScaleKind.L1Norm;
 
     /// <summary>Bits per coordinate on the uplink (SPEC §2; the per-message scalars are not counted here).</summary>
-    public int UplinkBitsPerCoordinate => Uplink.Declaration.BitsPerCoordinate;
+    public int UplinkBitsPerCoordinate => Uplink.Declare().BitsPerCoordinate;
 
     /// <summary>Most 1-bit votes one aggregation counts (16 bit planes; the server's bit-sliced counter).</summary>
     public const int MaxCountedVotes = 65_535;
@@ -171,19 +178,19 @@ public sealed record AlgorithmSpec(
                 return $"aggregator {Names.Of(a.Kind)} is a robust baseline for float32 uplinks, got {Names.Of(u.Kind)}";
             case AggregatorKind.TrimmedMean or AggregatorKind.Krum when a.Tolerance < (a.Kind == AggregatorKind.Krum ? 0 : 1):
                 return $"aggregator {Names.Of(a.Kind)}: tolerance must be ≥ {(a.Kind == AggregatorKind.Krum ? 0 : 1)}, got {a.Tolerance}";
-            case AggregatorKind.TrimmedMean or AggregatorKind.Krum when nodes < a.Declaration.MinimumVotes(nodes):
-                return $"aggregator {a.Describe} needs at least {a.Declaration.MinimumVotes(nodes)} votes a round ({(a.Kind == AggregatorKind.Krum ? "n ≥ 2f + 3" : "n > 2b")}), but there are {nodes} nodes";
+            case AggregatorKind.TrimmedMean or AggregatorKind.Krum when nodes < a.Declare().MinimumVotes(nodes):
+                return $"aggregator {a.Describe} needs at least {a.Declare().MinimumVotes(nodes)} votes a round ({(a.Kind == AggregatorKind.Krum ? "n ≥ 2f + 3" : "n > 2b")}), but there are {nodes} nodes";
         }
         if (nodes > MaxCountedVotes && u.Kind is UplinkKind.Sign or UplinkKind.StochasticSign or UplinkKind.ScaledSign)
             return $"1-bit votes are counted in 16 bit planes, at most {MaxCountedVotes:N0} per round, but there are {nodes:N0} nodes";
         if (u.Kind == UplinkKind.Float32 && !(a.Kind is AggregatorKind.Mean or AggregatorKind.Identity || a.IsRobust))
             return $"uplink float32 needs aggregator mean, median, trimmed-mean or krum (or identity for one node), got {Names.Of(a.Kind)}";
         // What the declarations say, for any pair the rules above do not name.
-        var produces = u.Declaration.Produces;
-        if (!a.Declaration.Accepts(produces))
-            return $"aggregator {a.Describe} takes {string.Join(" or ", a.Declaration.Downlink.Keys)} votes, but uplink {Names.Of(u.Kind)} sends {produces}";
-        if (nodes < a.Declaration.MinimumVotes(nodes))
-            return $"aggregator {a.Describe} needs at least {a.Declaration.MinimumVotes(nodes)} votes a round, but there are {nodes} nodes";
+        var produces = u.Declare().Produces;
+        if (!a.Declare().Accepts(produces))
+            return $"aggregator {a.Describe} takes {string.Join(" or ", a.Declare().Downlink.Keys)} votes, but uplink {Names.Of(u.Kind)} sends {produces}";
+        if (nodes < a.Declare().MinimumVotes(nodes))
+            return $"aggregator {a.Describe} needs at least {a.Declare().MinimumVotes(nodes)} votes a round, but there are {nodes} nodes";
         return null;
     }
 }
