@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Akka.Configuration;
-using SignActors.Host.Configuration;
+using SignActors.Runtime.Configuration;
 using SignActors.Training.Data;
 using SignActors.Training.Models;
 using TorchSharp;
@@ -32,7 +32,7 @@ public static class BaselineVerb
                 var split = ValidationSplit.Hold(train.Labels(), data.Validation, seed);
                 int passes = parse.GetValue(epochs), limit = parse.GetValue(steps);
                 if (passes < 1 && limit < 1) throw new ConfigurationException("--epochs or --steps: at least one step");
-                Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train, model.Script), parse.GetValue(optimizer)!,
+                Experiments.Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train, model.Script), parse.GetValue(optimizer)!,
                     limit > 0 ? limit : passes * (split.Training.Length / model.BatchSize), parse.GetValue(eta), model.BatchSize, seed, stdout);
             }
             catch (ArgumentException e) { throw RunConfig.Invalid("", e); }

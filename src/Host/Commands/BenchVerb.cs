@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Akka.Configuration;
-using SignActors.Host.Bench;
+using SignActors.Bench;
 
 namespace SignActors.Host.Commands;
 

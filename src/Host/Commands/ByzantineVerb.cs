@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Akka.Configuration;
-using SignActors.Host.Configuration;
+using SignActors.Runtime.Configuration;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Faults;
 
-using SignActors.Host.Experiments;
+using SignActors.Experiments;
 
 namespace SignActors.Host.Commands;
 

@@ -18,7 +18,7 @@ public static class CertsVerb
             int validity = parse.GetValue(days);
             if (validity is < 1 or > 36_500) throw new ConfigurationException($"--days: {validity} is out of range 1..36500");
             var names = (parse.GetValue(hosts) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var line in Cluster.Tls.CertificateAuthority.Write(parse.GetValue(output)!, parse.GetValue(name)!, names, validity, DateTimeOffset.UtcNow)) stdout.WriteLine(line);
+            foreach (var line in Runtime.Cluster.Tls.CertificateAuthority.Write(parse.GetValue(output)!, parse.GetValue(name)!, names, validity, DateTimeOffset.UtcNow)) stdout.WriteLine(line);
             return 0;
         }));
         return command;

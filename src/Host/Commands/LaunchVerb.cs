@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SignActors.Host.Cluster;
-using SignActors.Host.Federation;
+using SignActors.Runtime.Cluster;
+using SignActors.Runtime.Federation;
 
 namespace SignActors.Host.Commands;
 

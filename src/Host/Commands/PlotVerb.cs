@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SignActors.Host.Experiments;
+using SignActors.Experiments;
 
 namespace SignActors.Host.Commands;
 

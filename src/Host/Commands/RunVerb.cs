@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SignActors.Host.Federation;
+using SignActors.Runtime.Federation;
 
 namespace SignActors.Host.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 
 namespace SignActors.Host.Commands;
 
@@ -10,7 +10,7 @@ public static class ServerVerb
     {
         var config = new Option<string?>("--config") { Description = "HOCON file (the same on every host)" };
         var port = new Option<int?>("--port") { Description = "overrides signactors.cluster.port" };
-        var management = ClusterRoles.ManagementPort();
+        var management = ClusterOptions.ManagementPort();
         var resume = new Option<string?>("--resume") { Description = "continue from a checkpoint.bin written by the same config" };
         var command = new Command("server", "Run the round coordinator as a cluster member with role server; it waits for every node to register.") { config, port, management, resume };
         command.SetAction(parse => guard(() => ClusterRoles.RunServer(parse.GetValue(config), stdout, parse.GetValue(resume), c => ClusterSettings.Read(c, parse.GetValue(port), parse.GetValue(management)))));

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SignActors.Host.Cluster;
-using SignActors.Host.Federation;
+using SignActors.Runtime.Cluster;
+using SignActors.Runtime.Federation;
 
 namespace SignActors.Host.Commands;
 
@@ -12,7 +12,7 @@ public static class WorkerVerb
         var config = new Option<string?>("--config") { Description = "HOCON file (the same on every host)" };
         var nodes = new Option<string>("--nodes") { Description = "node ids this host runs: a range 0-3, or a list 0,2,5", Required = true };
         var port = new Option<int?>("--port") { Description = "overrides signactors.cluster.port (0 = any free port)" };
-        var management = ClusterRoles.ManagementPort();
+        var management = ClusterOptions.ManagementPort();
         var command = new Command("worker", "Run a range of node actors as a cluster member with role worker.") { config, nodes, port, management };
         command.SetAction(parse => guard(() =>
         {

@@ -1,5 +1,5 @@
 using Akka.Configuration;
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 using Xunit;
 
 namespace SignActors.Tests.Cluster;
@@ -41,7 +41,7 @@ public class ContactPointFormationTests
     public void Contact_points_are_host_and_port(string text, bool valid) => Assert.Equal(valid, ContactPoint.TryParse(text, out _));
 
     static Config Cluster(string body) => ConfigurationFactory.ParseString($"signactors.cluster {{ {body} }}")
-        .WithFallback(ConfigurationFactory.ParseString(SignActors.Host.Configuration.RunConfig.ReadResource("SignActors.reference.conf")));
+        .WithFallback(ConfigurationFactory.ParseString(SignActors.Runtime.Configuration.RunConfig.ReadResource("SignActors.reference.conf")));
 
     [Fact]
     public void Discovery_reads_its_contact_points_requires_all_by_default_and_turns_on_the_management_endpoint()

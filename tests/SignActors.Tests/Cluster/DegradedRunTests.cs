@@ -1,4 +1,4 @@
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 using System.Text.RegularExpressions;
 using Xunit;
 using static SignActors.Tests.Cluster.HostProcesses;

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.TestKit.Xunit2;
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 using SignActors.Server;
 using Xunit;
 

@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster;
-using ClusterSettings = SignActors.Host.Cluster.ClusterSettings;
+using ClusterSettings = SignActors.Runtime.Cluster.ClusterSettings;
 using Akka.Hosting;
-using SignActors.Host.Cluster;
-using SignActors.Host.Federation;
-using SignActors.Host.Hosting;
+using SignActors.Runtime.Cluster;
+using SignActors.Runtime.Federation;
+using SignActors.Runtime.Hosting;
 using SignActors.Messages;
 using SignActors.Messages.Protocol;
 using SignActors.Messages.Transport;
@@ -28,7 +28,7 @@ public class LargeSnapshotTests
 
     /// <summary>A cluster host with the transport and the link the cluster hosts use.</summary>
     static ActorSystemHost Host(int port, int seedPort, string role) =>
-        ActorSystemHost.Start(ClusterSettings.SystemName, InProcessFederation.AkkaConfig(new SignActors.Host.Configuration.HostSettings(1, "warning")), null,
+        ActorSystemHost.Start(ClusterSettings.SystemName, InProcessFederation.AkkaConfig(new SignActors.Runtime.Configuration.HostSettings(1, "warning")), null,
             Akka.Event.LogLevel.WarningLevel, akka => new ClusterSettings("127.0.0.1", port, [$"akka.tcp://signactors@127.0.0.1:{seedPort}"], 5000).Configure(akka, role),
             (system, _) =>
             {

@@ -1,4 +1,4 @@
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 using System.Diagnostics;
 using Xunit;
 

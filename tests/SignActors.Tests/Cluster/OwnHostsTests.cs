@@ -1,4 +1,4 @@
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;

@@ -1,5 +1,5 @@
 using Akka.Configuration;
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 using Xunit;
 
 namespace SignActors.Tests.Cluster;
@@ -99,7 +99,7 @@ public class LaunchPlaceTests
         var config = ConfigurationFactory.ParseString($$"""
             signactors.cluster { hostname = "ignored", port = 4053, seed-nodes = ["akka.tcp://signactors@elsewhere:1"], stable-after-ms = 2000 }
             signactors.{{TestCertificates.Set.Section(certs.Host, certs.Ca, "auto")}}
-            """).WithFallback(ConfigurationFactory.ParseString(SignActors.Host.Configuration.RunConfig.ReadResource("SignActors.reference.conf")));
+            """).WithFallback(ConfigurationFactory.ParseString(SignActors.Runtime.Configuration.RunConfig.ReadResource("SignActors.reference.conf")));
         var server = ClusterSettings.ForLaunch(config, new LaunchPlace(0, 3, "n07", 29500, "slurm"), "n07");
         Assert.Equal(new[] { "akka.ssl.tcp://signactors@n07:29500" }, server.SeedNodes);
         Assert.Equal(("n07", 29500, 2000), (server.Hostname, server.Port, server.StableAfterMs));

@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using SignActors.Host.Cluster.Tls;
+using SignActors.Runtime.Cluster.Tls;
 
 namespace SignActors.Tests.Cluster;
 

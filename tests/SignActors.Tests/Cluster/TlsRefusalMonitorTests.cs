@@ -2,7 +2,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Event;
 using Akka.TestKit.Xunit2;
-using SignActors.Host.Cluster.Tls;
+using SignActors.Runtime.Cluster.Tls;
 using Xunit;
 
 namespace SignActors.Tests.Cluster;

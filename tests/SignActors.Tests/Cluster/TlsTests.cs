@@ -3,8 +3,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Configuration;
-using SignActors.Host.Cluster;
-using SignActors.Host.Cluster.Tls;
+using SignActors.Runtime.Cluster;
+using SignActors.Runtime.Cluster.Tls;
 using SignActors.Tests.Host;
 using Xunit;
 
@@ -42,7 +42,7 @@ public class TlsTests
     }
 
     static Config Cluster(string body) => ConfigurationFactory.ParseString($"signactors.cluster {{ {body} }}")
-        .WithFallback(ConfigurationFactory.ParseString(SignActors.Host.Configuration.RunConfig.ReadResource("SignActors.reference.conf")));
+        .WithFallback(ConfigurationFactory.ParseString(SignActors.Runtime.Configuration.RunConfig.ReadResource("SignActors.reference.conf")));
 
     static string Tls((string Cert, string Key) pair, string ca, string enabled = "auto") => $"tls {{ enabled = {enabled}, ca = \"{ca}\", certificate = \"{pair.Cert}\", key = \"{pair.Key}\" }}";
 

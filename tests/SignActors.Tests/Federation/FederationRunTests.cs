@@ -1,4 +1,4 @@
-using SignActors.Host.Federation;
+using SignActors.Runtime.Federation;
 using SignActors.Node.Replicas;
 using SignActors.Server;
 using SignActors.Server.Metrics;

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
-using SignActors.Host.Federation;
+using SignActors.Runtime.Federation;
 using SignActors.Messages;
 using SignActors.Messages.Packing;
 using SignActors.Messages.Protocol;

@@ -16,7 +16,7 @@ namespace SignActors.Tests.Federation;
 public static class TinyFederation
 {
     /// <summary>Every message between actors goes through the binary wire format, as over Akka.Remote.</summary>
-    public static readonly string WireConfig = SignActors.Host.Federation.InProcessFederation.EmbeddedAkkaText
+    public static readonly string WireConfig = SignActors.Runtime.Federation.InProcessFederation.EmbeddedAkkaText
         + "\nakka.actor.serialize-messages = on\nakka.loggers = [\"Akka.TestKit.TestEventListener, Akka.TestKit\"]\n";
 
     public static readonly ImageSet Train = Cifar100Set.FromRecords(SyntheticCifar100.Generate(new SyntheticSpec(7, 5, 1), 1), "synthetic").Images();
@@ -31,8 +31,8 @@ public static class TinyFederation
     /// <summary>A whole federation in one process on <paramref name="train"/> (the tiny set by default).</summary>
     public static RunOutcome Run(RunContract spec, IRunObserver observer, RunOptions? options = null, Shard[]? shards = null, ImageSet? train = null, ImageSet? test = null,
         int computeThreads = 2, bool serializeMessages = false, string logLevel = "warning", ReplicaMode replicas = ReplicaMode.PerHost) =>
-        SignActors.Host.Federation.InProcessFederation.Run(
-            new SignActors.Host.Federation.FederationRun(spec, options ?? Options(), train ?? Train, test ?? Test, shards ?? Shards(spec), new SignActors.Host.Configuration.HostSettings(computeThreads, logLevel, replicas)),
+        SignActors.Runtime.Federation.InProcessFederation.Run(
+            new SignActors.Runtime.Federation.FederationRun(spec, options ?? Options(), train ?? Train, test ?? Test, shards ?? Shards(spec), new SignActors.Runtime.Configuration.HostSettings(computeThreads, logLevel, replicas)),
             observer, serializeMessages: serializeMessages);
 
     /// <summary><see cref="Run"/> with the rows it reported.</summary>

@@ -1,4 +1,4 @@
-using SignActors.Host.Federation;
+using SignActors.Runtime.Federation;
 using SignActors.Training.Algorithms;
 using SignActors.Training.Data;
 using SignActors.Training.Models;

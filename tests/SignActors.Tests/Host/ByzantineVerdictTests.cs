@@ -1,4 +1,5 @@
-using SignActors.Host.Experiments;
+using SignActors.Runtime.Statistics;
+using SignActors.Experiments;
 using SignActors.Training.Faults;
 using Xunit;
 

@@ -284,11 +284,11 @@ public class FaultConfigTests
     {
         string path = Path.Combine(Path.GetTempPath(), $"signactors-{Guid.NewGuid():N}.conf");
         File.WriteAllText(path, "signactors { participation.fraction = 0.3, round-policy = deadline }");
-        var settings = SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(path));
+        var settings = SignActors.Runtime.Configuration.RunSettings.Read(SignActors.Runtime.Configuration.RunConfig.Load(path));
         Assert.Equal(3, settings.Contract.Participation.PerRound);             // ⌈0.3 · 8⌉
         Assert.Equal(2, settings.Contract.RoundPolicy.MinQuorum);              // auto: ⌈3 / 2⌉
         File.WriteAllText(path, "signactors.participation.per-round = 8");
-        Assert.False(SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(path)).Contract.Participation.Samples); // all 8: no sampling
+        Assert.False(SignActors.Runtime.Configuration.RunSettings.Read(SignActors.Runtime.Configuration.RunConfig.Load(path)).Contract.Participation.Samples); // all 8: no sampling
         File.Delete(path);
     }
 
@@ -308,7 +308,7 @@ public class FaultConfigTests
               }
             }
             """);
-        var settings = SignActors.Host.Configuration.RunSettings.Read(SignActors.Host.Configuration.RunConfig.Load(path));
+        var settings = SignActors.Runtime.Configuration.RunSettings.Read(SignActors.Runtime.Configuration.RunConfig.Load(path));
         var plan = settings.Contract.FaultPlan;
         Assert.Equal(new SignActors.Training.Faults.RoundPolicy(SignActors.Training.Faults.RoundPolicyKind.Deadline, 750, 4, 2), settings.Contract.RoundPolicy);
         Assert.Equal(new[] { 0, 1, 6 }, plan.Nodes.Keys.Order());
@@ -532,10 +532,10 @@ public class ShippedConfigTests
     [MemberData(nameof(Files))]
     public void Every_ready_config_in_hocon_loads_and_validates(string file)
     {
-        var config = SignActors.Host.Configuration.RunConfig.Load(file, SignActors.Host.Experiments.GridExperiment.Section);
-        var settings = SignActors.Host.Configuration.RunSettings.Read(config);
+        var config = SignActors.Runtime.Configuration.RunConfig.Load(file, SignActors.Experiments.GridExperiment.Section);
+        var settings = SignActors.Runtime.Configuration.RunSettings.Read(config);
         // Read refuses an invalid algorithm, so what is left to check is that the file's preset is the one resolved.
         Assert.Equal(config.GetString("signactors.algorithm.preset"), settings.Contract.Algorithm.Name);
-        if (config.HasPath("experiment.grid")) Assert.NotEmpty(SignActors.Host.Experiments.GridExperiment.Runs(config)); // an experiment file: its grid resolves
+        if (config.HasPath("experiment.grid")) Assert.NotEmpty(SignActors.Experiments.GridExperiment.Runs(config)); // an experiment file: its grid resolves
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using SignActors.Host.Configuration;
-using SignActors.Host.Federation;
+using SignActors.Runtime.Configuration;
+using SignActors.Runtime.Federation;
 using Xunit;
 
 namespace SignActors.Tests.Host;

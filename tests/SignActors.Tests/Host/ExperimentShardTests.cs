@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SignActors.Host.Experiments;
+using SignActors.Experiments;
 using Xunit;
 
 namespace SignActors.Tests.Host;

@@ -1,6 +1,6 @@
 using Akka.Configuration;
-using SignActors.Host.Configuration;
-using SignActors.Host.Experiments;
+using SignActors.Runtime.Configuration;
+using SignActors.Experiments;
 using Xunit;
 
 namespace SignActors.Tests.Host;

@@ -1,4 +1,4 @@
-using SignActors.Host.Configuration;
+using SignActors.Runtime.Configuration;
 using SignActors.Training.Data;
 using Xunit;
 using static SignActors.Tests.Data.NpyBytes;

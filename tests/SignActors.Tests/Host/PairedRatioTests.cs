@@ -1,4 +1,4 @@
-using SignActors.Host.Bench;
+using SignActors.Bench;
 using Xunit;
 
 namespace SignActors.Tests.Host;

@@ -1,5 +1,5 @@
 using Akka.Configuration;
-using SignActors.Host.Configuration;
+using SignActors.Runtime.Configuration;
 using Xunit;
 
 namespace SignActors.Tests.Host;

@@ -1,7 +1,7 @@
-using SignActors.Host.Cluster;
+using SignActors.Runtime.Cluster;
 using System.Globalization;
 using Akka.Configuration;
-using SignActors.Host.Monitoring;
+using SignActors.Runtime.Monitoring;
 using SignActors.Server.Metrics;
 using SignActors.Tests.Cluster;
 using SignActors.Training.Models;

@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace SignActors.Experiments;
+
+/// <summary>One line of a plot: a method and the metrics.csv files of its runs (one per seed).</summary>
+public sealed record PlotSeries(string Label, IReadOnlyList<string> MetricsFiles);
+
+/// <summary>
+/// The seeds' four plots: training loss, test accuracy, ‖∇f‖₁ and ‖∇f‖₂ against round, one line
+/// per method (the mean over its runs) with a band of ± one standard deviation over seeds.
+/// </summary>
+public static class RunPlots
+{
+    public static readonly (string Column, string Title, string File)[] Plots =
+    {
+        ("train_loss", "training loss", "train-loss.png"),
+        ("test_accuracy", "test accuracy", "test-accuracy.png"),
+        ("grad_l1", "‖∇f‖₁ of the global model", "grad-l1.png"),
+        ("grad_l2", "‖∇f‖₂ of the global model", "grad-l2.png"),
+    };
+
+    /// <param name="againstTime">x is the wall-clock time (metrics.csv's elapsed_s, averaged over runs) instead of the round; files end in -vs-time.png.</param>
+    public static IReadOnlyList<string> Write(IReadOnlyList<PlotSeries> series, string directory, bool againstTime = false)
+    {
+        var written = new List<string>();
+        foreach (var (column, title, file) in Plots)
+        {
+            var plot = new ScottPlot.Plot();
+            var palette = new ScottPlot.Palettes.Category10();
+            int colour = 0;
+            foreach (var s in series)
+            {
+                var (rounds, mean, std) = Aggregate(s.MetricsFiles, column);
+                if (rounds.Length == 0) continue;
+                if (againstTime) rounds = MeanAt(s.MetricsFiles, "elapsed_s", rounds);
+                var color = palette.GetColor(colour++);
+                if (s.MetricsFiles.Count > 1)
+                {
+                    var band = plot.Add.FillY(rounds, mean.Zip(std, (m, d) => m - d).ToArray(), mean.Zip(std, (m, d) => m + d).ToArray());
+                    band.FillColor = color.WithAlpha(0.2);
+                    band.LineColor = color.WithAlpha(0);
+                }
+                var line = plot.Add.Scatter(rounds, mean);
+                line.Color = color;
+                line.MarkerSize = rounds.Length > 40 ? 0 : 4;
+                line.LegendText = s.MetricsFiles.Count > 1 ? $"{s.Label} (± std over {s.MetricsFiles.Count} seeds)" : s.Label;
+            }
+            plot.Title(againstTime ? $"{title} against wall-clock time" : $"{title} against round");
+            plot.XLabel(againstTime ? "seconds since round 1 started" : "round");
+            plot.YLabel(title);
+            plot.ShowLegend();
+            string path = Path.Combine(directory, againstTime ? file.Replace(".png", "-vs-time.png") : file);
+            plot.SavePng(path, 1000, 620);
+            written.Add(path);
+        }
+        return written;
+    }
+
+    /// <summary>Per round where every run has a value: the mean and the (population) standard deviation over runs.</summary>
+    public static (double[] Rounds, double[] Mean, double[] Std) Aggregate(IReadOnlyList<string> files, string column)
+    {
+        var perRun = files.Select(f => Read(f, column)).ToArray();
+        var rounds = perRun.Select(r => (IEnumerable<long>)r.Keys).Aggregate((a, b) => a.Intersect(b)).Order().ToArray();
+        var mean = new double[rounds.Length];
+        var std = new double[rounds.Length];
+        for (int i = 0; i < rounds.Length; i++)
+        {
+            var values = perRun.Select(r => r[rounds[i]]).ToArray();
+            mean[i] = values.Average();
+            std[i] = Math.Sqrt(values.Sum(v => (v - mean[i]) * (v - mean[i])) / values.Length);
+        }
+        return (rounds.Select(r => (double)r).ToArray(), mean, std);
+    }
+
+    /// <summary>The mean over runs of <paramref name="column"/> at each of <paramref name="rounds"/>.</summary>
+    static double[] MeanAt(IReadOnlyList<string> files, string column, double[] rounds)
+    {
+        var perRun = files.Select(f => Read(f, column)).ToArray();
+        return rounds.Select(r => perRun.Average(run => run[(long)r])).ToArray();
+    }
+
+    /// <summary>round → value of <paramref name="column"/> in one metrics.csv (rows where it is empty are skipped).</summary>
+    public static Dictionary<long, double> Read(string metricsFile, string column) => Read(metricsFile, new[] { column })[0];
+
+    /// <summary>Several columns of one metrics.csv, reading the file once.</summary>
+    public static Dictionary<long, double>[] Read(string metricsFile, string[] columns)
+    {
+        var lines = File.ReadAllLines(metricsFile);
+        if (lines.Length == 0) throw new InvalidDataException($"{metricsFile} is empty");
+        var header = lines[0].Split(',');
+        var indices = columns.Select(c => Array.IndexOf(header, c) is var i and >= 0 ? i : throw new InvalidDataException($"{metricsFile} has no column {c}")).ToArray();
+        var values = columns.Select(_ => new Dictionary<long, double>()).ToArray();
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            long round = long.Parse(cells[0], CultureInfo.InvariantCulture);
+            for (int c = 0; c < indices.Length; c++)
+                if (cells.Length > indices[c] && cells[indices[c]].Length > 0)
+                    values[c][round] = double.Parse(cells[indices[c]], CultureInfo.InvariantCulture);
+        }
+        return values;
+    }
+}

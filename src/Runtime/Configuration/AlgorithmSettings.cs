@@ -1,0 +1,91 @@
+using Akka.Configuration;
+using SignActors.Training.Algorithms;
+using SignActors.Training.Schedules;
+
+namespace SignActors.Runtime.Configuration;
+
+/// <summary>Reads `signactors.algorithm` and `signactors.learning-rate` once into resolved types.</summary>
+public static class AlgorithmSettings
+{
+    const string Keep = "preset";
+
+    /// <param name="byzantine">The configured Byzantine nodes: the robust aggregators' tolerance when it is auto (at least 1).</param>
+    public static AlgorithmSpec Read(Config root, int nodes, int byzantine = 0)
+    {
+        var c = new SettingsReader(root, "signactors.algorithm");
+        string preset = c.String("preset");
+        AlgorithmSpec spec;
+        try { spec = Presets.Resolve(preset, nodes); }
+        catch (ArgumentException e) { throw RunConfig.Invalid("signactors.algorithm.preset", e); }
+
+        var e0 = spec.Estimator;
+        spec = spec with
+        {
+            Estimator = e0 with
+            {
+                Kind = Override(c, "estimator", e0.Kind),
+                Beta = c.Double("beta"),
+                Beta1 = c.Double("lion-beta1"),
+                Beta2 = c.Double("lion-beta2"),
+            },
+            Uplink = spec.Uplink with { Kind = Override(c, "uplink", spec.Uplink.Kind), Radius = Radius(c) },
+            Aggregator = spec.Aggregator with
+            {
+                Kind = Override(c, "aggregator", spec.Aggregator.Kind),
+                TieBreak = Parse<TieBreak>(c, "tie-break"),
+                Tolerance = c.IntOrAuto("tolerance", Math.Max(1, byzantine), 0, nodes),
+            },
+            Optimizer = spec.Optimizer with
+            {
+                Kind = Override(c, "optimizer", spec.Optimizer.Kind),
+                Momentum = c.Double("sgd-momentum"),
+                Beta1 = c.Double("adam-beta1"),
+                Beta2 = c.Double("adam-beta2"),
+                Epsilon = c.Double("adam-epsilon"),
+            },
+            WeightDecay = c.Double("weight-decay"),
+        };
+        if (spec.Validate(nodes) is { } problem) throw new ConfigurationException($"signactors.algorithm: {problem}");
+        return spec;
+    }
+
+    public static LearningRateSchedule ReadSchedule(Config root, long rounds)
+    {
+        var c = new SettingsReader(root, "signactors.learning-rate");
+        double eta0 = c.Double("initial");
+        try
+        {
+            return c.String("schedule") switch
+            {
+                "constant" => new ConstantSchedule(eta0),
+                "step" => new StepSchedule(eta0, c.Double("gamma"), c.Long("every")),
+                "cosine" => new CosineSchedule(eta0, rounds, c.Double("minimum")),
+                "inverse-sqrt" => new InverseSqrtSchedule(eta0),
+                var s => throw new ConfigurationException($"signactors.learning-rate.schedule = \"{s}\" is not one of: constant, step, cosine, inverse-sqrt"),
+            };
+        }
+        catch (ArgumentOutOfRangeException e) { throw RunConfig.Invalid("signactors.learning-rate", e); }
+    }
+
+    static T Override<T>(SettingsReader c, string key, T presetValue) where T : struct, Enum
+    {
+        string text = c.String(key);
+        return text == Keep ? presetValue : Parse<T>(c, key);
+    }
+
+    static T Parse<T>(SettingsReader c, string key) where T : struct, Enum
+    {
+        return c.Enum(key, Training.Spellings.For<T>());
+    }
+
+    static RadiusRule Radius(SettingsReader c)
+    {
+        string text = c.String("radius");
+        if (text == "auto") return RadiusRule.Auto;
+        if (text == "per-tensor") return RadiusRule.PerTensor;
+        if (text == "per-tensor-rms") return RadiusRule.PerTensorRms;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0 && double.IsFinite(r))
+            return RadiusRule.Fixed(r);
+        throw new ConfigurationException($"signactors.algorithm.radius = \"{text}\" must be a positive number, auto, per-tensor or per-tensor-rms");
+    }
+}
