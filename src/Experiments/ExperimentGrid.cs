@@ -114,7 +114,7 @@ public static class ExperimentGrid
 
     static void CheckKnown(string message, string key, IReadOnlySet<string> known)
     {
-        if (known.Contains($"{ConfigKeys.Root}.{key}")) return;
+        if (known.Contains($"{ConfigKeys.Root}.{key}") || $"{ConfigKeys.Root}.{key}".StartsWith(ConfigKeys.PluginBlock + ".", StringComparison.Ordinal)) return; // a plugin's keys are its own
         throw new ConfigurationException(message + (ConfigKeys.Closest($"{ConfigKeys.Root}.{key}", known) is { } near ? $"; did you mean {near[(ConfigKeys.Root.Length + 1)..]}?" : ""));
     }
 

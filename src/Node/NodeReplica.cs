@@ -49,7 +49,7 @@ public sealed class NodeReplica : IDisposable
         _schedule = new MinibatchSchedule(shardRecords, spec.BatchSize, spec.Seed, nodeId);
         _ownsModel = host is null;
         _model = host ?? ModelReplica.PerNode(spec, train, device ?? CPU, fullGradientBatch);
-        _estimator = Estimator.Create(spec.Algorithm.Estimator, _model.Dimension);
+        _estimator = Estimator.Create(spec.Algorithm, _model.Dimension);
         _compressor = Compressor.Create(spec.Algorithm, _model.Layout.Ends);
         _indices = new int[spec.BatchSize];
         _taken = _model.LastAppliedRound;
@@ -163,7 +163,7 @@ public sealed class NodeReplica : IDisposable
     {
         if (_resyncsSeen == _model.Resyncs) return;
         _resyncsSeen = _model.Resyncs;
-        if (_spec.Algorithm.Estimator.Declare().NeedsGradientAtPrevious) _estimator.Reset();
+        if (_spec.Algorithm.EstimatorDeclared().NeedsGradientAtPrevious) _estimator.Reset();
     }
 
     /// <summary>The estimator's state (for a checkpoint).</summary>

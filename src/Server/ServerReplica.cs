@@ -35,7 +35,7 @@ public sealed class ServerReplica : IDisposable
         _aggregator = Aggregator.Create(spec.Algorithm);
         _model = new FlatModel(spec.ModelFor(train), spec.Seed);
         _update = new DownlinkUpdate(spec.Algorithm);
-        _keepsPrevious = spec.Algorithm.Estimator.Declare().NeedsGradientAtPrevious;
+        _keepsPrevious = spec.Algorithm.EstimatorDeclared().NeedsGradientAtPrevious;
         if (options.ResumeFrom is { } checkpoint) Resume(checkpoint);
     }
 
@@ -53,7 +53,7 @@ public sealed class ServerReplica : IDisposable
     /// <summary>Where the acceptance rule of SPEC §6.3 puts <paramref name="vote"/> in the open round.</summary>
     public VoteVerdict Admit(Vote vote, OpenRound open, bool fromRegisteredSender) =>
         VoteAdmission.Check(vote, open.Round, LastAppliedRound, fromRegisteredSender, open.VoteOf(vote.NodeId), Dimension,
-            _spec.Algorithm.Uplink.Declare().Produces, _spec.Algorithm.Uplink.PerTensorNorms ? _model.Layout.Slots.Count : 0);
+            _spec.Algorithm.UplinkDeclared().Produces, _spec.Algorithm.Uplink.PerTensorNorms ? _model.Layout.Slots.Count : 0);
 
     /// <summary>
     /// Round t's aggregate of the accepted votes (node-id order), ALIE and IPM attackers' messages

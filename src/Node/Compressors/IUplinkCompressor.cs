@@ -36,7 +36,8 @@ public interface IUplinkCompressor
 public static class Compressor
 {
     /// <param name="tensorEnds">Where each parameter tensor ends in the flat vector (per-tensor S_R radii).</param>
-    public static IUplinkCompressor Create(AlgorithmSpec spec, int[] tensorEnds) => spec.Uplink.Kind switch
+    /// <summary>The uplink in force: a plugin's (its public constructor taking the tensor ends and the <see cref="PluginSettings"/>), or the built-in the spec names.</summary>
+    public static IUplinkCompressor Create(AlgorithmSpec spec, int[] tensorEnds) => spec.Plugins?.Uplink is { } plugin ? plugin.Create<IUplinkCompressor>(tensorEnds, plugin.Settings) : spec.Uplink.Kind switch
     {
         UplinkKind.Sign => new SignCompressor(),
         UplinkKind.StochasticSign => new StochasticSignCompressor(spec.Uplink.RadiusRule, tensorEnds),

@@ -57,6 +57,10 @@ public interface IGradientEstimator
 
 public static class Estimator
 {
+    /// <summary>The estimator in force: a plugin's (its public constructor taking d and the <see cref="PluginSettings"/>), or the built-in the spec names.</summary>
+    public static IGradientEstimator Create(AlgorithmSpec spec, int dimension) =>
+        spec.Plugins?.Estimator is { } plugin ? plugin.Create<IGradientEstimator>(dimension, plugin.Settings) : Create(spec.Estimator, dimension);
+
     public static IGradientEstimator Create(EstimatorSpec spec, int dimension) => spec.Kind switch
     {
         EstimatorKind.Plain => new PlainEstimator(dimension),

@@ -49,7 +49,7 @@ public sealed class ModelReplica : IDisposable
         (_spec, _train, _devices, _fullGradientBatch, Shared) = (spec, train, devices, fullGradientBatch, shared);
         _home = new FlatModel(spec.ModelFor(train), spec.Seed, devices(0));
         _update = new DownlinkUpdate(spec.Algorithm);
-        if (spec.Algorithm.Estimator.Declare().NeedsGradientAtPrevious) _previous = _home.Parameters.detach().clone();
+        if (spec.Algorithm.EstimatorDeclared().NeedsGradientAtPrevious) _previous = _home.Parameters.detach().clone();
         if (!shared) _own = new ComputeSlot(_home, _previous, train, spec.BatchSize, fullGradientBatch, ownsModel: false);
     }
 

@@ -18,20 +18,25 @@ public static class AlgorithmSettings
         try { spec = Presets.Resolve(preset, nodes); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.algorithm.preset", e); }
 
+        var plugins = PluginCatalog.Read(root);
+        var chosen = new PluginChoice(
+            PluginCatalog.NamesType(c.String("estimator")) ? plugins.Estimator(c.String("estimator")) : null,
+            PluginCatalog.NamesType(c.String("uplink")) ? plugins.Uplink(c.String("uplink")) : null,
+            PluginCatalog.NamesType(c.String("aggregator")) ? plugins.Aggregator(c.String("aggregator")) : null);
         var e0 = spec.Estimator;
         spec = spec with
         {
             Estimator = e0 with
             {
-                Kind = Override(c, "estimator", e0.Kind),
+                Kind = chosen.Estimator is null ? Override(c, "estimator", e0.Kind) : e0.Kind,
                 Beta = c.Double("beta"),
                 Beta1 = c.Double("lion-beta1"),
                 Beta2 = c.Double("lion-beta2"),
             },
-            Uplink = spec.Uplink with { Kind = Override(c, "uplink", spec.Uplink.Kind), Radius = Radius(c) },
+            Uplink = spec.Uplink with { Kind = chosen.Uplink is null ? Override(c, "uplink", spec.Uplink.Kind) : spec.Uplink.Kind, Radius = Radius(c) },
             Aggregator = spec.Aggregator with
             {
-                Kind = Override(c, "aggregator", spec.Aggregator.Kind),
+                Kind = chosen.Aggregator is null ? Override(c, "aggregator", spec.Aggregator.Kind) : spec.Aggregator.Kind,
                 TieBreak = Parse<TieBreak>(c, "tie-break"),
                 Tolerance = c.IntOrAuto("tolerance", Math.Max(1, byzantine), 0, nodes),
             },
@@ -44,6 +49,7 @@ public static class AlgorithmSettings
                 Epsilon = c.Double("adam-epsilon"),
             },
             WeightDecay = c.Double("weight-decay"),
+            Plugins = chosen is { Estimator: null, Uplink: null, Aggregator: null } ? null : chosen,
         };
         if (spec.Validate(nodes) is { } problem) throw new ConfigurationException($"signactors.algorithm: {problem}");
         return spec;

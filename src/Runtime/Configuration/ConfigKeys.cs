@@ -6,11 +6,15 @@ namespace SignActors.Runtime.Configuration;
 /// <summary>
 /// Refuses keys that reference.conf does not define, before anything starts: a misspelt key
 /// would otherwise be silently ignored and the run would use the default. The message names the
-/// key and the closest valid one. The <c>akka</c> section is Akka's own and passes through.
+/// key and the closest valid one. The <c>akka</c> section is Akka's own and passes through, and so
+/// does <c>signactors.algorithm.plugin</c>, whose keys a plugin defines.
 /// </summary>
 public static class ConfigKeys
 {
     public const string Root = "signactors";
+
+    /// <summary>The free-form block of a plugin component's settings.</summary>
+    public const string PluginBlock = "signactors.algorithm.plugin";
 
     /// <param name="extraRoots">Top-level sections a command reads itself (the experiment grid), passed through unchecked.</param>
     public static void Check(Config user, Config reference, params string[] extraRoots)
@@ -20,6 +24,7 @@ public static class ConfigKeys
         foreach (var (path, isSection) in Leaves(user.Root))
         {
             if (path == "akka" || path.StartsWith("akka.", StringComparison.Ordinal)) continue;
+            if (path.StartsWith(PluginBlock + ".", StringComparison.Ordinal)) continue; // a plugin's own settings, which it reads itself
             if (extraRoots.Any(r => path == r || path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
             if (known.TryGetValue(path, out bool referenceIsSection) && referenceIsSection == isSection) continue;
             if (sections.Contains(path)) throw new ConfigurationException($"{path} is a section; set the keys inside it");

@@ -113,13 +113,16 @@ public static class RunCommand
     {
         var spec = settings.Contract;
         var a = spec.Algorithm;
-        stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {Names.Of(a.Estimator.Kind)}, uplink {Names.Of(a.Uplink.Kind)}"
-            + (a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.RadiusRule})" : "")
-            + $", aggregator {a.Aggregator.Describe}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
+        stdout.WriteLine($"algorithm \"{a.Name}\" for n = {spec.Nodes}: estimator {a.EstimatorName}, uplink {a.UplinkName}"
+            + (a.Plugins?.Uplink is null && a.Uplink.Kind == UplinkKind.StochasticSign ? $" (R = {a.Uplink.RadiusRule})" : "")
+            + $", aggregator {a.AggregatorName}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{spec.TorchThreads} torch thread(s) per gradient, {settings.Host.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
         if (model.Script is { } script)
             stdout.WriteLine($"model file {script.Path}, SHA-256 {script.Sha256}: x_1 is its saved values (the seed does not change them); the JIT runs its graph unoptimised, the same on every call");
+        if (a.Plugins is { } plugins)
+            foreach (var p in new[] { plugins.Estimator, plugins.Uplink, plugins.Aggregator }.OfType<PluginComponent>())
+                stdout.WriteLine($"plugin {p.Name} {p.Version} from {p.Type.Assembly.Location}" + (p.Settings.Values.Count > 0 ? $": {p.Settings}" : ""));
         stdout.WriteLine($"memory: {GlibcHeap.State}");
         var policy = spec.RoundPolicy;
         if (spec.Participation.PerRound is { } k) stdout.WriteLine($"client sampling: {k} of {spec.Nodes} nodes drawn each round (seeded); the others apply the aggregate without computing");

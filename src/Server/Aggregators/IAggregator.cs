@@ -48,7 +48,11 @@ public interface IAggregator
 
 public static class Aggregator
 {
-    public static IAggregator Create(AlgorithmSpec spec) => spec.Aggregator.Kind switch
+    /// <summary>
+    /// The aggregator in force: a plugin's (its public constructor taking the
+    /// <see cref="PluginSettings"/>), or the built-in the spec names.
+    /// </summary>
+    public static IAggregator Create(AlgorithmSpec spec) => spec.Plugins?.Aggregator is { } plugin ? plugin.Create<IAggregator>(plugin.Settings) : spec.Aggregator.Kind switch
     {
         AggregatorKind.MajorityVote => new MajorityVoteAggregator(spec.Aggregator.TieBreak),
         AggregatorKind.UnbiasedSign => new UnbiasedSignAggregator(),

@@ -129,19 +129,50 @@ public sealed record AlgorithmSpec(
     OptimizerSpec Optimizer,
     double WeightDecay = 0)
 {
+    /// <summary>The components plugins supply in place of the built-ins the spec names; null when none.</summary>
+    public PluginChoice? Plugins { get; init; }
+
+    /// <summary>What the estimator in force declares: the plugin's, or the built-in's.</summary>
+    public EstimatorDeclaration EstimatorDeclared() => Plugins?.Estimator?.Declaration as EstimatorDeclaration ?? Estimator.Declare();
+
+    /// <summary>What the uplink in force declares.</summary>
+    public UplinkDeclaration UplinkDeclared() => Plugins?.Uplink?.Declaration as UplinkDeclaration ?? Uplink.Declare();
+
+    /// <summary>What the aggregator in force declares.</summary>
+    public AggregatorDeclaration AggregatorDeclared() => Plugins?.Aggregator?.Declaration as AggregatorDeclaration ?? Aggregator.Declare();
+
+    /// <summary>The estimator's name in messages: the plugin's type, or the built-in's spelling.</summary>
+    public string EstimatorName => Plugins?.Estimator?.Name ?? Names.Of(Estimator.Kind);
+
+    public string UplinkName => Plugins?.Uplink?.Name ?? Names.Of(Uplink.Kind);
+
+    public string AggregatorName => Plugins?.Aggregator?.Name ?? Aggregator.Describe;
+
+    /// <summary>
+    /// The text the run fingerprint hashes: the synthesized form, with the plugins appended only
+    /// when there are any, so a built-in algorithm prints (and fingerprints) as it always has.
+    /// </summary>
+    bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Name = {Name}, Estimator = {Estimator}, Uplink = {Uplink}, Aggregator = {Aggregator}, Optimizer = {Optimizer}, WeightDecay = {WeightDecay}, ");
+        builder.Append($"Update = {Update}, Scale = {Scale}, UplinkBitsPerCoordinate = {UplinkBitsPerCoordinate}");
+        if (Plugins is not null) builder.Append($", Plugins = {Plugins}");
+        return true;
+    }
+
     /// <summary>
     /// The update rule implied by the components (SPEC §4): what the aggregator sends down for the
     /// uplink's votes. A pair the aggregator does not accept is an algorithm <see cref="Validate"/>
     /// refuses; it reads as the sign update, never applied.
     /// </summary>
-    public UpdateKind Update => Aggregator.Declare().Accepts(Uplink.Declare().Produces)
-        ? Aggregator.Declare().UpdateFor(Uplink.Declare().Produces, Estimator.Declare())
+    public UpdateKind Update => AggregatorDeclared().Accepts(UplinkDeclared().Produces)
+        ? AggregatorDeclared().UpdateFor(UplinkDeclared().Produces, EstimatorDeclared())
         : UpdateKind.Sign;
 
     public ScaleKind Scale => Estimator.Kind == EstimatorKind.ErrorFeedback ? ScaleKind.MeanAbs : ScaleKind.L1Norm;
 
     /// <summary>Bits per coordinate on the uplink (SPEC §2; the per-message scalars are not counted here).</summary>
-    public int UplinkBitsPerCoordinate => Uplink.Declare().BitsPerCoordinate;
+    public int UplinkBitsPerCoordinate => UplinkDeclared().BitsPerCoordinate;
 
     /// <summary>Most 1-bit votes one aggregation counts (16 bit planes; the server's bit-sliced counter).</summary>
     public const int MaxCountedVotes = 65_535;
@@ -153,6 +184,25 @@ public sealed record AlgorithmSpec(
     public string? Validate(int nodes)
     {
         if (nodes < 1) return $"nodes must be ≥ 1, got {nodes}";
+        if (WeightDecay < 0 || !double.IsFinite(WeightDecay))
+            return $"weight-decay must be a finite number ≥ 0, got {WeightDecay}";
+        // The built-ins' own rules, each where no plugin stands in for the components it names;
+        // then what the declarations say, for any pair (plugins included) those rules do not name.
+        if (Plugins is null && BuiltInRules(nodes) is { } problem) return problem;
+        var uplink = UplinkDeclared();
+        var aggregator = AggregatorDeclared();
+        if (nodes > MaxCountedVotes && uplink.Produces is Messages.PayloadKind.Sign or Messages.PayloadKind.ScaledSign)
+            return $"1-bit votes are counted in 16 bit planes, at most {MaxCountedVotes:N0} per round, but there are {nodes:N0} nodes";
+        if (!aggregator.Accepts(uplink.Produces))
+            return $"aggregator {AggregatorName} takes {string.Join(" or ", aggregator.Downlink.Keys)} votes, but uplink {UplinkName} sends {uplink.Produces}";
+        if (nodes < aggregator.MinimumVotes(nodes))
+            return $"aggregator {AggregatorName} needs at least {aggregator.MinimumVotes(nodes)} votes a round, but there are {nodes} nodes";
+        return null;
+    }
+
+    /// <summary>The rules of the built-in components, with messages that say what would fit.</summary>
+    string? BuiltInRules(int nodes)
+    {
         var e = Estimator; var u = Uplink; var a = Aggregator;
         if (e.Kind is EstimatorKind.Momentum or EstimatorKind.Storm && !(e.Beta > 0 && e.Beta <= 1))
             return $"estimator {Names.Of(e.Kind)}: beta must be in (0, 1], got {e.Beta}";
@@ -162,8 +212,6 @@ public sealed record AlgorithmSpec(
             return $"uplink stochastic-sign: radius must be a positive number, auto or per-tensor, got {r}";
         if (e.Kind == EstimatorKind.ErrorFeedback && u.Kind != UplinkKind.ScaledSign)
             return $"estimator error-feedback needs uplink scaled-sign (its residual is p − (‖p‖₁/d)·sign(p)), got {Names.Of(u.Kind)}";
-        if (WeightDecay < 0 || !double.IsFinite(WeightDecay))
-            return $"weight-decay must be a finite number ≥ 0, got {WeightDecay}";
         switch (a.Kind)
         {
             case AggregatorKind.Identity when nodes != 1:
@@ -181,16 +229,8 @@ public sealed record AlgorithmSpec(
             case AggregatorKind.TrimmedMean or AggregatorKind.Krum when nodes < a.Declare().MinimumVotes(nodes):
                 return $"aggregator {a.Describe} needs at least {a.Declare().MinimumVotes(nodes)} votes a round ({(a.Kind == AggregatorKind.Krum ? "n ≥ 2f + 3" : "n > 2b")}), but there are {nodes} nodes";
         }
-        if (nodes > MaxCountedVotes && u.Kind is UplinkKind.Sign or UplinkKind.StochasticSign or UplinkKind.ScaledSign)
-            return $"1-bit votes are counted in 16 bit planes, at most {MaxCountedVotes:N0} per round, but there are {nodes:N0} nodes";
         if (u.Kind == UplinkKind.Float32 && !(a.Kind is AggregatorKind.Mean or AggregatorKind.Identity || a.IsRobust))
             return $"uplink float32 needs aggregator mean, median, trimmed-mean or krum (or identity for one node), got {Names.Of(a.Kind)}";
-        // What the declarations say, for any pair the rules above do not name.
-        var produces = u.Declare().Produces;
-        if (!a.Declare().Accepts(produces))
-            return $"aggregator {a.Describe} takes {string.Join(" or ", a.Declare().Downlink.Keys)} votes, but uplink {Names.Of(u.Kind)} sends {produces}";
-        if (nodes < a.Declare().MinimumVotes(nodes))
-            return $"aggregator {a.Describe} needs at least {a.Declare().MinimumVotes(nodes)} votes a round, but there are {nodes} nodes";
         return null;
     }
 }

@@ -22,6 +22,7 @@ public class LoopbackClusterTests
     [InlineData("participation.per-round = 3")] // client sampling: the same draws across hosts
     [InlineData("discovery")]                   // no seed list: all three hosts are contact points, the workers start first
     [InlineData("torchscript")]                 // a model PyTorch saved, on a NumPy data set
+    [InlineData("plugin")]                      // a plugin's estimator and aggregator, loaded on every host
     public void One_server_and_two_worker_processes_reach_the_same_final_hash_as_one_process(string extra)
     {
         string root = Path.Combine(Path.GetTempPath(), $"signactors-cluster-{Guid.NewGuid():N}");
@@ -32,6 +33,12 @@ public class LoopbackClusterTests
             Data.NpyBytes.WriteTinySet(root);
             after = $"signactors.model {{ name = torchscript, file = \"{Models.TorchScriptTests.Fixture("tiny-16x3.pt")}\" }}\n"
                 + $"signactors.data {{ source = npy, directory = \"{root}\", partition.kind = iid }}\n";
+            extra = "";
+        }
+        if (extra == "plugin")
+        {
+            after = $"signactors {{ plugins = [\"{Host.PluginTests.Plugin}\"], algorithm {{ preset = sgd, estimator = \"MyMethods.NesterovMomentum, MyMethods\", "
+                + "aggregator = \"MyMethods.CenteredClipping, MyMethods\", plugin { beta = 0.3, tau = 0.5 } } }\n";
             extra = "";
         }
         string config = Path.Combine(root, "cluster.conf");
