@@ -54,7 +54,7 @@ public sealed class NodeReplica : IDisposable
         _indices = new int[spec.BatchSize];
         _taken = _model.LastAppliedRound;
         _faults = spec.FaultPlan.For(nodeId);
-        _attack = _faults.Attack is { } kind && Attacks.Create(kind, spec.FaultPlan, spec.Nodes) is { Knows: not AttackKnowledge.HonestVotes } onNode ? onNode : null;
+        _attack = Attacks.Of(_faults, spec.FaultPlan, spec.Nodes) is { Knows: not AttackKnowledge.HonestVotes } onNode ? onNode : null;
         _omniscientSample = _attack?.Knows == AttackKnowledge.FullGradient
             ? RecordSample.Draw(train.Count, spec.FaultPlan.OmniscientSample, StreamKey.ForRun(spec.Seed, StreamPurpose.ByzantineNoise))
             : Array.Empty<int>();

@@ -15,7 +15,7 @@ public static class FaultSettings
     static readonly string[] Selectors = { "nodes", "first", "fraction" };
     static readonly string[] StragglerKeys = { "probability", "distribution", "mean-ms", "sigma" };
     static readonly string[] CrashKeys = { "at-round", "for-rounds" };
-    static readonly string[] ByzantineKeys = { "attack" };
+    static readonly string[] ByzantineKeys = { "attack", "plugin" };
 
     public static FaultPlan Read(Config root, int nodes, long rounds)
     {
@@ -35,8 +35,18 @@ public static class FaultSettings
             entry.Check(spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Crash = spec };
         }
+        var plugins = PluginCatalog.Read(root);
         foreach (var (entry, name, selected) in Entries(root, "byzantine", nodes, ByzantineKeys))
         {
+            // attack names a built-in, or a plugin type (a dot or a comma) with its own settings in the entry's plugin { }.
+            string attack = entry.String("attack");
+            if (PluginCatalog.NamesType(attack))
+            {
+                var plugin = plugins.Attack(attack, name, entry.Value("plugin"));
+                foreach (int j in selected) faults[j] = At(j) with { AttackPlugin = plugin };
+                continue;
+            }
+            if (entry.Has("plugin")) throw new ConfigurationException($"{name}.plugin: settings for a plugin attack, but attack = {attack} is built in");
             var kind = entry.Enum("attack", Spellings.Attack);
             foreach (int j in selected) faults[j] = At(j) with { Attack = kind };
         }

@@ -30,10 +30,15 @@ public sealed class PluginCatalog
     {
         var paths = root.GetValue("signactors.plugins") is { } list && list.IsArray() ? list.GetArray().Select(v => v.GetString()).ToArray() : [];
         var assemblies = paths.Select(Load).ToArray();
-        var block = root.GetValue("signactors.algorithm.plugin");
+        return new PluginCatalog(assemblies, Settings(root.GetValue(ConfigKeys.PluginBlock)));
+    }
+
+    /// <summary>A plugin's settings block, flattened to dotted keys.</summary>
+    static PluginSettings Settings(HoconValue? block)
+    {
         var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (block is not null && block.IsObject()) Flatten(block.GetObject(), "", values);
-        return new PluginCatalog(assemblies, new PluginSettings(values));
+        return new PluginSettings(values);
     }
 
     static Assembly Load(string path)
@@ -56,6 +61,13 @@ public sealed class PluginCatalog
     }
 
     /// <summary>The estimator type <paramref name="name"/> names (key algorithm.estimator), with its declaration.</summary>
+    /// <summary>The attack type <paramref name="name"/> names (a fault entry's attack), with its settings from the entry's <paramref name="block"/>.</summary>
+    public PluginComponent Attack(string name, string entry, HoconValue? block)
+    {
+        var settings = Settings(block);
+        return Component<Training.Faults.Attacks.IAttack>(name, $"{entry}.attack = \"{name}\"", "src/Training/Faults/Attacks/IAttack.cs", [settings], a => a.Knows, settings);
+    }
+
     public PluginComponent Estimator(string name) =>
         Component<IGradientEstimator>(name, "estimator", "src/Node/Estimators/IGradientEstimator.cs", [1, _settings], e => e.Declaration);
 
@@ -65,9 +77,9 @@ public sealed class PluginCatalog
     public PluginComponent Aggregator(string name) =>
         Component<IAggregator>(name, "aggregator", "src/Server/Aggregators/IAggregator.cs", [_settings], a => a.Declaration);
 
-    PluginComponent Component<T>(string name, string key, string contract, object[] arguments, Func<T, object> declaration) where T : class
+    PluginComponent Component<T>(string name, string key, string contract, object[] arguments, Func<T, object> declaration, PluginSettings? settings = null) where T : class
     {
-        string setting = $"signactors.algorithm.{key} = \"{name}\"";
+        string setting = key.Contains('=') ? key : $"signactors.algorithm.{key} = \"{name}\"";
         if (_assemblies.Length == 0) throw new ConfigurationException($"{setting} names a type, but signactors.plugins names no assembly to find it in");
         string typeName = name.Split(',')[0].Trim();
         string? assemblyName = name.Contains(',') ? name[(name.IndexOf(',') + 1)..].Trim() : null;
@@ -76,7 +88,7 @@ public sealed class PluginCatalog
         if (!typeof(T).IsAssignableFrom(type) || type.IsAbstract)
             throw new ConfigurationException($"{setting}: {type.FullName} does not implement {typeof(T).Name} ({contract})");
         var version = type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? type.Assembly.GetName().Version?.ToString() ?? "0";
-        var component = new PluginComponent(type, version, _settings, null!);
+        var component = new PluginComponent(type, version, settings ?? _settings, null!);
         T instance;
         try { instance = component.Create<T>(arguments); }
         catch (MissingMethodException) { throw new ConfigurationException($"{setting}: {type.FullName} has no public constructor ({string.Join(", ", arguments.Select(a => a.GetType().Name))}) ({contract})"); }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 
 namespace SignActors.Runtime.Configuration;
 
@@ -16,6 +17,9 @@ public readonly struct SettingsReader(Config root, string section, string? displ
     public string String(string key) => root.GetString(Key(key)) ?? throw Missing(key);
 
     public bool Has(string key) => root.HasPath(Key(key));
+
+    /// <summary>The raw value of <paramref name="key"/> (a block a component reads itself); null when absent.</summary>
+    public HoconValue? Value(string key) => root.GetValue(Key(key));
 
     /// <summary>The key's path in <paramref name="root"/> (an array element's reader has no section).</summary>
     string Key(string key) => section.Length == 0 ? key : $"{section}.{key}";

@@ -133,10 +133,9 @@ public static class RunCommand
             var parts = new List<string>();
             if (faults.Straggler is { } s) parts.Add($"straggler (p = {s.Probability}, {s.Distribution} delay, mean {s.MeanMs} ms)");
             if (faults.Crash is { } c) parts.Add($"crashes at round {c.AtRound} for {c.ForRounds} rounds");
-            if (faults.Attack is { } attack) parts.Add($"Byzantine: {Describe(attack, spec.FaultPlan, spec.Nodes)}");
+            if (Training.Faults.Attacks.Attacks.Of(faults, spec.FaultPlan, spec.Nodes) is { } attack) parts.Add($"Byzantine: {attack.Description}");
             stdout.WriteLine($"  fault: node {node} {string.Join(", ", parts)}");
         }
     }
 
-    static string Describe(ByzantineAttack attack, FaultPlan plan, int nodes) => Training.Faults.Attacks.Attacks.Create(attack, plan, nodes).Description;
 }

@@ -17,9 +17,8 @@ public static class CraftedVotes
     /// <summary>The votes with each crafted attacker's payload replaced; the same array when there is none.</summary>
     public static Vote[] Replace(Vote[] votes, FaultPlan plan, int nodes)
     {
-        var crafting = plan.Nodes.Where(n => n.Value.Attack is not null)
-            .Select(n => (Node: n.Key, Attack: Attacks.Create(n.Value.Attack!.Value, plan, nodes)))
-            .Where(a => a.Attack.Knows == AttackKnowledge.HonestVotes).ToDictionary(a => a.Node, a => a.Attack);
+        var crafting = plan.Nodes.Select(n => (Node: n.Key, Attack: Attacks.Of(n.Value, plan, nodes)))
+            .Where(a => a.Attack?.Knows == AttackKnowledge.HonestVotes).ToDictionary(a => a.Node, a => a.Attack!);
         if (crafting.Count == 0) return votes;
         var byzantine = plan.Byzantine;
         var honest = votes.Where(v => !byzantine.Contains(v.NodeId)).Select(v => ForgedPayloads.Values(v.Payload)).ToArray();

@@ -39,7 +39,19 @@ public sealed record CrashSpec(long AtRound, long ForRounds)
 public sealed record NodeFaults(StragglerSpec? Straggler = null, CrashSpec? Crash = null, ByzantineAttack? Attack = null)
 {
     public static readonly NodeFaults None = new();
-    public bool IsByzantine => Attack is not null;
+
+    /// <summary>An attack a plugin assembly supplies (the entry's attack names a type); null: the built-in <see cref="Attack"/>, if any.</summary>
+    public Algorithms.PluginComponent? AttackPlugin { get; init; }
+
+    public bool IsByzantine => Attack is not null || AttackPlugin is not null;
+
+    /// <summary>As the synthesized form, with a plugin attack appended only when there is one: fault plans print (and fingerprint) as before.</summary>
+    bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Straggler = {Straggler}, Crash = {Crash}, Attack = {Attack}, IsByzantine = {IsByzantine}");
+        if (AttackPlugin is not null) builder.Append($", AttackPlugin = {AttackPlugin}");
+        return true;
+    }
 }
 
 /// <summary>

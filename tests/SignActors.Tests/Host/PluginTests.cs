@@ -89,4 +89,32 @@ public sealed class PluginTests : IDisposable
         Assert.Contains(Directory.GetFiles(Path.Combine(_directory, "experiments", "clipping", "configs")), c => File.ReadAllText(c).Contains("tau"));
         Assert.Equal(2, Directory.GetDirectories(Path.Combine(_directory, "experiments", "clipping", "runs")).Length);
     }
+
+    [Fact]
+    public void A_plugin_attack_runs_on_its_nodes_with_its_own_settings()
+    {
+        string Attack(string settings) => Config("preset = sgd", "signactors.faults.byzantine = [ { first = 1, attack = \"SignActors.Tests.Host.ScaledFlip, SignActors.Tests\"" + settings + " } ]\n",
+            plugin: typeof(ScaledFlip).Assembly.Location);
+        var (code, output, error) = CommandTests.Run("run", Attack(", plugin { factor = 3 }"));
+        Assert.True(code == 0, output + error);
+        Assert.Contains("fault: node 0 Byzantine: scaled-flip (−3 × its honest message)", output);
+        Assert.NotEqual(RunFingerprint.Of(RunSettings.Read(RunConfig.Load(Attack(", plugin { factor = 3 }")))), RunFingerprint.Of(RunSettings.Read(RunConfig.Load(Attack("")))));
+
+        (code, _, error) = CommandTests.Run("run", Config("preset = sgd", "signactors.faults.byzantine = [ { first = 1, attack = sign-flip, plugin { factor = 3 } } ]\n"));
+        Assert.Equal(2, code);
+        Assert.Equal("signactors: signactors.faults.byzantine[0].plugin: settings for a plugin attack, but attack = sign-flip is built in", error.Trim());
+    }
+}
+
+/// <summary>A plugin attack the tests load from their own assembly: −factor × its honest float32 message (factor = plugin.factor, default 2).</summary>
+public sealed class ScaledFlip(SignActors.Training.Algorithms.PluginSettings settings) : SignActors.Training.Faults.Attacks.IAttack
+{
+    readonly float _factor = (float)settings.Double("factor", 2);
+
+    public string Name => "scaled-flip";
+    public SignActors.Training.Faults.Attacks.AttackKnowledge Knows => SignActors.Training.Faults.Attacks.AttackKnowledge.OwnMessage;
+    public string Description => $"{Name} (−{_factor} × its honest message)";
+
+    public SignActors.Messages.Payload Forge(in SignActors.Training.Faults.Attacks.AttackInput input) =>
+        new SignActors.Messages.DensePayload(((SignActors.Messages.DensePayload)input.Own).Values.Select(v => -_factor * v).ToArray());
 }

@@ -57,9 +57,14 @@ public interface IAttack
     Payload Forge(in AttackInput input);
 }
 
-/// <summary>The built-in attacks by kind, with the run's parameters (ALIE's z, IPM's ε, the omniscient sample).</summary>
+/// <summary>The built-in attacks by kind, with the run's parameters (ALIE's z, IPM's ε, the omniscient sample), and plugin attacks.</summary>
 public static class Attacks
 {
+    /// <summary>The attack of a node's faults: a plugin's (its public constructor taking the entry's <see cref="Algorithms.PluginSettings"/>), the built-in it names, or none.</summary>
+    public static IAttack? Of(NodeFaults faults, FaultPlan plan, int nodes) =>
+        faults.AttackPlugin is { } plugin ? plugin.Create<IAttack>(plugin.Settings)
+        : faults.Attack is { } kind ? Create(kind, plan, nodes) : null;
+
     public static IAttack Create(ByzantineAttack attack, FaultPlan plan, int nodes) => attack switch
     {
         ByzantineAttack.SignFlip => new SignFlipAttack(),
