@@ -88,6 +88,7 @@ public sealed class NodeReplica : IDisposable
             float loss = slot.Step(_indices, _estimator.NeedsGradientAtPrevious);
             if (!float.IsFinite(loss))
                 throw new InvalidOperationException($"the minibatch loss is {loss} at round {start.Round}: training has diverged (a smaller learning rate may help)");
+            slot.AddNoise(_spec.Algorithm.Noise, StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.GradientNoise));
             var g = slot.Gradient;
             var v = _estimator.Update(new EstimatorInput(g, slot.GradientAtPrevious, start.LearningRate));
             var coins = StreamKey.ForNode(_spec.Seed, NodeId, start.Round, StreamPurpose.StochasticSign);

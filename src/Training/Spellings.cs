@@ -30,6 +30,9 @@ public static class Spellings
 
     public static readonly Spelling<DelayDistribution> Delay = new((DelayDistribution.Fixed, "fixed"), (DelayDistribution.Exponential, "exponential"), (DelayDistribution.LogNormal, "log-normal"));
 
+    public static readonly Spelling<Noise.NoiseLaw> NoiseLaw = new((Noise.NoiseLaw.None, "none"), (Noise.NoiseLaw.Gaussian, "gaussian"), (Noise.NoiseLaw.Skewed, "skewed"),
+        (Noise.NoiseLaw.Bimodal, "bimodal"), (Noise.NoiseLaw.StudentT, "student-t"));
+
     public static readonly Spelling<RoundPolicyKind> RoundPolicy = new((RoundPolicyKind.WaitAll, "wait-all"), (RoundPolicyKind.Deadline, "deadline"));
 
     public static readonly Spelling<PartitionKind> Partition = new((PartitionKind.Iid, "iid"), (PartitionKind.LabelSkew, "label-skew"),
@@ -39,7 +42,7 @@ public static class Spellings
 
     public static readonly Spelling<CifarLabels> Labels = new((CifarLabels.Fine, "fine"), (CifarLabels.Coarse, "coarse"));
 
-    static readonly Dictionary<Type, object> All = new object[] { Estimator, Uplink, Aggregator, Optimizer, TieBreak, Attack, Delay, RoundPolicy, Partition, Model, Labels }
+    static readonly Dictionary<Type, object> All = new object[] { Estimator, Uplink, Aggregator, Optimizer, TieBreak, Attack, Delay, RoundPolicy, Partition, Model, Labels, NoiseLaw }
         .ToDictionary(s => s.GetType().GetGenericArguments()[0]);
 
     /// <summary>The table of <typeparamref name="T"/>.</summary>

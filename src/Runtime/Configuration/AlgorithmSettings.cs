@@ -50,6 +50,7 @@ public static class AlgorithmSettings
             },
             WeightDecay = c.Double("weight-decay"),
             Plugins = chosen is { Estimator: null, Uplink: null, Aggregator: null } ? null : chosen,
+            Noise = ReadNoise(root),
         };
         if (spec.Validate(nodes) is { } problem) throw new ConfigurationException($"signactors.algorithm: {problem}");
         return spec;
@@ -82,6 +83,14 @@ public static class AlgorithmSettings
     static T Parse<T>(SettingsReader c, string key) where T : struct, Enum
     {
         return c.Enum(key, Training.Spellings.For<T>());
+    }
+
+    /// <summary>`algorithm.noise { law, scale, nu }`: none by default.</summary>
+    static Training.Noise.NoiseSpec ReadNoise(Config root)
+    {
+        var n = new SettingsReader(root, "signactors.algorithm.noise");
+        var law = n.Enum("law", Training.Spellings.NoiseLaw);
+        return law == Training.Noise.NoiseLaw.None ? Training.Noise.NoiseSpec.None : new Training.Noise.NoiseSpec(law, n.Double("scale"), n.Double("nu"));
     }
 
     static RadiusRule Radius(SettingsReader c)

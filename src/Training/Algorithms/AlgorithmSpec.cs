@@ -132,6 +132,9 @@ public sealed record AlgorithmSpec(
     /// <summary>The components plugins supply in place of the built-ins the spec names; null when none.</summary>
     public PluginChoice? Plugins { get; init; }
 
+    /// <summary>Noise of a chosen law added per coordinate to every node's gradient (theory experiments); none by default.</summary>
+    public Noise.NoiseSpec Noise { get; init; } = Training.Noise.NoiseSpec.None;
+
     /// <summary>What the estimator in force declares: the plugin's, or the built-in's.</summary>
     public EstimatorDeclaration EstimatorDeclared() => Plugins?.Estimator?.Declaration as EstimatorDeclaration ?? Estimator.Declare();
 
@@ -157,6 +160,7 @@ public sealed record AlgorithmSpec(
         builder.Append($"Name = {Name}, Estimator = {Estimator}, Uplink = {Uplink}, Aggregator = {Aggregator}, Optimizer = {Optimizer}, WeightDecay = {WeightDecay}, ");
         builder.Append($"Update = {Update}, Scale = {Scale}, UplinkBitsPerCoordinate = {UplinkBitsPerCoordinate}");
         if (Plugins is not null) builder.Append($", Plugins = {Plugins}");
+        if (!Noise.IsNone) builder.Append($", Noise = {Noise}");
         return true;
     }
 
@@ -186,6 +190,7 @@ public sealed record AlgorithmSpec(
         if (nodes < 1) return $"nodes must be ≥ 1, got {nodes}";
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay))
             return $"weight-decay must be a finite number ≥ 0, got {WeightDecay}";
+        if (Noise.Validate() is { } noise) return $"noise: {noise}";
         // The built-ins' own rules, each where no plugin stands in for the components it names;
         // then what the declarations say, for any pair (plugins included) those rules do not name.
         if (Plugins is null && BuiltInRules(nodes) is { } problem) return problem;

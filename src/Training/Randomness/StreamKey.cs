@@ -22,6 +22,8 @@ public enum StreamPurpose : byte
     Validation = 12,
     /// <summary>The nodes drawn to take part in a round (client sampling, server).</summary>
     Participation = 13,
+    /// <summary>The noise a node adds to its gradient (algorithm.noise).</summary>
+    GradientNoise = 14,
     /// <summary>
     /// The first of the purposes kept for plugins (128–255): a plugin component names its streams
     /// from here, so its draws never share bits with a built-in's.
