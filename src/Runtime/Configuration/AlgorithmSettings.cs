@@ -10,7 +10,8 @@ public static class AlgorithmSettings
     const string Keep = "preset";
 
     /// <param name="byzantine">The configured Byzantine nodes: the robust aggregators' tolerance when it is auto (at least 1).</param>
-    public static AlgorithmSpec Read(Config root, int nodes, int byzantine = 0)
+    /// <param name="rounds">T, for a horizon-dependent β (beta-t-exponent).</param>
+    public static AlgorithmSpec Read(Config root, int nodes, int byzantine = 0, long rounds = 1)
     {
         var c = new SettingsReader(root, "signactors.algorithm");
         string preset = c.String("preset");
@@ -29,7 +30,7 @@ public static class AlgorithmSettings
             Estimator = e0 with
             {
                 Kind = chosen.Estimator is null ? Override(c, "estimator", e0.Kind) : e0.Kind,
-                Beta = c.Double("beta"),
+                Beta = Horizon.Scale(c.Double("beta"), rounds, c.Double("beta-t-exponent")),
                 Beta1 = c.Double("lion-beta1"),
                 Beta2 = c.Double("lion-beta2"),
             },
@@ -59,7 +60,7 @@ public static class AlgorithmSettings
     public static LearningRateSchedule ReadSchedule(Config root, long rounds)
     {
         var c = new SettingsReader(root, "signactors.learning-rate");
-        double eta0 = c.Double("initial");
+        double eta0 = Horizon.Scale(c.Double("initial"), rounds, c.Double("t-exponent"));
         try
         {
             return c.String("schedule") switch

@@ -101,14 +101,16 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
 /// <param name="Script">The file of name = torchscript, read and hashed.</param>
 public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThreads, int BatchSize, TorchScriptFile? Script = null)
 {
-    public static ModelSettings Read(Config root)
+    /// <param name="rounds">T, for a horizon-dependent batch (batch-t-exponent).</param>
+    public static ModelSettings Read(Config root, long rounds = 1)
     {
         var c = new SettingsReader(root, "signactors.model");
         var kind = c.Enum("name", Spellings.Model);
         string device = c.String("device");
         try { ReplicaDevice.Validate(device); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.model.device", e); }
-        int threads = c.Int("torch-threads", 1, 1024), batch = c.Int("batch-size", 1, 65536);
+        int threads = c.Int("torch-threads", 1, 1024), batch = Training.Schedules.Horizon.Batch(c.Int("batch-size", 1, 65536), rounds, c.Double("batch-t-exponent"));
+        if (batch > 65536) throw new ConfigurationException($"signactors.model.batch-size: batch-size·T^batch-t-exponent = {batch} for T = {rounds}, more than 65536");
         string file = DataSettings.ExpandHome(c.String("file"));
         if (kind == ModelKind.TorchScript && file.Length == 0)
             throw new ConfigurationException("signactors.model.file: set it to the TorchScript file (torch.jit.script(model).save(\"net.pt\")) that name = torchscript trains");

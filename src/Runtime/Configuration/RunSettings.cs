@@ -26,13 +26,13 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         int nodes = ReadNodes(c, data);
         long rounds = c.Long("rounds", 1, uint.MaxValue);
         var faults = FaultSettings.Read(root, nodes, rounds);
-        var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count);
+        var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count, rounds);
         var schedule = AlgorithmSettings.ReadSchedule(root, rounds);
         // Error feedback scales the gradient by γ = η_t (p_t = γ g_t + e_t): a round at η = 0 would send nothing and stop the run.
         // Every schedule is non-increasing, so the last round has the smallest η.
         if (algorithm.Estimator.Kind == Training.Algorithms.EstimatorKind.ErrorFeedback && !((float)schedule.At(rounds) > 0))
             throw new ConfigurationException($"signactors.learning-rate: error feedback needs η_t > 0 in every round, but this schedule gives η = {(float)schedule.At(rounds)} in round {rounds}; raise learning-rate.minimum or the initial rate");
-        var model = ModelSettings.Read(root);
+        var model = ModelSettings.Read(root, rounds);
         var participation = ReadParticipation(root, nodes);
         var policy = FaultSettings.ReadPolicy(root, participation.PerRound ?? nodes); // min-quorum counts the round's participants
         var evaluation = new SettingsReader(root, "signactors.evaluation");
