@@ -34,6 +34,44 @@ public static class ExperimentSummary
         return text.ToString();
     }
 
+    /// <summary>The metrics a rate may be fitted to, by their name in the experiment file.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<RunResult, double>> RateMetrics = new Dictionary<string, Func<RunResult, double>>
+    {
+        ["grad-l1"] = r => r.GradientL1,
+        ["grad-l2"] = r => r.GradientL2,
+        ["test-loss"] = r => r.Loss,
+        ["validation-loss"] = r => r.ValidationLoss,
+    };
+
+    /// <summary>
+    /// The log-log slope of <paramref name="metric"/> against the horizon axis (its values are T),
+    /// per group of the other axes but the seed: per-seed slopes, their mean and interval, and the
+    /// verdict against the claimed exponent (<see cref="RateFit"/>).
+    /// </summary>
+    public static string Rates(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, string axis, string metric, double claim, DegradedRuns degraded = default)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var pick = RateMetrics[metric];
+        var text = new StringBuilder();
+        text.AppendLine($"Rate of the final {metric} against T = {axis}, claimed exponent {claim.ToString(c)}:");
+        text.AppendLine();
+        text.AppendLine("| cell | horizons | seeds | slope of ln(metric) on ln T | claim | verdict |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        string Others(GridRun r) => string.Join(", ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}")) is { Length: > 0 } k ? k : "all";
+        foreach (var group in runs.GroupBy(Others))
+        {
+            var bySeed = group.Where(r => degraded.Counts(result[r.Name]) && result[r.Name].Completed)
+                .GroupBy(r => r.Axes.TryGetValue(ExperimentGrid.SeedAxis, out var seed) ? seed : "")
+                .Select(seed => (IReadOnlyList<(double, double)>)seed.Select(r => (double.Parse(r.Axes[axis], c), pick(result[r.Name]))).ToArray()).ToArray();
+            var fit = RateFit.Of(bySeed, claim);
+            int horizons = group.Select(r => r.Axes[axis]).Distinct().Count();
+            text.AppendLine($"| {group.Key} | {horizons} | {fit.Slopes.Count} | {fit.Slopes.Format(1, "F3")} | {claim.ToString(c)} | {(fit.Slopes.Count == 0 ? "—" : fit.VerdictText)} |");
+        }
+        text.AppendLine();
+        text.AppendLine("Per seed the least-squares slope over its horizons; " + Legend + ". The theorems bound the metric from above, so a slope at least as steep as the claim holds.");
+        return text.ToString();
+    }
+
     /// <summary>
     /// Each value of <paramref name="axis"/> against <paramref name="baseline"/>, the other axes
     /// equal, paired by seed over the seeds where both runs completed (and ran as planned, unless

@@ -20,7 +20,7 @@ namespace SignActors.Experiments;
 public static class GridExperiment
 {
     public const string Section = "experiment";
-    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare", "wall-clock-budget", DegradedRuns.Key };
+    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare", "wall-clock-budget", "rate", DegradedRuns.Key };
 
     /// <summary>`--rerun-degraded`, for every command that runs an experiment.</summary>
     public static Option<bool> RerunDegradedOption() => new("--rerun-degraded")
@@ -70,6 +70,7 @@ public static class GridExperiment
         string name = config.HasPath($"{Section}.name") ? e.String("name") : Path.GetFileNameWithoutExtension(path);
         string root = Path.GetFullPath(Path.Combine(config.HasPath($"{Section}.directory") ? e.String("directory") : "experiments", name));
         var axes = ExperimentGrid.Axes(config, $"{Section}.grid");
+        var rate = Rate(config, axes); // checked before any run starts
         var tuning = TuningPlan.Read(config, axes);
         var (compareAxis, baselines) = Comparison(config, axes);
         var grid = ExperimentGrid.Runs(axes);
@@ -130,6 +131,8 @@ public static class GridExperiment
         if (compareAxis is not null)
             foreach (string baseline in baselines)
                 summary.AppendLine().Append(ExperimentSummary.Comparisons(grid, results, compareAxis, baseline, degraded));
+        if (rate is { } fit)
+            summary.AppendLine().Append(ExperimentSummary.Rates(grid, results, fit.Axis, fit.Metric, fit.Claim, degraded));
         if (budget is { } b)
             summary.AppendLine().Append(ExperimentSummary.WithinBudget(root, grid, results, double.IsNaN(b) ? ExperimentSummary.QuickestFinish(root, grid) : b, compareAxis, baselines.FirstOrDefault(), degraded));
         File.WriteAllText(Path.Combine(root, "summary.md"), summary.ToString());
@@ -187,6 +190,24 @@ public static class GridExperiment
         foreach (string b in given)
             if (!labels.Contains(b)) throw new ConfigurationException($"{section}.baseline: \"{b}\" is not one of: {string.Join(", ", labels)}");
         return (axis.Key, given.Distinct().ToArray());
+    }
+
+    /// <summary>
+    /// <c>rate { axis = rounds, metric = grad-l1, claim = -0.25 }</c>: the log-log slope of a final
+    /// metric against an axis whose values are the horizon T, beside a claimed exponent.
+    /// </summary>
+    static (string Axis, string Metric, double Claim)? Rate(Akka.Configuration.Config config, IReadOnlyList<GridAxis> axes)
+    {
+        string section = $"{Section}.rate";
+        if (!config.HasPath(section)) return null;
+        var c = new SettingsReader(config, section);
+        string axis = c.Has("axis") ? c.String("axis") : "rounds";
+        var values = axes.FirstOrDefault(a => a.Key == axis)
+            ?? throw new ConfigurationException($"{section}.axis = \"{axis}\" is not one of the grid's axes: {string.Join(", ", axes.Select(a => a.Key))}");
+        foreach (var v in values.Values)
+            if (!double.TryParse(v.Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double t) || !(t > 0))
+                throw new ConfigurationException($"{section}.axis: {axis} = {v.Label} is not a positive horizon T");
+        return (axis, c.OneOf("metric", ExperimentSummary.RateMetrics.Keys.ToArray()), c.Double("claim"));
     }
 
     static IReadOnlyList<PlotSeries> Series(string root, IReadOnlyList<GridRun> runs) =>
