@@ -26,6 +26,7 @@ public sealed class ServerReplica : IDisposable
     readonly DownlinkUpdate _update;
     readonly IAggregator _aggregator;
     readonly bool _keepsPrevious;
+    readonly Messages.PayloadKind _votesCarry; // what the uplink declares: every vote is checked against it
     float[]? _previous, _radius;
     Aggregate? _lastBroadcast;
 
@@ -36,6 +37,7 @@ public sealed class ServerReplica : IDisposable
         _model = new FlatModel(spec.ModelFor(train), spec.Seed);
         _update = new DownlinkUpdate(spec.Algorithm);
         _keepsPrevious = spec.Algorithm.EstimatorDeclared().NeedsGradientAtPrevious;
+        _votesCarry = spec.Algorithm.UplinkDeclared().Produces;
         if (options.ResumeFrom is { } checkpoint) Resume(checkpoint);
     }
 
@@ -53,7 +55,7 @@ public sealed class ServerReplica : IDisposable
     /// <summary>Where the acceptance rule of SPEC §6.3 puts <paramref name="vote"/> in the open round.</summary>
     public VoteVerdict Admit(Vote vote, OpenRound open, bool fromRegisteredSender) =>
         VoteAdmission.Check(vote, open.Round, LastAppliedRound, fromRegisteredSender, open.VoteOf(vote.NodeId), Dimension,
-            _spec.Algorithm.UplinkDeclared().Produces, _spec.Algorithm.Uplink.PerTensorNorms ? _model.Layout.Slots.Count : 0);
+            _votesCarry, _spec.Algorithm.Uplink.PerTensorNorms ? _model.Layout.Slots.Count : 0);
 
     /// <summary>
     /// Round t's aggregate of the accepted votes (node-id order), ALIE and IPM attackers' messages

@@ -11,7 +11,8 @@ public static class AlgorithmSettings
 
     /// <param name="byzantine">The configured Byzantine nodes: the robust aggregators' tolerance when it is auto (at least 1).</param>
     /// <param name="rounds">T, for a horizon-dependent β (beta-t-exponent).</param>
-    public static AlgorithmSpec Read(Config root, int nodes, int byzantine = 0, long rounds = 1)
+    /// <param name="plugins">The run's plugin assemblies and settings (<see cref="PluginCatalog.Read"/>).</param>
+    public static AlgorithmSpec Read(Config root, int nodes, int byzantine, long rounds, PluginCatalog plugins)
     {
         var c = new SettingsReader(root, "signactors.algorithm");
         string preset = c.String("preset");
@@ -19,7 +20,6 @@ public static class AlgorithmSettings
         try { spec = Presets.Resolve(preset, nodes); }
         catch (ArgumentException e) { throw RunConfig.Invalid("signactors.algorithm.preset", e); }
 
-        var plugins = PluginCatalog.Read(root);
         var chosen = new PluginChoice(
             PluginCatalog.NamesType(c.String("estimator")) ? plugins.Estimator(c.String("estimator")) : null,
             PluginCatalog.NamesType(c.String("uplink")) ? plugins.Uplink(c.String("uplink")) : null,

@@ -17,7 +17,7 @@ public static class FaultSettings
     static readonly string[] CrashKeys = { "at-round", "for-rounds" };
     static readonly string[] ByzantineKeys = { "attack", "plugin" };
 
-    public static FaultPlan Read(Config root, int nodes, long rounds)
+    public static FaultPlan Read(Config root, int nodes, long rounds, PluginCatalog plugins)
     {
         var faults = new Dictionary<int, NodeFaults>();
         NodeFaults At(int j) => faults.TryGetValue(j, out var f) ? f : NodeFaults.None;
@@ -35,7 +35,6 @@ public static class FaultSettings
             entry.Check(spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Crash = spec };
         }
-        var plugins = PluginCatalog.Read(root);
         foreach (var (entry, name, selected) in Entries(root, "byzantine", nodes, ByzantineKeys))
         {
             // attack names a built-in, or a plugin type (a dot or a comma) with its own settings in the entry's plugin { }.

@@ -25,8 +25,9 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         var data = DataSettings.Read(root);
         int nodes = ReadNodes(c, data);
         long rounds = c.Long("rounds", 1, uint.MaxValue);
-        var faults = FaultSettings.Read(root, nodes, rounds);
-        var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count, rounds);
+        var plugins = PluginCatalog.Read(root); // once: the algorithm's components and the faults' attacks both look in it
+        var faults = FaultSettings.Read(root, nodes, rounds, plugins);
+        var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count, rounds, plugins);
         var schedule = AlgorithmSettings.ReadSchedule(root, rounds);
         // Error feedback scales the gradient by γ = η_t (p_t = γ g_t + e_t): a round at η = 0 would send nothing and stop the run.
         // Every schedule is non-increasing, so the last round has the smallest η.

@@ -17,7 +17,11 @@ public static class CraftedVotes
     /// <summary>The votes with each crafted attacker's payload replaced; the same array when there is none.</summary>
     public static Vote[] Replace(Vote[] votes, FaultPlan plan, int nodes)
     {
-        var crafting = plan.Nodes.Select(n => (Node: n.Key, Attack: Attacks.Of(n.Value, plan, nodes)))
+        // Attackers with the same attack share one instance, so what it crafts from the honest votes is computed once a round.
+        var instances = new Dictionary<(ByzantineAttack?, object?), IAttack?>();
+        IAttack? AttackOf(NodeFaults f) =>
+            instances.TryGetValue((f.Attack, f.AttackPlugin), out var known) ? known : instances[(f.Attack, f.AttackPlugin)] = Attacks.Of(f, plan, nodes);
+        var crafting = plan.Nodes.Select(n => (Node: n.Key, Attack: AttackOf(n.Value)))
             .Where(a => a.Attack?.Knows == AttackKnowledge.HonestVotes).ToDictionary(a => a.Node, a => a.Attack!);
         if (crafting.Count == 0) return votes;
         var byzantine = plan.Byzantine;

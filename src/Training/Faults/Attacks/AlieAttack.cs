@@ -9,6 +9,8 @@ public sealed class AlieAttack(double z) : IAttack
     public AttackKnowledge Knows => AttackKnowledge.HonestVotes;
     public string Description => FormattableString.Invariant($"{Name} (μ − zσ of the honest votes, z = {z:F3}, crafted by the server)");
 
+    readonly CraftedOnce _crafted = new();
+
     public Payload Forge(in AttackInput input) =>
-        ForgedPayloads.AsKindOf(input.Own, CraftedAttacks.Alie(input.Honest ?? throw new ArgumentException("alie needs the round's honest messages", nameof(input)), z));
+        ForgedPayloads.AsKindOf(input.Own, _crafted.For(input.Honest ?? throw new ArgumentException("alie needs the round's honest messages", nameof(input)), honest => CraftedAttacks.Alie(honest, z)));
 }

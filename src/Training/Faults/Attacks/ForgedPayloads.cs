@@ -72,3 +72,20 @@ public static class ForgedPayloads
         return result;
     }
 }
+
+/// <summary>
+/// The vector an attack crafts from a round's honest messages, computed once for every attacker
+/// that shares the attack instance in that round (the server hands them all the same list), then
+/// reused: a cache keyed by that list, not state that outlives the round.
+/// </summary>
+public sealed class CraftedOnce
+{
+    IReadOnlyList<float[]>? _honest;
+    float[]? _crafted;
+
+    public float[] For(IReadOnlyList<float[]> honest, Func<IReadOnlyList<float[]>, float[]> craft)
+    {
+        if (!ReferenceEquals(honest, _honest)) (_honest, _crafted) = (honest, craft(honest));
+        return _crafted!;
+    }
+}

@@ -9,6 +9,8 @@ public sealed class IpmAttack(double epsilon) : IAttack
     public AttackKnowledge Knows => AttackKnowledge.HonestVotes;
     public string Description => FormattableString.Invariant($"{Name} (−εμ of the honest votes, ε = {epsilon}, crafted by the server)");
 
+    readonly CraftedOnce _crafted = new();
+
     public Payload Forge(in AttackInput input) =>
-        ForgedPayloads.AsKindOf(input.Own, CraftedAttacks.Ipm(input.Honest ?? throw new ArgumentException("ipm needs the round's honest messages", nameof(input)), epsilon));
+        ForgedPayloads.AsKindOf(input.Own, _crafted.For(input.Honest ?? throw new ArgumentException("ipm needs the round's honest messages", nameof(input)), honest => CraftedAttacks.Ipm(honest, epsilon)));
 }
