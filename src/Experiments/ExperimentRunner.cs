@@ -184,10 +184,12 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
 /// A run's last evaluation — test accuracy and loss, ‖∇f‖₁ and ‖∇f‖₂, validation accuracy and loss
 /// (NaN where absent) — the mean bits a round each way, whether it completed, the rounds in its
 /// metrics.csv, why it was refused, if it was, and its outcome's participation line (null for a run
-/// written before runs reported their participation).
+/// written before runs reported their participation); and the stationarity measure, the mean of
+/// ‖∇f(x_t)‖₁ and ‖∇f(x_t)‖₂ over the rounds it drew (NaN when the run drew none).
 /// </summary>
 public readonly record struct RunResult(double Accuracy, double Loss, double GradientL1, double GradientL2, double Validation, double ValidationLoss,
-    double BitsUpPerRound, double BitsDownPerRound, bool Completed, long Rounds, string? Refused, string? Participation = null)
+    double BitsUpPerRound, double BitsDownPerRound, bool Completed, long Rounds, string? Refused, string? Participation = null,
+    double StationarityL1 = double.NaN, double StationarityL2 = double.NaN)
 {
     public bool HasEvaluation => double.IsFinite(Accuracy);
 
@@ -202,12 +204,12 @@ public readonly record struct RunResult(double Accuracy, double Loss, double Gra
         bool completed = RunDirectory.Completed(runDirectory);
         string? participation = RunDirectory.Participation(runDirectory);
         if (!File.Exists(metrics)) return new RunResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, completed, 0, refused, participation);
-        var c = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "grad_l2", "val_accuracy", "val_loss", "train_loss", "bits_up", "bits_down" });
+        var c = RunPlots.Read(metrics, new[] { "test_accuracy", "test_loss", "grad_l1", "grad_l2", "val_accuracy", "val_loss", "train_loss", "bits_up", "bits_down", "full_grad_l1", "full_grad_l2" }, absentIsEmpty: true);
         long rounds = c[6].Count == 0 ? 0 : c[6].Keys.Max();
         double PerRound(int column) => c[column].Count == 0 ? double.NaN : c[column].Values.Average();
         // The last evaluation round: gradient norms are taken at every evaluation, with or without the test set.
         long last = c[2].Count == 0 ? -1 : c[2].Keys.Max();
         double At(int column) => c[column].GetValueOrDefault(last, double.NaN);
-        return new RunResult(At(0), At(1), At(2), At(3), At(4), At(5), PerRound(7), PerRound(8), completed, rounds, refused, participation);
+        return new RunResult(At(0), At(1), At(2), At(3), At(4), At(5), PerRound(7), PerRound(8), completed, rounds, refused, participation, PerRound(9), PerRound(10));
     }
 }

@@ -20,17 +20,21 @@ public static class ExperimentSummary
     public static string Cells(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, DegradedRuns degraded = default)
     {
         var text = new StringBuilder();
-        text.AppendLine("| cell | runs | degraded | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ | final ‖∇f‖₂ |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        bool stationarity = result.Values.Any(r => double.IsFinite(r.StationarityL1)); // its columns only where some run measured it
+        text.AppendLine("| cell | runs | degraded | final validation accuracy % | final test accuracy % | final test loss | final ‖∇f‖₁ | final ‖∇f‖₂ |"
+            + (stationarity ? " mean ‖∇f(x_t)‖₁ (whole set) | mean ‖∇f(x_t)‖₂ (whole set) |" : ""));
+        text.AppendLine("|---|---|---|---|---|---|---|---|" + (stationarity ? "---|---|" : ""));
         foreach (var cell in runs.GroupBy(r => r.Cell))
         {
             var all = cell.Select(r => result[r.Name]).ToArray();
             var finals = all.Where(degraded.Counts).ToArray(); // each column over the runs that have it: test = off still reports validation
             string Stat(Func<RunResult, double> pick, double scale, string format) => SeedStatistics.Of(finals.Select(pick).Where(double.IsFinite).ToArray()).Format(scale, format);
-            text.AppendLine($"| {cell.Key} | {finals.Length}/{all.Length} | {degraded.Column(all)} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} | {Stat(f => f.GradientL2, 1, "F3")} |");
+            text.AppendLine($"| {cell.Key} | {finals.Length}/{all.Length} | {degraded.Column(all)} | {Stat(f => f.Validation, 100, "F2")} | {Stat(f => f.Accuracy, 100, "F2")} | {Stat(f => f.Loss, 1, "F3")} | {Stat(f => f.GradientL1, 1, "F1")} | {Stat(f => f.GradientL2, 1, "F3")} |"
+                + (stationarity ? $" {Stat(f => f.StationarityL1, 1, "G4")} | {Stat(f => f.StationarityL2, 1, "G4")} |" : ""));
         }
         text.AppendLine();
-        text.AppendLine(Legend + $"; runs: counted / in the cell; {degraded.Legend}.");
+        text.AppendLine(Legend + $"; runs: counted / in the cell; {degraded.Legend}."
+            + (stationarity ? " Mean ‖∇f(x_t)‖: per run the mean over the rounds its stationarity measure drew (evaluation.stationarity-rounds)." : ""));
         return text.ToString();
     }
 
@@ -39,6 +43,8 @@ public static class ExperimentSummary
     {
         ["grad-l1"] = r => r.GradientL1,
         ["grad-l2"] = r => r.GradientL2,
+        ["stationarity-l1"] = r => r.StationarityL1,
+        ["stationarity-l2"] = r => r.StationarityL2,
         ["test-loss"] = r => r.Loss,
         ["validation-loss"] = r => r.ValidationLoss,
     };

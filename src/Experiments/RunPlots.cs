@@ -83,19 +83,20 @@ public static class RunPlots
     public static Dictionary<long, double> Read(string metricsFile, string column) => Read(metricsFile, new[] { column })[0];
 
     /// <summary>Several columns of one metrics.csv, reading the file once.</summary>
-    public static Dictionary<long, double>[] Read(string metricsFile, string[] columns)
+    /// <param name="absentIsEmpty">A column the file does not have (it was written before the column existed) reads as empty instead of an error.</param>
+    public static Dictionary<long, double>[] Read(string metricsFile, string[] columns, bool absentIsEmpty = false)
     {
         var lines = File.ReadAllLines(metricsFile);
         if (lines.Length == 0) throw new InvalidDataException($"{metricsFile} is empty");
         var header = lines[0].Split(',');
-        var indices = columns.Select(c => Array.IndexOf(header, c) is var i and >= 0 ? i : throw new InvalidDataException($"{metricsFile} has no column {c}")).ToArray();
+        var indices = columns.Select(c => Array.IndexOf(header, c) is var i && (i >= 0 || absentIsEmpty) ? i : throw new InvalidDataException($"{metricsFile} has no column {c}")).ToArray();
         var values = columns.Select(_ => new Dictionary<long, double>()).ToArray();
         foreach (var line in lines.Skip(1))
         {
             var cells = line.Split(',');
             long round = long.Parse(cells[0], CultureInfo.InvariantCulture);
             for (int c = 0; c < indices.Length; c++)
-                if (cells.Length > indices[c] && cells[indices[c]].Length > 0)
+                if (indices[c] >= 0 && cells.Length > indices[c] && cells[indices[c]].Length > 0)
                     values[c][round] = double.Parse(cells[indices[c]], CultureInfo.InvariantCulture);
         }
         return values;

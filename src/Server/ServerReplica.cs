@@ -27,6 +27,7 @@ public sealed class ServerReplica : IDisposable
     readonly IAggregator _aggregator;
     readonly bool _keepsPrevious;
     readonly Messages.PayloadKind _votesCarry; // what the uplink declares: every vote is checked against it
+    readonly IReadOnlySet<long> _stationarity; // the rounds whose x_t the reporter measures on the whole training set
     float[]? _previous, _radius;
     Aggregate? _lastBroadcast;
 
@@ -38,6 +39,7 @@ public sealed class ServerReplica : IDisposable
         _update = new DownlinkUpdate(spec.Algorithm);
         _keepsPrevious = spec.Algorithm.EstimatorDeclared().NeedsGradientAtPrevious;
         _votesCarry = spec.Algorithm.UplinkDeclared().Produces;
+        _stationarity = Stationarity.Draw(spec.Seed, spec.Rounds, options.StationarityRounds);
         if (options.ResumeFrom is { } checkpoint) Resume(checkpoint);
     }
 
@@ -81,13 +83,15 @@ public sealed class ServerReplica : IDisposable
 
     /// <summary>
     /// Applies round t's aggregate (<see cref="Apply(Aggregate)"/>) and returns what the reporter needs:
-    /// the round's facts and, on an evaluation round, a copy of x_{t+1} to evaluate.
+    /// the round's facts and, on an evaluation round, a copy of x_{t+1} to evaluate; on a round the
+    /// stationarity measure drew, a copy of x_t, the point the round's gradients were taken at.
     /// </summary>
     public RoundReport Apply(OpenRound round, Vote[] votes, Aggregate aggregate, int recipients, int trainingRecords, double wallMs, double elapsedSeconds, double closeMs)
     {
+        var stationarityAt = _stationarity.Contains(round.Round) ? CopyParameters() : null;
         Apply(aggregate);
         var facts = round.Facts(votes, aggregate, recipients, _spec.FaultPlan, trainingRecords, wallMs, elapsedSeconds, closeMs);
-        return new RoundReport(facts, _options.EvaluatesAfter(round.Round, _spec.Rounds) ? CopyParameters() : null);
+        return new RoundReport(facts, _options.EvaluatesAfter(round.Round, _spec.Rounds) ? CopyParameters() : null, stationarityAt);
     }
 
     public ModelSnapshot Snapshot() => new(LastAppliedRound, _model.CopyParameters(), _update.ExportState());

@@ -47,7 +47,8 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
             EvaluateTest: evaluation.Bool("test"),
             ExpectedNodes: c.IntOrAuto("expected-nodes", nodes, 1, nodes),
             RejoinWaitMs: c.Int("rejoin-wait-ms", 1000, 86_400_000),
-            CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0));
+            CheckpointEvery: new SettingsReader(root, "signactors.checkpoint").Int("every", 0),
+            StationarityRounds: ReadStationarityRounds(evaluation, rounds));
         var output = new SettingsReader(root, "signactors.output");
         var compute = new SettingsReader(root, "signactors.compute");
         int threads = compute.IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
@@ -68,6 +69,17 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         if (c.String("nodes") == "auto")
             return natural ? data.NaturalNodes() : throw new ConfigurationException($"signactors.nodes = auto: only partition.kind = natural takes the node count from the data (its client ids); partition {data.Partition} needs a number");
         return c.Int("nodes", 1, 100_000);
+    }
+
+    /// <summary>`evaluation.stationarity-rounds`: 0 (off) or at least <see cref="Stationarity.MinimumRounds"/>; T or more measures every round.</summary>
+    static int ReadStationarityRounds(SettingsReader evaluation, long rounds)
+    {
+        int k = evaluation.Int("stationarity-rounds", 0);
+        if (k is > 0 and < Stationarity.MinimumRounds)
+            throw new ConfigurationException($"signactors.evaluation.stationarity-rounds = {k}: 0 (off) or at least {Stationarity.MinimumRounds} rounds (T or more measures every round)");
+        if (k > 0 && k < rounds && rounds > int.MaxValue)
+            throw new ConfigurationException($"signactors.evaluation.stationarity-rounds: rounds are drawn from T ≤ {int.MaxValue}, this run has T = {rounds}");
+        return k;
     }
 
     /// <summary>`participation { per-round = all | k, fraction = c }`: k nodes a round, or ⌈c·n⌉; every node by default.</summary>

@@ -99,6 +99,9 @@ public static class RunCommand
             if (outcome.Drops.Count > 0) stdout.WriteLine($"dropped votes: {string.Join(", ", outcome.Drops.Select(d => $"{d.Key} {d.Value}"))}");
             if (recorder.Rows.LastOrDefault(r => r.Evaluation is not null) is { Evaluation: { } last } row)
                 stdout.WriteLine($"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
+            if (MetricsCsv.Values(directory[RunDirectory.MetricsFile], "full_grad_l1") is { Length: > 0 } l1)
+                stdout.WriteLine($"stationarity, the mean over t of ‖∇f(x_t)‖₁ on the whole training set: {Stationarity.Estimate(l1, outcome.Rounds)}; "
+                    + $"of ‖∇f(x_t)‖₂: {Stationarity.Estimate(MetricsCsv.Values(directory[RunDirectory.MetricsFile], "full_grad_l2"), outcome.Rounds).Mean:G6}");
             if (outcome.Completed && DefaultRunComparison.Describes(settings))
                 foreach (var line in DefaultRunComparison.Embedded.Lines()) stdout.WriteLine(line);
             stdout.WriteLine($"results: {directory.Path} ({RunDirectory.MetricsFile}, {RunDirectory.ParticipationFile}, {RunDirectory.ConfigFile}, {RunDirectory.LogFile}, {RunDirectory.ParametersFile})");

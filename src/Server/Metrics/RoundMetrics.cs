@@ -19,7 +19,8 @@ namespace SignActors.Server.Metrics;
 /// the round's close to sending what comes next (StartRound t + 1, or the checkpoint's state requests).
 /// <see cref="Participants"/> is how many nodes the round's StartRound went to: every live node, or
 /// the ones drawn under client sampling. <see cref="LiveNodes"/> is how many registered nodes were
-/// up at the close (the aggregate went to each).
+/// up at the close (the aggregate went to each). <see cref="WholeSet"/> is f(x_t) and ‖∇f(x_t)‖ over
+/// every training record, on the rounds the stationarity measure drew (x_t: before this round's update).
 /// </summary>
 public sealed record RoundMetrics(
     long Round,
@@ -43,7 +44,8 @@ public sealed record RoundMetrics(
     int Repeated = 0,
     double CloseMs = 0,
     int Participants = 0,
-    int LiveNodes = 0)
+    int LiveNodes = 0,
+    WholeSetGradient? WholeSet = null)
 {
     /// <summary>The row of a closed round from its facts; the evaluation columns from the global model after it, when evaluated.</summary>
     public static RoundMetrics Of(ClosedRound round, Evaluation? test = null, GradientNorms? gradient = null, Evaluation? validation = null)
@@ -64,7 +66,7 @@ public sealed record RoundMetrics(
     {
         "round", "wall_ms", "elapsed_s", "lr", "train_loss", "votes_accepted", "votes_late", "votes_rejected",
         "byzantine", "bits_up", "bits_down", "slowest_compute_ms", "total_compute_ms", "agreement", "omniscient_records", "test_loss", "test_accuracy", "grad_l1", "grad_l2",
-        "val_loss", "val_accuracy", "votes_repeated", "close_ms", "participants", "live_nodes",
+        "val_loss", "val_accuracy", "votes_repeated", "close_ms", "participants", "live_nodes", "full_loss", "full_grad_l1", "full_grad_l2",
     };
 
     /// <summary>Columns that depend on timing, not on the math (everything else repeats exactly for one config and seed).</summary>
@@ -81,7 +83,8 @@ public sealed record RoundMetrics(
             Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
             Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "",
             Validation is { } v ? R(v.Loss) : "", Validation is { } w ? R(w.Accuracy) : "",
-            Repeated.ToString(c), CloseMs.ToString("F3", c), Participants.ToString(c), LiveNodes.ToString(c));
+            Repeated.ToString(c), CloseMs.ToString("F3", c), Participants.ToString(c), LiveNodes.ToString(c),
+            WholeSet is { } f ? R(f.Loss) : "", WholeSet is { } f1 ? R(f1.L1) : "", WholeSet is { } f2 ? R(f2.L2) : "");
     }
 
     /// <summary>Every column after <c>round</c> that has a value in this row, as (column, value): what TensorBoard and OpenTelemetry get.</summary>
@@ -108,6 +111,7 @@ public sealed record RoundMetrics(
         yield return ("close_ms", CloseMs);
         yield return ("participants", Participants);
         yield return ("live_nodes", LiveNodes);
+        if (WholeSet is { } f) { yield return ("full_loss", f.Loss); yield return ("full_grad_l1", f.L1); yield return ("full_grad_l2", f.L2); }
     }
 }
 
@@ -143,6 +147,16 @@ public sealed class MetricsCsv : IRoundSink, IDisposable
     }
 
     public void Write(RoundMetrics row) => _writer.WriteLine(row.ToCsv());
+
+    /// <summary>The values of <paramref name="column"/> in the metrics.csv at <paramref name="path"/>, in row order (empty cells skipped).</summary>
+    public static double[] Values(string path, string column)
+    {
+        var lines = File.ReadAllLines(path);
+        int index = lines.Length == 0 ? -1 : Array.IndexOf(lines[0].Split(','), column);
+        if (index < 0) return [];
+        return lines.Skip(1).Select(line => line.Split(',')).Where(cells => cells.Length > index && cells[index].Length > 0)
+            .Select(cells => double.Parse(cells[index], CultureInfo.InvariantCulture)).ToArray();
+    }
 
     public void Dispose() => _writer.Dispose();
 }

@@ -1,12 +1,17 @@
 using Akka.Actor;
 using Akka.Event;
 using SignActors.Server.Metrics;
+using SignActors.Training.Models;
 using SignActors.Training.Runs;
 
 namespace SignActors.Server.Reporting;
 
-/// <summary>Coordinator → reporter: round t closed; evaluate <paramref name="EvaluateAt"/> (x_{t+1}) first when given.</summary>
-public sealed record RoundReport(ClosedRound Round, float[]? EvaluateAt) : INoSerializationVerificationNeeded;
+/// <summary>
+/// Coordinator → reporter: round t closed; evaluate <paramref name="EvaluateAt"/> (x_{t+1}) first
+/// when given, and take the whole training set's gradient at <paramref name="StationarityAt"/>
+/// (x_t) when round t is one of the stationarity measure's.
+/// </summary>
+public sealed record RoundReport(ClosedRound Round, float[]? EvaluateAt, float[]? StationarityAt = null) : INoSerializationVerificationNeeded;
 
 /// <summary>Coordinator → reporter: write this checkpoint (a failure is logged, and said in a stopped run's outcome).</summary>
 public sealed record WriteCheckpoint(Checkpoint Checkpoint, string Path) : INoSerializationVerificationNeeded;
@@ -33,8 +38,9 @@ public sealed class RunReporter : ReceiveActor
         _setup = setup;
         Receive<RoundReport>(r =>
         {
+            var wholeSet = r.StationarityAt is null ? (WholeSetGradient?)null : Evaluation.WholeSet(r.StationarityAt);
             var e = r.EvaluateAt is null ? null : Evaluation.Evaluate(r.EvaluateAt);
-            _setup.Observer.RoundClosed(RoundMetrics.Of(r.Round, e?.Test, e?.Gradient, e?.Validation));
+            _setup.Observer.RoundClosed(RoundMetrics.Of(r.Round, e?.Test, e?.Gradient, e?.Validation) with { WholeSet = wholeSet });
         });
         Receive<WriteCheckpoint>(w =>
         {

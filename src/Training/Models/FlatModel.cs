@@ -13,6 +13,9 @@ public readonly record struct Evaluation(double Loss, double Accuracy, int Recor
 /// <summary>‖∇f‖₁ and ‖∇f‖₂ of the full gradient of the mean loss over a probe set.</summary>
 public readonly record struct GradientNorms(double L1, double L2);
 
+/// <summary>f (the mean loss) and ‖∇f‖₁, ‖∇f‖₂ over every training record: the exact stationarity measure at one point.</summary>
+public readonly record struct WholeSetGradient(double Loss, double L1, double L2);
+
 /// <summary>
 /// One replica's model (SPEC §11): every trainable parameter is a view into one contiguous
 /// float32 vector <see cref="Parameters"/> (layout: <see cref="Layout"/>), and every parameter's
@@ -196,6 +199,31 @@ public sealed class FlatModel : IDisposable
         var span = MemoryMarshal.Cast<byte, float>(copy.bytes);
         var (cpuL1, cpuL2) = Norms.L1AndL2(span);
         return new GradientNorms(cpuL1, cpuL2);
+    }
+
+    /// <summary>
+    /// f and ∇f of the mean loss over <paramref name="records"/> (all of a training set) in chunks
+    /// of <paramref name="chunks"/>' capacity: each chunk's summed loss is differentiated on its own
+    /// and its gradient added into a double accumulator, chunk after chunk in record order. Memory
+    /// stays one chunk's activations and d doubles however large the set; the result depends on the
+    /// chunk size only through float rounding, never on timing.
+    /// </summary>
+    public WholeSetGradient WholeSetGradient(ImageSet set, IReadOnlyList<int> records, MinibatchBuilder chunks)
+    {
+        var sum = new double[Dimension];
+        var host = OnCpu ? [] : new float[Dimension];
+        double loss = 0;
+        ForEachBatch(set, records, chunks, (images, labels) =>
+        {
+            Gradient.zero_();
+            var chunkLoss = nn.functional.cross_entropy(_network.Forward(images), labels, reduction: nn.Reduction.Sum);
+            chunkLoss.backward();
+            loss += chunkLoss.item<float>();
+            Norms.Accumulate(sum, HostGradient(host));
+        });
+        for (int k = 0; k < sum.Length; k++) sum[k] /= records.Count;
+        var (l1, l2) = Norms.L1AndL2(sum);
+        return new WholeSetGradient(loss / records.Count, l1, l2);
     }
 
     /// <summary>Runs <paramref name="body"/> on consecutive batches of the records, each inside its own dispose scope.</summary>

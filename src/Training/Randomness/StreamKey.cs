@@ -24,6 +24,8 @@ public enum StreamPurpose : byte
     Participation = 13,
     /// <summary>The noise a node adds to its gradient (algorithm.noise).</summary>
     GradientNoise = 14,
+    /// <summary>The rounds whose x_t the exact stationarity measure is taken at (server).</summary>
+    Stationarity = 15,
     /// <summary>
     /// The first of the purposes kept for plugins (128–255): a plugin component names its streams
     /// from here, so its draws never share bits with a built-in's.

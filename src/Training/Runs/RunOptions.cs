@@ -10,6 +10,7 @@ namespace SignActors.Training.Runs;
 /// <param name="ExpectedNodes">Registrations the server waits for before round 1 (SPEC §12); null = all; the rest join later through a snapshot.</param>
 /// <param name="EvaluateTest">Whether evaluations include the test set; off for tuning runs, whose choices must never see it.</param>
 /// <param name="Fingerprint">What the run is (its contract and data, hashed): a checkpoint resumes only the same run.</param>
+/// <param name="StationarityRounds">How many rounds t, drawn uniformly, get f(x_t) and ‖∇f(x_t)‖ over every training record (<see cref="Stationarity"/>); 0 = none.</param>
 public sealed record RunOptions(
     int EvalEvery = 25,
     int ProbeRecords = 1000,
@@ -20,7 +21,8 @@ public sealed record RunOptions(
     Checkpoint? ResumeFrom = null,
     string Fingerprint = "",
     bool EvaluateTest = true,
-    int RejoinWaitMs = RunOptions.DefaultRejoinWaitMs)
+    int RejoinWaitMs = RunOptions.DefaultRejoinWaitMs,
+    int StationarityRounds = 0)
 {
     public static readonly RunOptions Default = new();
 

@@ -52,6 +52,27 @@ public static class Norms
         return (Fold(abs), Math.Sqrt(Fold(squares)));
     }
 
+    /// <summary>‖v‖_1 and ‖v‖_2 of a double vector, summed in the same canonical order (lane k mod 16, then folded).</summary>
+    public static (double L1, double L2) L1AndL2(ReadOnlySpan<double> v)
+    {
+        Span<double> abs = stackalloc double[Lanes], squares = stackalloc double[Lanes];
+        abs.Clear();
+        squares.Clear();
+        for (int k = 0; k < v.Length; k++)
+        {
+            abs[k & (Lanes - 1)] += Math.Abs(v[k]);
+            squares[k & (Lanes - 1)] += v[k] * v[k];
+        }
+        return (Fold(abs), Math.Sqrt(Fold(squares)));
+    }
+
+    /// <summary>sum ← sum + v, coordinate by coordinate, in double.</summary>
+    public static void Accumulate(Span<double> sum, ReadOnlySpan<float> v)
+    {
+        if (sum.Length != v.Length) throw new ArgumentException($"{v.Length} values added into {sum.Length}", nameof(v));
+        for (int k = 0; k < v.Length; k++) sum[k] += v[k];
+    }
+
     /// <summary>Σ v_k.</summary>
     public static double Sum(ReadOnlySpan<float> v) => Reduce<IdentityTerm>(v);
 
