@@ -12,7 +12,7 @@ namespace SignActors.Bench;
 public sealed class TrainingBench(TextWriter output, double minMsPerCase)
 {
     /// <summary>The zoo's models (a TorchScript model needs its file: the torchscript suite).</summary>
-    public static IReadOnlyList<string> DefaultModels => Training.Spellings.Model.Names.Where(n => n != Training.Spellings.Model.Of(ModelKind.TorchScript)).ToArray();
+    public static IReadOnlyList<string> DefaultModels => Training.Spellings.Model.Names.Where(n => n != Training.Spellings.Model.Of(ModelKind.TorchScript) && n != Training.Spellings.Model.Of(ModelKind.Objective)).ToArray();
 
     public void Run(IReadOnlyList<string> models, IReadOnlyList<int> batches, IReadOnlyList<int> threads)
     {

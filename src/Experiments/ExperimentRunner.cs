@@ -191,7 +191,8 @@ public readonly record struct RunResult(double Accuracy, double Loss, double Gra
     double BitsUpPerRound, double BitsDownPerRound, bool Completed, long Rounds, string? Refused, string? Participation = null,
     double StationarityL1 = double.NaN, double StationarityL2 = double.NaN)
 {
-    public bool HasEvaluation => double.IsFinite(Accuracy);
+    /// <summary>An evaluation row was written: test accuracy, or f − f* alone (an objective's runs have no accuracy).</summary>
+    public bool HasEvaluation => double.IsFinite(Accuracy) || double.IsFinite(Loss);
 
     /// <summary>The run lost part of its federation unplanned (<see cref="DegradedRuns"/>).</summary>
     public bool Degraded => RunDirectory.IsDegraded(Participation);

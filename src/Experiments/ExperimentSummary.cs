@@ -106,7 +106,7 @@ public static class ExperimentSummary
                     return SeedStatistics.Paired(both.Select(p => pick(p.Run)).ToArray(), both.Select(p => pick(p.Base)).ToArray());
                 }
                 var accuracy = Delta(r => r.Accuracy);
-                string verdict = accuracy.Count < 2 ? "— (one pair)" : accuracy.ExcludesZero ? (accuracy.Mean > 0 ? "yes, higher" : "yes, lower") : "no (0 in the interval)";
+                string verdict = accuracy.Count == 0 ? "— (no accuracy)" : accuracy.Count < 2 ? "— (one pair)" : accuracy.ExcludesZero ? (accuracy.Mean > 0 ? "yes, higher" : "yes, lower") : "no (0 in the interval)";
                 string label = ExperimentGrid.CellOf(new[] { (axis, value.Key) }) + (context.Key.Length > 0 ? $" ({context.Key})" : "");
                 text.AppendLine($"| {label} | {baseline} | {pairs.Length} | {Delta(r => r.Validation).Format(100, "F2")} | {accuracy.Format(100, "F2")} | {Delta(r => r.Loss).Format(1, "F3")} | {Delta(r => r.GradientL1).Format(1, "F1")} | {Delta(r => r.GradientL2).Format(1, "F3")} | {verdict} |");
             }

@@ -38,11 +38,15 @@ public static class Spellings
     public static readonly Spelling<PartitionKind> Partition = new((PartitionKind.Iid, "iid"), (PartitionKind.LabelSkew, "label-skew"),
         (PartitionKind.Shards, "shards"), (PartitionKind.Dirichlet, "dirichlet"), (PartitionKind.Natural, "natural"));
 
-    public static readonly Spelling<ModelKind> Model = new((ModelKind.Mlp, "mlp"), (ModelKind.CnnSmall, "cnn-small"), (ModelKind.ResNet18, "resnet18"), (ModelKind.ResNet50, "resnet50"), (ModelKind.TorchScript, "torchscript"));
+    public static readonly Spelling<ModelKind> Model = new((ModelKind.Mlp, "mlp"), (ModelKind.CnnSmall, "cnn-small"), (ModelKind.ResNet18, "resnet18"), (ModelKind.ResNet50, "resnet50"), (ModelKind.TorchScript, "torchscript"),
+        (ModelKind.Logistic, "logistic"), (ModelKind.Objective, "objective"));
+
+    public static readonly Spelling<Objectives.ObjectiveKind> Objective = new((Objectives.ObjectiveKind.Quadratic, "quadratic"),
+        (Objectives.ObjectiveKind.X2Plus3Sin2, "x2-plus-3sin2"), (Objectives.ObjectiveKind.SeparableSmooth, "separable-smooth"));
 
     public static readonly Spelling<CifarLabels> Labels = new((CifarLabels.Fine, "fine"), (CifarLabels.Coarse, "coarse"));
 
-    static readonly Dictionary<Type, object> All = new object[] { Estimator, Uplink, Aggregator, Optimizer, TieBreak, Attack, Delay, RoundPolicy, Partition, Model, Labels, NoiseLaw }
+    static readonly Dictionary<Type, object> All = new object[] { Estimator, Uplink, Aggregator, Optimizer, TieBreak, Attack, Delay, RoundPolicy, Partition, Model, Labels, NoiseLaw, Objective }
         .ToDictionary(s => s.GetType().GetGenericArguments()[0]);
 
     /// <summary>The table of <typeparamref name="T"/>.</summary>

@@ -23,6 +23,7 @@ public static class BaselineVerb
             var config = RunConfig.Load(parse.GetValue(baselineConfig));
             var data = DataSettings.Read(config);
             var model = ModelSettings.Read(config);
+            if (model.Objective is not null) throw new ConfigurationException("signactors.model.name = objective: the baseline trains on data; run an objective with `signactors run`");
             ulong seed = (ulong)new SettingsReader(config, ConfigKeys.Root).Long("seed", 0);
             torch.set_num_threads(model.TorchThreads);
             var (train, test) = data.Load(line => stdout.WriteLine(line));
@@ -32,7 +33,7 @@ public static class BaselineVerb
                 var split = ValidationSplit.Hold(train.Labels(), data.Validation, seed);
                 int passes = parse.GetValue(epochs), limit = parse.GetValue(steps);
                 if (passes < 1 && limit < 1) throw new ConfigurationException("--epochs or --steps: at least one step");
-                Experiments.Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train, model.Script), parse.GetValue(optimizer)!,
+                Experiments.Baselines.CentralisedTraining.Run(train, test, split, ModelSpec.For(model.Kind, train, model.Script, l2: model.L2), parse.GetValue(optimizer)!,
                     limit > 0 ? limit : passes * (split.Training.Length / model.BatchSize), parse.GetValue(eta), model.BatchSize, seed, stdout);
             }
             catch (ArgumentException e) { throw RunConfig.Invalid("", e); }

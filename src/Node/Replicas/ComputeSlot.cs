@@ -66,12 +66,14 @@ public sealed class ComputeSlot : IDisposable
     /// <summary>
     /// Adds <paramref name="noise"/> from <paramref name="key"/>'s stream to the last step's gradient,
     /// and the same draws to ∇f(x_{t−1}; ξ_t) when it was taken: the same minibatch, the same noise.
+    /// An objective's minibatch of B is the mean of B draws (its gradient is otherwise exact).
     /// </summary>
     public void AddNoise(Training.Noise.NoiseSpec noise, in Training.Randomness.StreamKey key)
     {
         if (noise.IsNone) return;
-        Training.Noise.GradientNoise.Add(Model.OnCpu ? Model.GradientSpan : _hostGradient, noise, key);
-        if (_atPreviousTaken) Training.Noise.GradientNoise.Add(_gradientAtPrevious, noise, key);
+        int draws = Model.Spec.Objective is null ? 1 : _batches.Capacity;
+        Training.Noise.GradientNoise.Add(Model.OnCpu ? Model.GradientSpan : _hostGradient, noise, key, draws);
+        if (_atPreviousTaken) Training.Noise.GradientNoise.Add(_gradientAtPrevious, noise, key, draws);
     }
 
     /// <summary>∇f(x_t) of the mean loss over <paramref name="records"/> (an omniscient attacker's sample), then read from <see cref="Gradient"/>.</summary>

@@ -2,6 +2,7 @@ using SignActors.Training;
 using Akka.Configuration;
 using SignActors.Training.Data;
 using SignActors.Training.Models;
+using SignActors.Training.Objectives;
 
 namespace SignActors.Runtime.Configuration;
 
@@ -12,6 +13,11 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
     ImageLayout Layout = ImageLayout.Nchw)
 {
     public static IReadOnlyList<string> Sources { get; } = new[] { "synthetic", "cifar100", "idx", "npy" };
+
+    /// <summary>A run without data (model name = objective): the stand-in records of <see cref="NoData"/>, dealt iid; `data` is not read.</summary>
+    public static DataSettings None { get; } = new("none", "", "", new SyntheticSpec(0, 1, 1), CifarLabels.Fine, PartitionSpec.Iid, 0);
+
+    public bool IsNone => Source == "none";
 
     public static DataSettings Read(Config root)
     {
@@ -61,6 +67,7 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
     /// <summary>The train and test sets: real CIFAR-100 or IDX files, or the cached synthetic set.</summary>
     public (ImageSet Train, ImageSet Test) Load(Action<string> log)
     {
+        if (IsNone) return NoData.Sets();
         if (Source == "idx") return IdxFile.ReadDirectory(Directory);
         if (Source == "npy") return NpyDataSet.Read(Directory, Layout);
         var (train, test) = Source == "cifar100" ? Cifar100File.ReadDirectory(Directory) : SyntheticCifar100.LoadOrCreate(Synthetic, CacheDirectory, log);
@@ -99,7 +106,9 @@ public sealed record DataSettings(string Source, string Directory, string CacheD
 
 /// <summary>`signactors.model`, read and validated once.</summary>
 /// <param name="Script">The file of name = torchscript, read and hashed.</param>
-public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThreads, int BatchSize, TorchScriptFile? Script = null)
+/// <param name="Objective">The function of name = objective (a run without data).</param>
+/// <param name="L2">λ of the L2 term λ/2·‖x‖² that is part of f.</param>
+public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThreads, int BatchSize, TorchScriptFile? Script = null, ObjectiveSpec? Objective = null, double L2 = 0)
 {
     /// <param name="rounds">T, for a horizon-dependent batch (batch-t-exponent).</param>
     public static ModelSettings Read(Config root, long rounds = 1)
@@ -116,6 +125,23 @@ public sealed record ModelSettings(ModelKind Kind, string Device, int TorchThrea
             throw new ConfigurationException("signactors.model.file: set it to the TorchScript file (torch.jit.script(model).save(\"net.pt\")) that name = torchscript trains");
         if (kind != ModelKind.TorchScript && file.Length > 0)
             throw new ConfigurationException($"signactors.model.file = \"{file}\" is read only with name = torchscript, not name = {Spellings.Model.Of(kind)}");
-        return new ModelSettings(kind, device, threads, batch, kind == ModelKind.TorchScript ? new TorchScriptFile(file) : null);
+        double l2 = c.Double("l2", 0);
+        var objective = kind == ModelKind.Objective ? ReadObjective(root) : null;
+        if (objective is not null && device != "cpu")
+            throw new ConfigurationException($"signactors.model.device = \"{device}\": an objective is computed in closed form on the CPU; set device = cpu");
+        if (objective is not null && l2 != 0)
+            throw new ConfigurationException("signactors.model.l2: an objective's f is exactly as named; the L2 term is for models of data (logistic, the zoo, torchscript)");
+        return new ModelSettings(kind, device, threads, batch, kind == ModelKind.TorchScript ? new TorchScriptFile(file) : null, objective, l2);
+    }
+
+    /// <summary>`model.objective` and `model.objective-settings { dimension, start, smoothness }`.</summary>
+    static ObjectiveSpec ReadObjective(Config root)
+    {
+        var kind = new SettingsReader(root, "signactors.model").Enum("objective", Spellings.Objective);
+        var o = new SettingsReader(root, "signactors.model.objective-settings");
+        int d = o.Int("dimension", 1, 1 << 26);
+        var spec = new ObjectiveSpec(kind, o.Doubles("start", d), o.Doubles("smoothness", d));
+        o.Check(spec.Validate());
+        return spec;
     }
 }

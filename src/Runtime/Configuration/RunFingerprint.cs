@@ -27,8 +27,14 @@ public static class RunFingerprint
         finally { CultureInfo.CurrentCulture = culture; }
     }
 
-    /// <summary>The model kind, with a TorchScript file's SHA-256 (not its path: the same bytes elsewhere are the same run).</summary>
-    static string Model(Training.Runs.RunContract s) => s.Script is { } file ? $"{s.Model}({file.Sha256})" : s.Model.ToString();
+    /// <summary>
+    /// The model kind, with a TorchScript file's SHA-256 (not its path: the same bytes elsewhere are
+    /// the same run), an objective's function and constants, and an L2 term when there is one (as
+    /// before for the others, so their checkpoints still resume).
+    /// </summary>
+    static string Model(Training.Runs.RunContract s) =>
+        (s.Script is { } file ? $"{s.Model}({file.Sha256})" : s.Objective is { } f ? $"{s.Model}({f.Identity()})" : s.Model.ToString())
+        + (s.L2 != 0 ? $"+l2({s.L2:R})" : "");
 
     /// <summary>The data source, with what else reads it differently (npy's axis order); as before for the others, so their checkpoints still resume.</summary>
     static string Source(DataSettings data) => data.Source == "npy" ? $"npy({data.Layout})" : data.Source;

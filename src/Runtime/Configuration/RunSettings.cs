@@ -22,9 +22,10 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
     {
         var c = new SettingsReader(root, ConfigKeys.Root);
         ulong seed = (ulong)c.Long("seed", 0);
-        var data = DataSettings.Read(root);
-        int nodes = ReadNodes(c, data);
         long rounds = c.Long("rounds", 1, uint.MaxValue);
+        var model = ModelSettings.Read(root, rounds);
+        var data = model.Objective is null ? DataSettings.Read(root) : DataSettings.None; // an objective has no data to read
+        int nodes = ReadNodes(c, data);
         var plugins = PluginCatalog.Read(root); // once: the algorithm's components and the faults' attacks both look in it
         var faults = FaultSettings.Read(root, nodes, rounds, plugins);
         var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count, rounds, plugins);
@@ -33,13 +34,12 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         // Every schedule is non-increasing, so the last round has the smallest η.
         if (algorithm.Estimator.Kind == Training.Algorithms.EstimatorKind.ErrorFeedback && !((float)schedule.At(rounds) > 0))
             throw new ConfigurationException($"signactors.learning-rate: error feedback needs η_t > 0 in every round, but this schedule gives η = {(float)schedule.At(rounds)} in round {rounds}; raise learning-rate.minimum or the initial rate");
-        var model = ModelSettings.Read(root, rounds);
         var participation = ReadParticipation(root, nodes);
         var policy = FaultSettings.ReadPolicy(root, participation.PerRound ?? nodes); // min-quorum counts the round's participants
         var evaluation = new SettingsReader(root, "signactors.evaluation");
         var contract = new RunContract(seed, nodes, rounds, algorithm, schedule, model.Kind, model.Device, model.BatchSize, model.TorchThreads,
             VerifyReplicas: c.Bool("verify-replicas"), Faults: faults, Policy: policy, Validation: data.Validation, Sampling: participation.Samples ? participation : null,
-            Script: model.Script);
+            Script: model.Script, Objective: model.Objective, L2: model.L2);
         var options = new RunOptions(
             EvalEvery: evaluation.Int("every", 0),
             ProbeRecords: evaluation.Int("probe-records", 1),

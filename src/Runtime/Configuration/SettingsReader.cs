@@ -54,6 +54,21 @@ public readonly struct SettingsReader(Config root, string section, string? displ
             ? x : throw new ConfigurationException($"{path}: \"{v.GetString()}\" is not a whole number")).ToArray();
     }
 
+    /// <summary>
+    /// <paramref name="count"/> finite numbers: one number for all of them (<c>1.5</c>), or a list
+    /// of exactly that many (<c>[1, 2.5]</c>).
+    /// </summary>
+    public double[] Doubles(string key, int count)
+    {
+        var value = root.GetValue(Key(key));
+        if (value is null || !value.IsArray()) return Enumerable.Repeat(Double(key), count).ToArray();
+        var items = value.GetArray();
+        string path = Path(key);
+        if (items.Count != count) throw new ConfigurationException($"{path} lists {items.Count} numbers; give one number or a list of {count}");
+        return items.Select(v => double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)
+            ? x : throw new ConfigurationException($"{path}: \"{v.GetString()}\" is not a finite number")).ToArray();
+    }
+
     public bool Bool(string key) => String(key) switch
     {
         "on" or "true" or "yes" => true,

@@ -68,14 +68,10 @@ public static class RunCommand
             stdout.WriteLine($"signactors {command}: {path ?? "embedded reference.conf"} → {directory.Path}");
             if (checkpoint is not null) stdout.WriteLine($"resuming after round {checkpoint.Round} from {resume}");
             Describe(settings, settings.Contract.ModelFor(prepared.Train), stdout);
-            var images = prepared.Train;
-            int held = images.Count - prepared.Shards.Sum(s => s.Records.Length);
-            stdout.WriteLine($"data: {images.Count:N0} train records ({images.Source}), {images.Shape} images, {images.Classes} classes, {prepared.Test.Count:N0} test records"
-                + (settings.Data.Validation > 0 ? $"; {held:N0} train records held out for validation" : ""));
-            int present = prepared.Shards.SelectMany(s => s.Classes).Distinct().Count(); // every dealt class is some shard's
-            stdout.WriteLine($"partition {settings.Data.Partition.Resolve(present, spec.Nodes)} over {present} classes:");
-            foreach (var shard in prepared.Shards.Take(16)) stdout.WriteLine($"  {shard}");
-            if (prepared.Shards.Length > 16) stdout.WriteLine($"  … {prepared.Shards.Length - 16} more nodes");
+            if (settings.Data.IsNone)
+                stdout.WriteLine($"data: none — the objective is f itself (the data settings are not read); a node's gradient is ∇f exact"
+                    + (spec.Algorithm.Noise is { IsNone: false } noise ? $" plus the mean of {spec.BatchSize} draw(s) of {noise} noise" : ""));
+            else DescribeData(prepared, settings, stdout);
             stdout.WriteLine();
 
             using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile], after: checkpoint?.Round);
@@ -98,7 +94,8 @@ public static class RunCommand
             if (outcome.FinalHash.Length > 0) stdout.WriteLine($"final parameter hash {outcome.FinalHash}");
             if (outcome.Drops.Count > 0) stdout.WriteLine($"dropped votes: {string.Join(", ", outcome.Drops.Select(d => $"{d.Key} {d.Value}"))}");
             if (recorder.Rows.LastOrDefault(r => r.Evaluation is not null) is { Evaluation: { } last } row)
-                stdout.WriteLine($"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
+                stdout.WriteLine(double.IsNaN(last.Accuracy) ? $"last evaluation (round {row.Round}): f − f* = {last.Loss:G6}"
+                    : $"last evaluation (round {row.Round}): test loss {last.Loss:F3}, test accuracy {last.Accuracy:P1}");
             if (MetricsCsv.Values(directory[RunDirectory.MetricsFile], "full_grad_l1") is { Length: > 0 } l1)
                 stdout.WriteLine($"stationarity, the mean over t of ‖∇f(x_t)‖₁ on the whole training set: {Stationarity.Estimate(l1, outcome.Rounds)}; "
                     + $"of ‖∇f(x_t)‖₂: {Stationarity.Estimate(MetricsCsv.Values(directory[RunDirectory.MetricsFile], "full_grad_l2"), outcome.Rounds).Mean:G6}");
@@ -112,6 +109,18 @@ public static class RunCommand
         finally { LogSetup.Shutdown(); }
     }
 
+    static void DescribeData(PreparedRun prepared, RunSettings settings, TextWriter stdout)
+    {
+        var images = prepared.Train;
+        int held = images.Count - prepared.Shards.Sum(s => s.Records.Length);
+        stdout.WriteLine($"data: {images.Count:N0} train records ({images.Source}), {images.Shape} images, {images.Classes} classes, {prepared.Test.Count:N0} test records"
+            + (settings.Data.Validation > 0 ? $"; {held:N0} train records held out for validation" : ""));
+        int present = prepared.Shards.SelectMany(s => s.Classes).Distinct().Count(); // every dealt class is some shard's
+        stdout.WriteLine($"partition {settings.Data.Partition.Resolve(present, settings.Contract.Nodes)} over {present} classes:");
+        foreach (var shard in prepared.Shards.Take(16)) stdout.WriteLine($"  {shard}");
+        if (prepared.Shards.Length > 16) stdout.WriteLine($"  … {prepared.Shards.Length - 16} more nodes");
+    }
+
     static void Describe(RunSettings settings, ModelSpec model, TextWriter stdout)
     {
         var spec = settings.Contract;
@@ -121,6 +130,8 @@ public static class RunCommand
             + $", aggregator {a.AggregatorName}, update {a.Update}{(a.Update == UpdateKind.Optimizer ? $" ({Names.Of(a.Optimizer.Kind)})" : "")}");
         stdout.WriteLine($"T = {spec.Rounds} rounds, η_1 = {spec.Schedule.At(1)}, η_T = {spec.Schedule.At(spec.Rounds)}; model {ModelZoo.Name(model.Kind)} (d = {ModelZoo.Dimension(model):N0}) on {spec.Device}, batch {spec.BatchSize}, "
             + $"{spec.TorchThreads} torch thread(s) per gradient, {settings.Host.ComputeThreads} compute thread(s); verify-replicas {(spec.VerifyReplicas ? "on" : "off")}; seed {spec.Seed}");
+        if (model.Objective is { } objective) stdout.WriteLine($"objective {objective}; test_loss is f(x) − f*, and the seed does not change x_1");
+        if (model.L2 != 0) stdout.WriteLine($"f includes the L2 term {model.L2}/2·‖x‖² (model.l2): gradients, train_loss and the stationarity measure see it; test and validation loss are the cross-entropy alone");
         if (model.Script is { } script)
             stdout.WriteLine($"model file {script.Path}, SHA-256 {script.Sha256}: x_1 is its saved values (the seed does not change them); the JIT runs its graph unoptimised, the same on every call");
         if (a.Plugins is { } plugins)

@@ -29,7 +29,7 @@ public sealed class RunRecorder(IReadOnlyList<IRoundSink> sinks, TextWriter prog
         double perRound = m.ElapsedSeconds / m.Round;
         string line = string.Create(c, $"round {m.Round,5}/{rounds}  loss {m.TrainLoss,6:F3}");
         if (m.Validation is { } v) line += string.Create(c, $"  val loss {v.Loss:F3}  val acc {v.Accuracy * 100,5:F1} %");
-        if (m.Evaluation is { } e) line += string.Create(c, $"  test loss {e.Loss:F3}  test acc {e.Accuracy * 100,5:F1} %");
+        if (m.Evaluation is { } e) line += double.IsNaN(e.Accuracy) ? string.Create(c, $"  f − f* {e.Loss:G4}") : string.Create(c, $"  test loss {e.Loss:F3}  test acc {e.Accuracy * 100,5:F1} %");
         line += string.Create(c, $"  {perRound:F2} s/round  ETA {Eta(perRound * (rounds - m.Round))}");
         progress.WriteLine(line);
         Log.LogInformation("{Line}", line);

@@ -80,7 +80,7 @@ public sealed record RoundMetrics(
             Round.ToString(c), WallMs.ToString("F3", c), ElapsedSeconds.ToString("F3", c), LearningRate.ToString("R", c), R(TrainLoss),
             Accepted.ToString(c), Late.ToString(c), Rejected.ToString(c), Byzantine.ToString(c), BitsUp.ToString(c), BitsDown.ToString(c),
             SlowestComputeMs.ToString("F3", c), TotalComputeMs.ToString("F3", c), R(Agreement), OmniscientRecords > 0 ? OmniscientRecords.ToString(c) : "",
-            Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a ? R(a.Accuracy) : "",
+            Evaluation is { } e ? R(e.Loss) : "", Evaluation is { } a && !double.IsNaN(a.Accuracy) ? R(a.Accuracy) : "",
             Gradient is { } g ? R(g.L1) : "", Gradient is { } h ? R(h.L2) : "",
             Validation is { } v ? R(v.Loss) : "", Validation is { } w ? R(w.Accuracy) : "",
             Repeated.ToString(c), CloseMs.ToString("F3", c), Participants.ToString(c), LiveNodes.ToString(c),
@@ -104,7 +104,7 @@ public sealed record RoundMetrics(
         yield return ("total_compute_ms", TotalComputeMs);
         yield return ("agreement", Agreement);
         if (OmniscientRecords > 0) yield return ("omniscient_records", OmniscientRecords);
-        if (Evaluation is { } e) { yield return ("test_loss", e.Loss); yield return ("test_accuracy", e.Accuracy); }
+        if (Evaluation is { } e) { yield return ("test_loss", e.Loss); if (!double.IsNaN(e.Accuracy)) yield return ("test_accuracy", e.Accuracy); }
         if (Gradient is { } g) { yield return ("grad_l1", g.L1); yield return ("grad_l2", g.L2); }
         if (Validation is { } v) { yield return ("val_loss", v.Loss); yield return ("val_accuracy", v.Accuracy); }
         yield return ("votes_repeated", Repeated);

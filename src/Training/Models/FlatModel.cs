@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using SignActors.Training.Data;
+using SignActors.Training.Objectives;
 using SignActors.Training.Vectors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,6 +23,9 @@ public readonly record struct WholeSetGradient(double Loss, double L1, double L2
 /// <c>.grad</c> is a view into one flat <see cref="Gradient"/>, so backward accumulates straight
 /// into it. Both live on the replica's device. Every step and evaluation runs in its own
 /// <c>torch.NewDisposeScope()</c>; nothing but the two flat vectors outlives a call.
+/// f is the mean cross-entropy plus, with <c>model.l2</c> = λ, the term λ/2·‖x‖² (its gradient λx is
+/// added after backward); an objective (<see cref="ModelSpec.Objective"/>) is its closed form on
+/// the CPU, whatever the minibatch holds.
 /// </summary>
 public sealed class FlatModel : IDisposable
 {
@@ -29,7 +33,7 @@ public sealed class FlatModel : IDisposable
     readonly nn.Module _module;
     readonly Tensor _swap; // holds x_t while a gradient is taken at another point
 
-    /// <summary>x_1 drawn from <paramref name="seed"/> (<see cref="ParameterInit"/>), or a TorchScript file's saved values (the seed does not change them).</summary>
+    /// <summary>x_1 drawn from <paramref name="seed"/> (<see cref="ParameterInit"/>), or a TorchScript file's saved values, or an objective's start (the seed changes neither).</summary>
     public FlatModel(ModelSpec spec, ulong seed, Device? device = null) : this(spec, device, seed) { }
 
     /// <summary>
@@ -42,12 +46,14 @@ public sealed class FlatModel : IDisposable
     {
         Spec = spec;
         Device = device ?? CPU;
+        if (spec.Objective is not null && Device.type != DeviceType.CPU) throw new ArgumentException($"an objective runs on the CPU, not {Device}", nameof(device));
         _network = ModelZoo.Build(spec);
         _module = _network.Module;
         Layout = new ParameterLayout(_module);
         _module.to(Device);
         Parameters = seed is { } s
-            ? torch.tensor(spec.Script is null ? ParameterInit.Values(_module, Layout, s) : TorchScriptFile.SavedValues(_module, Layout), ScalarType.Float32).to(Device)
+            ? torch.tensor(spec.Objective is { } f ? f.Start.Select(v => (float)v).ToArray()
+                : spec.Script is null ? ParameterInit.Values(_module, Layout, s) : TorchScriptFile.SavedValues(_module, Layout), ScalarType.Float32).to(Device)
             : torch.zeros(Layout.Length, ScalarType.Float32, Device);
         Gradient = torch.zeros(Layout.Length, ScalarType.Float32, Device);
         _swap = torch.empty(Layout.Length, ScalarType.Float32, Device);
@@ -137,15 +143,35 @@ public sealed class FlatModel : IDisposable
         using (no_grad()) return _network.Forward(images);
     }
 
-    /// <summary>Forward and backward on one minibatch: <see cref="Gradient"/> ← ∇ mean cross-entropy at x; returns the loss.</summary>
+    /// <summary>Forward and backward on one minibatch: <see cref="Gradient"/> ← ∇f at x (mean cross-entropy, plus the L2 term; an objective's exact ∇f); returns f.</summary>
     public float Step(Tensor images, Tensor labels)
     {
+        if (Spec.Objective is { } f) return (float)ObjectiveGradient(f);
         using var scope = NewDisposeScope();
         _module.train();
         Gradient.zero_();
         var loss = nn.functional.cross_entropy(_network.Forward(images), labels);
         loss.backward();
-        return loss.item<float>();
+        return (float)(loss.item<float>() + AddL2());
+    }
+
+    /// <summary>With model.l2 = λ: ∇ ← ∇ + λx; returns λ/2·‖x‖², the term's part of f (0 without one).</summary>
+    double AddL2()
+    {
+        if (Spec.L2 == 0) return 0;
+        using (no_grad())
+        {
+            Gradient.add_(Parameters, alpha: Spec.L2);
+            using var squared = Parameters.dot(Parameters);
+            return 0.5 * Spec.L2 * squared.item<float>();
+        }
+    }
+
+    /// <summary>An objective's exact ∇f(x) into <see cref="Gradient"/>; returns f(x).</summary>
+    double ObjectiveGradient(ObjectiveSpec f)
+    {
+        Objective.Gradient(f, ParameterSpan, GradientSpan);
+        return Objective.Value(f, ParameterSpan);
     }
 
     /// <summary>
@@ -168,9 +194,14 @@ public sealed class FlatModel : IDisposable
         }
     }
 
-    /// <summary>Mean cross-entropy and accuracy over <paramref name="records"/> of <paramref name="set"/>, in batches, without gradients.</summary>
+    /// <summary>
+    /// Mean cross-entropy and accuracy over <paramref name="records"/> of <paramref name="set"/>, in
+    /// batches, without gradients (the L2 term is not in it: a loss comparable across λ). An
+    /// objective's is f(x) − f*, with no accuracy (NaN).
+    /// </summary>
     public Evaluation Evaluate(ImageSet set, IReadOnlyList<int> records, MinibatchBuilder batches)
     {
+        if (Spec.Objective is { } f) return new Evaluation(Objective.Value(f, ParameterSpan) - f.Optimum, double.NaN, 0);
         double lossSum = 0;
         long correct = 0;
         _module.eval();
@@ -191,9 +222,14 @@ public sealed class FlatModel : IDisposable
     /// </summary>
     public GradientNorms FullGradientNorms(ImageSet set, IReadOnlyList<int> probe, MinibatchBuilder batches)
     {
-        Gradient.zero_();
-        ForEachBatch(set, probe, batches, (images, labels) =>
-            nn.functional.cross_entropy(_network.Forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count).backward());
+        if (Spec.Objective is { } f) ObjectiveGradient(f);
+        else
+        {
+            Gradient.zero_();
+            ForEachBatch(set, probe, batches, (images, labels) =>
+                nn.functional.cross_entropy(_network.Forward(images), labels, reduction: nn.Reduction.Sum).div(probe.Count).backward());
+            AddL2();
+        }
         if (OnCpu) { var (l1, l2) = Norms.L1AndL2(GradientSpan); return new GradientNorms(l1, l2); }
         using var copy = Gradient.cpu();
         var span = MemoryMarshal.Cast<byte, float>(copy.bytes);
@@ -210,6 +246,12 @@ public sealed class FlatModel : IDisposable
     /// </summary>
     public WholeSetGradient WholeSetGradient(ImageSet set, IReadOnlyList<int> records, MinibatchBuilder chunks)
     {
+        if (Spec.Objective is { } f)
+        {
+            double value = ObjectiveGradient(f);
+            var (gl1, gl2) = Norms.L1AndL2(GradientSpan);
+            return new WholeSetGradient(value, gl1, gl2);
+        }
         var sum = new double[Dimension];
         var host = OnCpu ? [] : new float[Dimension];
         double loss = 0;
@@ -222,8 +264,14 @@ public sealed class FlatModel : IDisposable
             Norms.Accumulate(sum, HostGradient(host));
         });
         for (int k = 0; k < sum.Length; k++) sum[k] /= records.Count;
+        loss /= records.Count;
+        if (Spec.L2 != 0)
+        {
+            var x = CopyParameters();
+            for (int k = 0; k < sum.Length; k++) { sum[k] += Spec.L2 * x[k]; loss += 0.5 * Spec.L2 * x[k] * (double)x[k]; }
+        }
         var (l1, l2) = Norms.L1AndL2(sum);
-        return new WholeSetGradient(loss / records.Count, l1, l2);
+        return new WholeSetGradient(loss, l1, l2);
     }
 
     /// <summary>Runs <paramref name="body"/> on consecutive batches of the records, each inside its own dispose scope.</summary>

@@ -1,26 +1,30 @@
 using SignActors.Training.Data;
+using SignActors.Training.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace SignActors.Training.Models;
 
-public enum ModelKind { Mlp, CnnSmall, ResNet18, ResNet50, TorchScript }
+public enum ModelKind { Mlp, CnnSmall, ResNet18, ResNet50, TorchScript, Logistic, Objective }
 
 /// <summary>
 /// A model for one data set: its kind, the input image shape and the number of classes (the output
-/// layer's width), and for <see cref="ModelKind.TorchScript"/> the file. Every replica derives it
-/// from the same training set.
+/// layer's width), for <see cref="ModelKind.TorchScript"/> the file, for
+/// <see cref="ModelKind.Objective"/> the function (no data: the input is ignored), and the L2 term
+/// λ/2·‖x‖² that is part of f (<c>model.l2</c>). Every replica derives it from the same training set.
 /// </summary>
-public sealed record ModelSpec(ModelKind Kind, ImageShape Input, int Classes, TorchScriptFile? Script = null)
+public sealed record ModelSpec(ModelKind Kind, ImageShape Input, int Classes, TorchScriptFile? Script = null, ObjectiveSpec? Objective = null, double L2 = 0)
 {
     /// <summary>The model for <paramref name="training"/>: its image shape, and its largest label + 1 classes.</summary>
-    public static ModelSpec For(ModelKind kind, ImageSet training, TorchScriptFile? script = null) => new(kind, training.Shape, training.Classes, script);
+    public static ModelSpec For(ModelKind kind, ImageSet training, TorchScriptFile? script = null, ObjectiveSpec? objective = null, double l2 = 0) =>
+        new(kind, training.Shape, training.Classes, script, objective, l2);
 
     /// <summary>The model for CIFAR-100's fine labels (3×32×32, 100 classes).</summary>
     public static ModelSpec Cifar100(ModelKind kind) => new(kind, ImageShape.Cifar, 100);
 
-    public override string ToString() => $"{ModelZoo.Name(Kind)}{(Script is null ? "" : $" {Script}")} ({Input} → {Classes} classes)";
+    public override string ToString() => Objective is { } f ? $"objective {f}"
+        : $"{ModelZoo.Name(Kind)}{(Script is null ? "" : $" {Script}")} ({Input} → {Classes} classes)" + (L2 > 0 ? FormattableString.Invariant($", L2 term {L2}/2·‖x‖²") : "");
 }
 
 /// <summary>A built network: the module that owns its parameters, and its forward pass (a zoo module, or a loaded TorchScript one).</summary>
@@ -40,6 +44,7 @@ public sealed class Network(nn.Module module, Func<Tensor, Tensor> forward) : ID
 /// Input channels and the output width come from the data (<see cref="ModelSpec"/>); the counts
 /// below are for CIFAR-100's 3×32×32 images and 100 classes.
 /// <list type="bullet">
+/// <item><c>logistic</c>: multinomial logistic regression, C·H·W → classes, one linear layer (0.31 M).</item>
 /// <item><c>mlp</c>: C·H·W → 128 → 128 → classes, ReLU (0.42 M parameters).</item>
 /// <item><c>cnn-small</c> (CPU default): four 3×3 conv + GroupNorm(8) + ReLU layers of 32, 64, 128,
 ///   128 channels (stride 1, 2, 2, 2), global average pool, linear to the classes (0.25 M).</item>
@@ -63,6 +68,9 @@ public static class ModelZoo
     /// <summary>The network of <paramref name="spec"/>: a zoo module (<see cref="Create"/>), or the TorchScript file's module as saved.</summary>
     public static Network Build(ModelSpec spec)
     {
+        if (spec.Kind == ModelKind.Objective)
+            return new Network(new ObjectiveModule((spec.Objective ?? throw new ArgumentException("model objective without its function", nameof(spec))).Dimension),
+                _ => throw new InvalidOperationException("an objective has no forward pass: FlatModel computes f and ∇f in closed form"));
         if (spec.Kind != ModelKind.TorchScript) { var zoo = Create(spec); return new Network(zoo, zoo.forward); }
         var script = (spec.Script ?? throw new ArgumentException("model torchscript without its file", nameof(spec))).Load();
         return new Network(script, images => TorchScriptFile.Forward(script, images));
@@ -75,6 +83,7 @@ public static class ModelZoo
         int channels = spec.Input.Channels, classes = spec.Classes;
         return spec.Kind switch
         {
+            ModelKind.Logistic => Sequential(("flatten", Flatten()), ("fc", Linear(spec.Input.Bytes, classes))),
             ModelKind.Mlp => Sequential(
                 ("flatten", Flatten()),
                 ("fc1", Linear(spec.Input.Bytes, 128)), ("relu1", ReLU()),
@@ -89,7 +98,7 @@ public static class ModelZoo
                 ("fc", Linear(128, classes))),
             ModelKind.ResNet18 => new ResNet("resnet18", bottleneck: false, new[] { 2, 2, 2, 2 }, channels, classes),
             ModelKind.ResNet50 => new ResNet("resnet50", bottleneck: true, new[] { 3, 4, 6, 3 }, channels, classes),
-            ModelKind.TorchScript => throw new ArgumentException("torchscript: a file's module, not the zoo's (ModelZoo.Build)", nameof(spec)),
+            ModelKind.TorchScript or ModelKind.Objective => throw new ArgumentException($"{Name(spec.Kind)}: not a zoo module (ModelZoo.Build)", nameof(spec)),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), $"unknown model kind {spec.Kind}"),
         };
     }
@@ -99,6 +108,18 @@ public static class ModelZoo
     /// <summary>A residual block's projection (1×1 conv + norm) where its shape changes; none (identity) otherwise.</summary>
     internal static Module<Tensor, Tensor>? Shortcut(long input, long output, long stride) =>
         stride == 1 && input == output ? null : new Projection(input, output, stride);
+}
+
+/// <summary>An objective's parameters: the one vector x of d coordinates (f and ∇f are closed forms, not a graph).</summary>
+internal sealed class ObjectiveModule : nn.Module
+{
+    readonly TorchSharp.Modules.Parameter x;
+
+    public ObjectiveModule(int dimension) : base("objective")
+    {
+        x = new TorchSharp.Modules.Parameter(zeros(dimension));
+        RegisterComponents();
+    }
 }
 
 /// <summary>

@@ -57,11 +57,42 @@ public static class GradientNoise
         _ => 0,
     };
 
-    /// <summary>g ← g + noise, coordinate k taking the k-th draw of <paramref name="key"/>'s stream.</summary>
-    public static void Add(Span<float> gradient, NoiseSpec spec, in StreamKey key)
+    /// <summary>
+    /// The mean of <paramref name="draws"/> independent draws, drawn as one value of its exact law
+    /// where that law is known: σZ/√B; σ(G_B/B − 1) with G_B ~ Gamma(B) (a sum of B exponentials);
+    /// σ((2·Binomial(B, ½) − B)/B + Z/(4√B)), the binomial as B fair bits counted; Student t has
+    /// no closed form, so its B draws are averaged. One draw is <see cref="Draw"/> itself.
+    /// </summary>
+    public static double DrawMean(ref RandomStream s, NoiseSpec spec, int draws)
+    {
+        if (draws == 1) return Draw(ref s, spec);
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        switch (spec.Law)
+        {
+            case NoiseLaw.Gaussian: return spec.Scale * s.NextNormal() / Math.Sqrt(draws);
+            case NoiseLaw.Skewed: return spec.Scale * (s.NextGamma(draws) / draws - 1);
+            case NoiseLaw.Bimodal:
+                int heads = 0;
+                for (int left = draws; left > 0; left -= 64)
+                    heads += System.Numerics.BitOperations.PopCount(left >= 64 ? s.NextUInt64() : s.NextUInt64() & ((1UL << left) - 1));
+                return spec.Scale * ((2.0 * heads - draws) / draws + 0.25 * s.NextNormal() / Math.Sqrt(draws));
+            case NoiseLaw.StudentT:
+                double sum = 0;
+                for (int i = 0; i < draws; i++) sum += Draw(ref s, spec);
+                return sum / draws;
+            default: return 0;
+        }
+    }
+
+    /// <summary>
+    /// g ← g + noise, coordinate k taking the k-th value of <paramref name="key"/>'s stream: one
+    /// draw for a model of data (its minibatch is its own average), the mean of <paramref name="draws"/>
+    /// (the batch) for an objective, whose only randomness this is.
+    /// </summary>
+    public static void Add(Span<float> gradient, NoiseSpec spec, in StreamKey key, int draws = 1)
     {
         if (spec.IsNone) return;
         var s = new RandomStream(key);
-        for (int k = 0; k < gradient.Length; k++) gradient[k] += (float)Draw(ref s, spec);
+        for (int k = 0; k < gradient.Length; k++) gradient[k] += (float)DrawMean(ref s, spec, draws);
     }
 }

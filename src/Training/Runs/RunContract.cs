@@ -16,6 +16,8 @@ namespace SignActors.Training.Runs;
 /// <param name="Validation">Fraction of the training records held out for validation (<see cref="Data.ValidationSplit"/>); 0 = none.</param>
 /// <param name="Sampling">Client sampling: k nodes drawn per round (<see cref="Runs.Participation"/>); null = all.</param>
 /// <param name="Script">The model file of <see cref="ModelKind.TorchScript"/> (its SHA-256 is part of what replicas agree on).</param>
+/// <param name="Objective">The function of <see cref="ModelKind.Objective"/> (no data).</param>
+/// <param name="L2">λ of the L2 term λ/2·‖x‖² in f (model.l2; not the update's decoupled weight decay).</param>
 public sealed record RunContract(
     ulong Seed,
     int Nodes,
@@ -31,10 +33,12 @@ public sealed record RunContract(
     RoundPolicy? Policy = null,
     double Validation = 0,
     ParticipationSpec? Sampling = null,
-    TorchScriptFile? Script = null)
+    TorchScriptFile? Script = null,
+    Objectives.ObjectiveSpec? Objective = null,
+    double L2 = 0)
 {
     /// <summary>The model every replica builds for <paramref name="training"/>.</summary>
-    public ModelSpec ModelFor(Data.ImageSet training) => ModelSpec.For(Model, training, Script);
+    public ModelSpec ModelFor(Data.ImageSet training) => ModelSpec.For(Model, training, Script, Objective, L2);
 
     /// <summary>Who takes part in a round (client sampling); every node by default.</summary>
     public ParticipationSpec Participation => Sampling ?? ParticipationSpec.All;

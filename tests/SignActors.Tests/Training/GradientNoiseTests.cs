@@ -79,4 +79,42 @@ public class GradientNoiseTests
         Assert.Equal("scale must be positive and finite, got 0", new NoiseSpec(NoiseLaw.Gaussian, 0).Validate());
         Assert.Equal("nu (the Student t degrees of freedom) must be positive and finite, got -1", new NoiseSpec(NoiseLaw.StudentT, 1, -1).Validate());
     }
+
+    static double[] BatchDraws(NoiseSpec spec, int batch)
+    {
+        var values = new float[50_000];
+        GradientNoise.Add(values, spec, StreamKey.ForNode(7, 3, 12, StreamPurpose.GradientNoise), batch);
+        return values.Select(v => (double)v).ToArray();
+    }
+
+    [Fact]
+    public void An_objectives_batch_of_16_is_the_mean_of_16_draws_of_each_law()
+    {
+        // The mean of B = 16 draws: variance σ²/16 for every law with one (σ = 2: 0.25); the skewed
+        // law's third central moment 2σ³/B² (its skewness 2/√B = 0.5); Student t(5) has variance 5/3 per draw.
+        const int B = 16;
+        double Third(double[] x) { double m = x.Average(); return x.Average(v => (v - m) * (v - m) * (v - m)); }
+        var gaussian = Moments(BatchDraws(new NoiseSpec(NoiseLaw.Gaussian, 2), B));
+        Assert.InRange(gaussian.Variance, 0.25 * 0.97, 0.25 * 1.03);
+        var skewedDraws = BatchDraws(new NoiseSpec(NoiseLaw.Skewed, 2), B);
+        var skewed = Moments(skewedDraws);
+        Assert.InRange(skewed.Mean, -0.011, 0.011); // 5 standard errors: 5 · 0.5/√50,000
+        Assert.InRange(skewed.Variance, 0.25 * 0.96, 0.25 * 1.04);
+        Assert.InRange(Third(skewedDraws), 2 * 8.0 / (B * B) * 0.8, 2 * 8.0 / (B * B) * 1.2);
+        Assert.True(skewed.Median < -0.02, $"median {skewed.Median}: Gamma(B)/B − 1 has its median near −1/(3B), times σ −0.042");
+        var bimodal = Moments(BatchDraws(new NoiseSpec(NoiseLaw.Bimodal, 2), B));
+        Assert.InRange(bimodal.Mean, -0.012, 0.012);
+        Assert.InRange(bimodal.Variance, 4 * (1 + 1 / 16.0) / B * 0.97, 4 * (1 + 1 / 16.0) / B * 1.03);
+        var t = Moments(BatchDraws(new NoiseSpec(NoiseLaw.StudentT, 1, Nu: 5), B));
+        Assert.InRange(t.Variance, 5.0 / 3 / B * 0.9, 5.0 / 3 / B * 1.1);
+        // One draw is the law itself, bit for bit.
+        Assert.Equal(Draws(new NoiseSpec(NoiseLaw.Skewed, 1)).Take(100), BatchDrawsOf1());
+    }
+
+    static double[] BatchDrawsOf1()
+    {
+        var values = new float[100];
+        GradientNoise.Add(values, new NoiseSpec(NoiseLaw.Skewed, 1), StreamKey.ForNode(7, 3, 11, StreamPurpose.GradientNoise), 1);
+        return values.Select(v => (double)v).ToArray();
+    }
 }
