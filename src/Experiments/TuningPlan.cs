@@ -46,7 +46,7 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
         var settings = ExperimentGrid.Settings(config, $"{Section}.settings");
         var common = config.HasPath($"{Section}.grid") ? ExperimentGrid.Axes(config, $"{Section}.grid") : null;
         var groups = GroupsOf(axes.Where(a => per.Contains(a.Key)).ToArray(), common);
-        if (CheckValidation(config, settings) is { } problem) throw new ConfigurationException($"{Section}: {problem}");
+        if (CheckValidation(config, settings, metric) is { } problem) throw new ConfigurationException($"{Section}: {problem}");
         return new TuningPlan(per, t.Has("rounds") ? t.Long("rounds", 1) : run.Long("rounds", 1),
             t.Has("seed") ? (ulong)t.Long("seed", 0) : (ulong)run.Long("seed", 0),
             metric == Metrics[0] ? TuningMetric.ValidationAccuracy : TuningMetric.ValidationLoss, settings, groups);
@@ -115,9 +115,12 @@ public sealed record TuningPlan(IReadOnlyList<string> Per, long Rounds, ulong Se
         }).ToArray();
 
     /// <summary>Selection reads the validation split, so there must be one.</summary>
-    static string? CheckValidation(Config config, IReadOnlyList<Setting> settings)
+    static string? CheckValidation(Config config, IReadOnlyList<Setting> settings, string metric)
     {
-        string text = settings.LastOrDefault(s => s.Key == "data.validation").Hocon ?? config.GetString($"{ConfigKeys.Root}.data.validation");
+        string Value(string key) => settings.LastOrDefault(s => s.Key == key).Hocon ?? config.GetString($"{ConfigKeys.Root}.{key}") ?? "";
+        if (Value("model.name").Trim('"') == "objective") // no data: its validation loss is f − f*, and there is no accuracy
+            return metric == "validation-loss" ? null : "an objective has no data and no accuracy; its validation loss is f − f*: set metric = validation-loss";
+        string text = Value("data.validation");
         return double.TryParse(text.Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? null
             : $"selecting on validation data needs signactors.data.validation > 0, got {text} (test data is never used to tune)";
     }

@@ -40,6 +40,12 @@ public sealed class GlobalEvaluation : IDisposable
     public EvaluationResult Evaluate(float[] parameters)
     {
         _model.LoadParameters(parameters);
+        if (_model.Spec.Objective is not null)
+        {
+            // No data to hold out or protect: f − f* is both what a run reports and what tuning selects on.
+            var gap = _model.Evaluate(_test, _testRecords, _batches);
+            return new EvaluationResult(_evaluatesTest ? gap : null, gap, _model.FullGradientNorms(_train, _probe, _batches));
+        }
         return new EvaluationResult(
             _evaluatesTest ? _model.Evaluate(_test, _testRecords, _batches) : null,
             _validation.Length > 0 ? _model.Evaluate(_train, _validation, _batches) : null,

@@ -495,6 +495,7 @@ public class ExperimentTests
     [InlineData("seed = 3", "experiment.grid.seed must be a list of values")]
     [InlineData("aggregator = [ { label = mean, algorithm.presett = sgd } ]", "experiment.grid.aggregator[0]: unknown key algorithm.presett; did you mean algorithm.preset?")]
     [InlineData("seed = [1] }\n tuning { grid { learning-rate.initial = [0.1] } ", "experiment.tuning: selecting on validation data needs signactors.data.validation > 0, got 0 (test data is never used to tune)")]
+    [InlineData("seed = [1] }\n tuning { settings { model.name = objective }, grid { learning-rate.initial = [0.1] } ", "experiment.tuning: an objective has no data and no accuracy; its validation loss is f − f*: set metric = validation-loss")]
     [InlineData("method = [ { label = a, algorithm.preset = sgd } ] }\n tuning { per = [seed], grid { learning-rate.initial = [0.1] } ", "experiment.tuning.per: \"seed\" is not an axis of experiment.grid")]
     [InlineData("seed = [1] }\n tuning { rounds = 2, metric = test-accuracy ", "experiment.tuning.metric = \"test-accuracy\" is not one of: validation-accuracy, validation-loss")]
     [InlineData("seed = [1] }\n tuning { raunds = 2 ", "unknown key experiment.tuning.raunds; did you mean experiment.tuning.rounds?")]
