@@ -59,14 +59,14 @@ public sealed class ByzantineExperiment(TextWriter output)
 
     /// <summary>The experiment file of the sweep over <paramref name="settings"/> (the user's config, resolved); tuning runs at <paramref name="tuningSeed"/>.</summary>
     public static string Write(Akka.Configuration.Config settings, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers,
-        long rounds, long tuningRounds, int omniscientSample, double validation, IReadOnlyList<ulong> seeds, ulong tuningSeed, string directory, string name)
+        long rounds, long tuningRounds, int omniscientSample, double validation, IReadOnlyList<ulong> seeds, ulong tuningSeed, string directory, string name, bool randomAttackers = false)
     {
         var c = CultureInfo.InvariantCulture;
         string List(IEnumerable<double> values) => "[" + string.Join(", ", values.Select(v => v.ToString("R", c))) + "]";
         var cells = new List<string> { "{ label = \"f=0\", faults.byzantine = [] }" };
         foreach (var attack in attacks)
             foreach (int f in attackers)
-                cells.Add($"{{ label = \"{Name(attack)} f={f}\", faults.byzantine = [ {{ first = {f}, attack = {Name(attack)} }} ] }}");
+                cells.Add($"{{ label = \"{Name(attack)} f={f}\", faults.byzantine = [ {{ {(randomAttackers ? "random" : "first")} = {f}, attack = {Name(attack)} }} ] }}");
         string Contender(ContenderSpec x) => $"{{ label = \"{x.Label}\", algorithm.preset = {x.Preset}, learning-rate.schedule = constant, "
             + $"tune {{ learning-rate.initial = {List(x.LearningRates)}{(x.Betas.Count > 0 ? $", algorithm.beta = {List(x.Betas)}" : "")} }} }}";
         return Runtime.Configuration.ConfigKeys.Render(settings, Runtime.Configuration.ConfigKeys.Root) + string.Create(c, $$"""
@@ -104,7 +104,7 @@ public sealed class ByzantineExperiment(TextWriter output)
 
     /// <summary>The Byzantine tables and plots of a finished grid, over its seeds; <paramref name="classes"/> sets chance (1 / classes).</summary>
     public IReadOnlyList<ByzantineCell> Summarise(string root, IReadOnlyList<GridRun> runs, IReadOnlyList<ContenderSpec> contenders, IReadOnlyList<ByzantineAttack> attacks,
-        IReadOnlyList<int> attackers, int nodes, int classes, long rounds, int omniscientSample, DegradedRuns degraded = default)
+        IReadOnlyList<int> attackers, int nodes, int classes, long rounds, int omniscientSample, DegradedRuns degraded = default, bool randomAttackers = false)
     {
         var cells = new List<ByzantineCell>();
         foreach (var cell in runs.GroupBy(r => (Contender: r.Axes[AggregatorAxis], Attackers: r.Axes[AttackersAxis])))
@@ -123,7 +123,8 @@ public sealed class ByzantineExperiment(TextWriter output)
         var worst = WorstCase(cells, contenders, attacks, attackers);
         WriteCsv(cells, worst, root);
         int seeds = runs.Select(r => r.Axes.GetValueOrDefault(ExperimentGrid.SeedAxis, "")).Distinct().Count();
-        string table = Report(cells, worst, contenders, attacks, attackers, nodes, 1.0 / classes, rounds, omniscientSample, seeds);
+        string table = Report(cells, worst, contenders, attacks, attackers, nodes, 1.0 / classes, rounds, omniscientSample, seeds,
+            randomAttackers ? "f nodes drawn at random on each seed's stream Byzantine" : "the first f nodes Byzantine");
         File.WriteAllText(Path.Combine(root, "results.md"), table);
         var plots = attacks.Select(a => Plot(cells, contenders, a, attackers, nodes, Path.Combine(root, $"accuracy-vs-attackers-{Name(a)}.png"))).ToList();
         plots.Add(PlotWorst(worst, contenders, attackers, nodes, Path.Combine(root, "worst-case-vs-attackers.png")));
@@ -199,7 +200,7 @@ public sealed class ByzantineExperiment(TextWriter output)
     }
 
     static string Report(IReadOnlyList<ByzantineCell> cells, IReadOnlyList<(string Contender, int Attackers, ByzantineCell Cell)> worst, IReadOnlyList<ContenderSpec> contenders,
-        IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers, int nodes, double chance, long rounds, int omniscientSample, int seeds)
+        IReadOnlyList<ByzantineAttack> attacks, IReadOnlyList<int> attackers, int nodes, double chance, long rounds, int omniscientSample, int seeds, string whoAttacks)
     {
         var c = CultureInfo.InvariantCulture;
         var columns = new[] { 0 }.Concat(attackers).ToArray();
@@ -207,7 +208,7 @@ public sealed class ByzantineExperiment(TextWriter output)
             + "\n|" + string.Concat(first.Concat(columns.Select(f => "")).Select(_ => "---|")) + "\n";
         string Percent(double x) => (x * 100).ToString("F1", c);
         var text = new StringBuilder();
-        text.AppendLine($"Final test accuracy % after {rounds} rounds, n = {nodes}, the first f nodes Byzantine; each aggregator's step size tuned once at f = 0 on the validation split "
+        text.AppendLine($"Final test accuracy % after {rounds} rounds, n = {nodes}, {whoAttacks}; each aggregator's step size tuned once at f = 0 on the validation split "
             + $"and held fixed; omniscient attackers use {Sample(omniscientSample)}; " + (seeds > 1 ? $"mean ± std [95 % interval of the mean, Student t] over {seeds} seeds." : "one seed.")
             + " † marks f beyond the aggregator's tolerance (mean: any f; median and the vote aggregators: 2f ≥ n; trimmed mean b = f: 2f ≥ n; Krum: n < 2f + 3).");
         text.AppendLine();

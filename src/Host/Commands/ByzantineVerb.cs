@@ -37,10 +37,11 @@ public static class ByzantineVerb
         var seeds = new Option<string?>("--seeds") { Description = "seeds of the final runs, like 1,2,3; default: the config's seed" };
         var tuningSeed = new Option<ulong?>("--tuning-seed") { Description = "the seed of the tuning runs (default: the first of --seeds)" };
         var experimentOptions = new GridExperiment.CommandOptions();
+        var choice = new Option<string>("--attacker-choice") { Description = "which nodes attack: first (ids 0..f−1) or random (f drawn on each seed's stream, so an attack is not tied to those nodes' data)", DefaultValueFactory = _ => "first" };
         var outputDir = new Option<string?>("--output") { Description = "the experiment folder; default <output.directory>/byzantine-<hash of the sweep>, so the same command resumes" };
         var command = new Command("byzantine", "The headline experiment: majority vote against the float32 mean, median, trimmed mean and Krum as the number of Byzantine nodes grows, "
             + "per attack and in the worst case; each aggregator's step size tuned once at f = 0 on validation data. Writes byzantine.conf and runs it; runs resume.")
-            { config, rounds, tuningRounds, attacks, attackers, contenders, majority, signLrs, floatLrs, betas, validation, sample, seeds, tuningSeed, outputDir };
+            { config, rounds, tuningRounds, attacks, attackers, contenders, majority, signLrs, floatLrs, betas, validation, sample, seeds, tuningSeed, choice, outputDir };
         foreach (var option in experimentOptions.All) command.Options.Add(option);
         command.SetAction(parse => guard(() =>
         {
@@ -81,7 +82,8 @@ public static class ByzantineVerb
                 : new[] { settings.Contract.Seed };
             ulong tuneAt = parse.GetValue(tuningSeed) ?? seedList[0];
             int omniscient = parse.GetValue(sample);
-            string Grid(string directory, string name) => ByzantineExperiment.Write(resolved, picked, chosen, fs, r, tr, omniscient, split, seedList, tuneAt, directory, name);
+            bool random = parse.GetValue(choice) switch { "first" => false, "random" => true, var x => throw new ConfigurationException($"--attacker-choice: \"{x}\" is not one of: first, random") };
+            string Grid(string directory, string name) => ByzantineExperiment.Write(resolved, picked, chosen, fs, r, tr, omniscient, split, seedList, tuneAt, directory, name, random);
             string folder = Path.GetFullPath(parse.GetValue(outputDir)
                 ?? Path.Combine(settings.Output.Directory, $"byzantine-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Grid("", ""))))[..8]}"));
             Directory.CreateDirectory(folder);
@@ -92,7 +94,7 @@ public static class ByzantineVerb
             if (file is null) stdout.WriteLine("no config given: the reference settings with model.name = mlp");
             // Chance (1 / classes) for the collapse verdict: the classes of the training labels, read once at the end.
             return GridExperiment.Execute(experiment, stdout, (root, runs, degraded) => new ByzantineExperiment(stdout).Summarise(root, runs, picked, chosen, fs, n,
-                settings.Data.Load(_ => { }).Train.Classes, r, omniscient, degraded), experimentOptions.Read(parse));
+                settings.Data.Load(_ => { }).Train.Classes, r, omniscient, degraded, random), experimentOptions.Read(parse));
         }));
         return command;
     }

@@ -1,41 +1,46 @@
 using SignActors.Training;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using SignActors.Training.Data;
 using SignActors.Training.Faults;
+using SignActors.Training.Randomness;
 
 namespace SignActors.Runtime.Configuration;
 
 /// <summary>
 /// Reads `signactors.faults` and the round policy (SPEC §6.4, §7). Each fault entry picks its
-/// nodes with exactly one of <c>nodes = [ids]</c>, <c>first = k</c> (nodes 0..k−1) or
-/// <c>fraction = f</c> (the first ⌈f·n⌉ nodes); entries combine per node.
+/// nodes with exactly one of <c>nodes = [ids]</c>, <c>first = k</c> (nodes 0..k−1),
+/// <c>fraction = f</c> (the first ⌈f·n⌉ nodes) or <c>random = k</c> (k nodes drawn uniformly on the
+/// run's stream, so each seed gets its own set and an attack is not tied to the data of nodes
+/// 0..k−1); entries combine per node.
 /// </summary>
 public static class FaultSettings
 {
-    static readonly string[] Selectors = { "nodes", "first", "fraction" };
+    static readonly string[] Selectors = { "nodes", "first", "fraction", "random" };
+    static readonly string[] Lists = { "stragglers", "crashes", "byzantine" };
     static readonly string[] StragglerKeys = { "probability", "distribution", "mean-ms", "sigma" };
     static readonly string[] CrashKeys = { "at-round", "for-rounds" };
     static readonly string[] ByzantineKeys = { "attack", "plugin" };
 
-    public static FaultPlan Read(Config root, int nodes, long rounds, PluginCatalog plugins)
+    public static FaultPlan Read(Config root, int nodes, long rounds, PluginCatalog plugins, ulong seed = 0)
     {
         var faults = new Dictionary<int, NodeFaults>();
         NodeFaults At(int j) => faults.TryGetValue(j, out var f) ? f : NodeFaults.None;
 
-        foreach (var (entry, name, selected) in Entries(root, "stragglers", nodes, StragglerKeys))
+        foreach (var (entry, name, selected) in Entries(root, "stragglers", nodes, StragglerKeys, seed))
         {
             var spec = new StragglerSpec(entry.Has("probability") ? entry.Double("probability", 0, 1) : 1.0, entry.Enum("distribution", Spellings.Delay),
                 entry.Double("mean-ms", 0, 3_600_000), entry.Has("sigma") ? entry.Double("sigma", 0.001, 5) : 0.5);
             entry.Check(spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Straggler = spec };
         }
-        foreach (var (entry, name, selected) in Entries(root, "crashes", nodes, CrashKeys))
+        foreach (var (entry, name, selected) in Entries(root, "crashes", nodes, CrashKeys, seed))
         {
             var spec = new CrashSpec(entry.Long("at-round", 1, rounds), entry.Long("for-rounds", 1, uint.MaxValue));
             entry.Check(spec.Validate());
             foreach (int j in selected) faults[j] = At(j) with { Crash = spec };
         }
-        foreach (var (entry, name, selected) in Entries(root, "byzantine", nodes, ByzantineKeys))
+        foreach (var (entry, name, selected) in Entries(root, "byzantine", nodes, ByzantineKeys, seed))
         {
             // attack names a built-in, or a plugin type (a dot or a comma) with its own settings in the entry's plugin { }.
             string attack = entry.String("attack");
@@ -65,7 +70,7 @@ public static class FaultSettings
     }
 
     /// <summary>The entries of one fault list, each with its reader, its display name and the node ids it selects.</summary>
-    static IEnumerable<(SettingsReader Entry, string Name, int[] Nodes)> Entries(Config root, string list, int nodes, string[] keys)
+    static IEnumerable<(SettingsReader Entry, string Name, int[] Nodes)> Entries(Config root, string list, int nodes, string[] keys, ulong seed)
     {
         string path = $"signactors.faults.{list}";
         var value = root.GetValue(path);
@@ -83,16 +88,21 @@ public static class FaultSettings
                 if (!valid.Contains(key))
                     throw new ConfigurationException($"unknown key {name}.{key}" + (ConfigKeys.Closest(key, valid) is { } near ? $"; did you mean {name}.{near}?" : $"; valid keys: {string.Join(", ", valid)}"));
             var entry = new SettingsReader(element, "", name);
-            yield return (entry, name, Select(entry, name, nodes));
+            // Each entry draws from its own stream: its list's place and its index within the list.
+            var stream = StreamKey.ForRun(seed, StreamPurpose.FaultNodes) with { Round = (uint)(Array.IndexOf(Lists, list) << 16 | i) };
+            yield return (entry, name, Select(entry, name, nodes, stream));
         }
     }
 
-    static int[] Select(SettingsReader entry, string name, int nodes)
+    static int[] Select(SettingsReader entry, string name, int nodes, StreamKey key)
     {
         var given = Selectors.Where(entry.Has).ToArray();
-        if (given.Length != 1) throw new ConfigurationException($"{name}: choose its nodes with exactly one of nodes = [ids], first = k, fraction = f");
+        if (given.Length != 1) throw new ConfigurationException($"{name}: choose its nodes with exactly one of nodes = [ids], first = k, fraction = f, random = k");
         switch (given[0])
         {
+            case "random":
+                int k = entry.Int("random", 0, nodes);
+                return k == 0 ? [] : RecordSample.Draw(nodes, k, key);
             case "first":
                 return Enumerable.Range(0, entry.Int("first", 0, nodes)).ToArray();
             case "fraction":

@@ -27,7 +27,7 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         var data = model.Objective is null ? DataSettings.Read(root) : DataSettings.None; // an objective has no data to read
         int nodes = ReadNodes(c, data);
         var plugins = PluginCatalog.Read(root); // once: the algorithm's components and the faults' attacks both look in it
-        var faults = FaultSettings.Read(root, nodes, rounds, plugins);
+        var faults = FaultSettings.Read(root, nodes, rounds, plugins, seed);
         var algorithm = AlgorithmSettings.Read(root, nodes, faults.Byzantine.Count, rounds, plugins);
         var schedule = AlgorithmSettings.ReadSchedule(root, rounds);
         // Error feedback scales the gradient by γ = η_t (p_t = γ g_t + e_t): a round at η = 0 would send nothing and stop the run.

@@ -26,6 +26,8 @@ public enum StreamPurpose : byte
     GradientNoise = 14,
     /// <summary>The rounds whose x_t the exact stationarity measure is taken at (server).</summary>
     Stationarity = 15,
+    /// <summary>The nodes a fault entry with <c>random = k</c> picks (round: the entry's place among the fault lists).</summary>
+    FaultNodes = 16,
     /// <summary>
     /// The first of the purposes kept for plugins (128–255): a plugin component names its streams
     /// from here, so its draws never share bits with a built-in's.

@@ -145,7 +145,7 @@ public class CommandTests
     [InlineData("signactors.faults.stragglers = [ { first = 1, mean = 5, distribution = fixed } ]", "unknown key signactors.faults.stragglers[0].mean; did you mean signactors.faults.stragglers[0].mean-ms?")]
     [InlineData("signactors.faults.crashes = [ { nodes = [9], at-round = 2, for-rounds = 1 } ]", "signactors.faults.crashes[0].nodes: node id 9 is outside 0..7")]
     [InlineData("signactors.faults.stragglers = 5", "signactors.faults.stragglers must be a list of { … } entries")]
-    [InlineData("signactors.faults.crashes = [ { at-round = 2, for-rounds = 1 } ]", "signactors.faults.crashes[0]: choose its nodes with exactly one of nodes = [ids], first = k, fraction = f")]
+    [InlineData("signactors.faults.crashes = [ { at-round = 2, for-rounds = 1 } ]", "signactors.faults.crashes[0]: choose its nodes with exactly one of nodes = [ids], first = k, fraction = f, random = k")]
     [InlineData("signactors.faults.stragglers = [ { first = 1, probability = 2, distribution = fixed, mean-ms = 5 } ]", "signactors.faults.stragglers[0].probability = 2 is out of range: 0..1")]
     [InlineData("signactors.algorithm.beta = fast", "signactors.algorithm.beta = \"fast\" is not a finite number")]
     [InlineData("signactors.data.source = imagenet", "signactors.data.source = \"imagenet\" is not one of: synthetic, cifar100, idx")]
