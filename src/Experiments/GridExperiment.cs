@@ -20,7 +20,7 @@ namespace SignActors.Experiments;
 public static class GridExperiment
 {
     public const string Section = "experiment";
-    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare", "wall-clock-budget", "rate", DegradedRuns.Key };
+    static readonly string[] Keys = { "name", "directory", "grid", "tuning", "compare", "wall-clock-budget", "rate", "plot-per", DegradedRuns.Key };
 
     /// <summary>`--rerun-degraded`, for every command that runs an experiment.</summary>
     public static Option<bool> RerunDegradedOption() => new("--rerun-degraded")
@@ -71,6 +71,8 @@ public static class GridExperiment
         string root = Path.GetFullPath(Path.Combine(config.HasPath($"{Section}.directory") ? e.String("directory") : "experiments", name));
         var axes = ExperimentGrid.Axes(config, $"{Section}.grid");
         var rate = Rate(config, axes); // checked before any run starts
+        // plot-per = <axis>: each plot once per value of that axis (files end in -<value>), its lines the other axes.
+        string? plotPer = config.HasPath($"{Section}.plot-per") ? e.OneOf("plot-per", axes.Select(a => a.Key).Where(k => k != ExperimentGrid.SeedAxis).ToArray()) : null;
         var tuning = TuningPlan.Read(config, axes);
         var (compareAxis, baselines) = Comparison(config, axes);
         var grid = ExperimentGrid.Runs(axes);
@@ -138,8 +140,10 @@ public static class GridExperiment
         File.WriteAllText(Path.Combine(root, "summary.md"), summary.ToString());
         progress.Say("");
         progress.Say(summary.ToString());
-        var plots = RunPlots.Write(Series(root, grid), root);
-        if (budget is not null) plots = plots.Concat(RunPlots.Write(Series(root, grid), root, againstTime: true)).ToArray();
+        var groups = plotPer is null ? [(Suffix: "", Runs: grid)]
+            : grid.GroupBy(r => r.Axes[plotPer]).Select(g => (Suffix: "-" + FileSafe(g.Key), Runs: (IReadOnlyList<GridRun>)g.ToArray())).ToArray();
+        var plots = groups.SelectMany(g => RunPlots.Write(Series(root, g.Runs, plotPer), root, suffix: g.Suffix)).ToList();
+        if (budget is not null) plots.AddRange(groups.SelectMany(g => RunPlots.Write(Series(root, g.Runs, plotPer), root, againstTime: true, suffix: g.Suffix)));
         progress.Say($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
         summarise?.Invoke(root, grid, degraded);
         if (refused + tuningRefused > 0) progress.Say($"{refused + tuningRefused} run(s) refused by the config checks (their refused.txt says why): not applicable, not failed");
@@ -152,6 +156,8 @@ public static class GridExperiment
             progress.Say($"{unfinished} of {grid.Count} final run(s) not finished yet: the tables count what has");
         return 0;
     }
+
+    static string FileSafe(string label) => string.Concat(label.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' or '_' ? ch : '-'));
 
     /// <summary>A run has a result: it completed, stopped for good, or was refused.</summary>
     static bool Finished(string runDirectory) =>
@@ -210,8 +216,9 @@ public static class GridExperiment
         return (axis, c.OneOf("metric", ExperimentSummary.RateMetrics.Keys.ToArray()), c.Double("claim"));
     }
 
-    static IReadOnlyList<PlotSeries> Series(string root, IReadOnlyList<GridRun> runs) =>
-        runs.GroupBy(r => r.Cell)
+    /// <param name="without">An axis every run here shares (plot-per): left out of the lines' labels.</param>
+    static IReadOnlyList<PlotSeries> Series(string root, IReadOnlyList<GridRun> runs, string? without = null) =>
+        runs.GroupBy(r => without is null ? r.Cell : ExperimentGrid.CellOf(r.Axes.Where(a => a.Key != without && a.Key != ExperimentGrid.SeedAxis).Select(a => (a.Key, a.Value))))
             .Select(g => new PlotSeries(g.Key, g.Select(r => Path.Combine(root, "runs", r.Name, RunDirectory.MetricsFile)).Where(File.Exists).ToArray()))
             .Where(s => s.MetricsFiles.Count > 0).ToArray();
 

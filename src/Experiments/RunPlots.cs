@@ -7,7 +7,9 @@ public sealed record PlotSeries(string Label, IReadOnlyList<string> MetricsFiles
 
 /// <summary>
 /// The seeds' four plots: training loss, test accuracy, ‖∇f‖₁ and ‖∇f‖₂ against round, one line
-/// per method (the mean over its runs) with a band of ± one standard deviation over seeds.
+/// per method (the mean over its runs) with a band of ± one standard deviation over seeds. Runs of
+/// an objective (test_loss without test_accuracy) get f − f* on a log scale (f-gap.png), where
+/// linear convergence is a straight line, in place of the accuracy they do not have.
 /// </summary>
 public static class RunPlots
 {
@@ -19,22 +21,29 @@ public static class RunPlots
         ("grad_l2", "‖∇f‖₂ of the global model", "grad-l2.png"),
     };
 
+    /// <summary>An objective's f − f*, plotted as log₁₀ with labels 10^k (no band: a ± std band has no logarithm below 0).</summary>
+    public static readonly (string Column, string Title, string File) Gap = ("test_loss", "f − f* (log scale)", "f-gap.png");
+
     /// <param name="againstTime">x is the wall-clock time (metrics.csv's elapsed_s, averaged over runs) instead of the round; files end in -vs-time.png.</param>
-    public static IReadOnlyList<string> Write(IReadOnlyList<PlotSeries> series, string directory, bool againstTime = false)
+    /// <param name="suffix">Added to each file name before .png (one set of plots per value of an axis).</param>
+    public static IReadOnlyList<string> Write(IReadOnlyList<PlotSeries> series, string directory, bool againstTime = false, string suffix = "")
     {
         var written = new List<string>();
-        foreach (var (column, title, file) in Plots)
+        bool objective = series.SelectMany(s => s.MetricsFiles).Take(1).Any(f => Read(f, "test_accuracy").Count == 0 && Read(f, "test_loss").Count > 0);
+        foreach (var (column, title, file) in objective ? Plots.Where(p => p.Column != "test_accuracy").Append(Gap) : Plots)
         {
+            bool log = file == Gap.File;
             var plot = new ScottPlot.Plot();
             var palette = new ScottPlot.Palettes.Category10();
             int colour = 0;
             foreach (var s in series)
             {
                 var (rounds, mean, std) = Aggregate(s.MetricsFiles, column);
+                if (log) (rounds, mean, std) = Log10(rounds, mean);
                 if (rounds.Length == 0) continue;
                 if (againstTime) rounds = MeanAt(s.MetricsFiles, "elapsed_s", rounds);
                 var color = palette.GetColor(colour++);
-                if (s.MetricsFiles.Count > 1)
+                if (s.MetricsFiles.Count > 1 && !log)
                 {
                     var band = plot.Add.FillY(rounds, mean.Zip(std, (m, d) => m - d).ToArray(), mean.Zip(std, (m, d) => m + d).ToArray());
                     band.FillColor = color.WithAlpha(0.2);
@@ -43,13 +52,14 @@ public static class RunPlots
                 var line = plot.Add.Scatter(rounds, mean);
                 line.Color = color;
                 line.MarkerSize = rounds.Length > 40 ? 0 : 4;
-                line.LegendText = s.MetricsFiles.Count > 1 ? $"{s.Label} (± std over {s.MetricsFiles.Count} seeds)" : s.Label;
+                line.LegendText = s.MetricsFiles.Count <= 1 ? s.Label : log ? $"{s.Label} (mean over {s.MetricsFiles.Count} seeds)" : $"{s.Label} (± std over {s.MetricsFiles.Count} seeds)";
             }
             plot.Title(againstTime ? $"{title} against wall-clock time" : $"{title} against round");
             plot.XLabel(againstTime ? "seconds since round 1 started" : "round");
             plot.YLabel(title);
+            if (log) plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true, LabelFormatter = y => $"1e{y:F0}" };
             plot.ShowLegend();
-            string path = Path.Combine(directory, againstTime ? file.Replace(".png", "-vs-time.png") : file);
+            string path = Path.Combine(directory, (againstTime ? file.Replace(".png", "-vs-time.png") : file).Replace(".png", suffix + ".png"));
             plot.SavePng(path, 1000, 620);
             written.Add(path);
         }
@@ -70,6 +80,13 @@ public static class RunPlots
             std[i] = Math.Sqrt(values.Sum(v => (v - mean[i]) * (v - mean[i])) / values.Length);
         }
         return (rounds.Select(r => (double)r).ToArray(), mean, std);
+    }
+
+    /// <summary>The points with a positive mean, as log₁₀ of it (an exact 0 has no place on a log scale).</summary>
+    static (double[] Rounds, double[] Mean, double[] Std) Log10(double[] rounds, double[] mean)
+    {
+        var kept = Enumerable.Range(0, rounds.Length).Where(i => mean[i] > 0).ToArray();
+        return (kept.Select(i => rounds[i]).ToArray(), kept.Select(i => Math.Log10(mean[i])).ToArray(), new double[kept.Length]);
     }
 
     /// <summary>The mean over runs of <paramref name="column"/> at each of <paramref name="rounds"/>.</summary>

@@ -69,7 +69,8 @@ public static class AlgorithmSettings
                 "step" => new StepSchedule(eta0, c.Double("gamma"), c.Long("every")),
                 "cosine" => new CosineSchedule(eta0, rounds, c.Double("minimum")),
                 "inverse-sqrt" => new InverseSqrtSchedule(eta0),
-                var s => throw new ConfigurationException($"signactors.learning-rate.schedule = \"{s}\" is not one of: constant, step, cosine, inverse-sqrt"),
+                "inverse" => new InverseSchedule(eta0),
+                var s => throw new ConfigurationException($"signactors.learning-rate.schedule = \"{s}\" is not one of: constant, step, cosine, inverse-sqrt, inverse"),
             };
         }
         catch (ArgumentOutOfRangeException e) { throw RunConfig.Invalid("signactors.learning-rate", e); }

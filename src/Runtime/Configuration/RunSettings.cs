@@ -5,8 +5,12 @@ using SignActors.Training.Runs;
 
 namespace SignActors.Runtime.Configuration;
 
-/// <summary>Where a run writes: <c>Directory/Name</c>; Name "auto" is the start time and preset.</summary>
-public sealed record OutputSettings(string Directory, string Name);
+/// <summary>
+/// Where a run writes: <c>Directory/Name</c>; Name "auto" is the start time and preset.
+/// <paramref name="MetricsEvery"/>: metrics.csv gets a row every this many rounds, and every row
+/// that carries an evaluation or a stationarity measure, and the last (1: every round).
+/// </summary>
+public sealed record OutputSettings(string Directory, string Name, int MetricsEvery = 1);
 
 /// <summary>How this process runs its part: the compute threads node actors share, what it logs, and where x_t lives (per host or per node).</summary>
 public sealed record HostSettings(int ComputeThreads, string LogLevel, ReplicaMode Replicas = ReplicaMode.PerHost);
@@ -54,7 +58,7 @@ public sealed record RunSettings(RunContract Contract, RunOptions Options, DataS
         int threads = compute.IntOrAuto("threads", Math.Max(1, Environment.ProcessorCount / model.TorchThreads), 1, 4096);
         var replicas = compute.OneOf("replicas", ["per-host", "per-node"]) == "per-node" ? ReplicaMode.PerNode : ReplicaMode.PerHost;
         string level = c.OneOf("log-level", ["debug", "info", "warning", "error"]);
-        return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name")), new HostSettings(threads, level, replicas));
+        return new RunSettings(contract, options, data, new OutputSettings(DataSettings.ExpandHome(output.String("directory")), output.String("name"), output.Int("metrics-every", 1)), new HostSettings(threads, level, replicas));
     }
 
     /// <summary>

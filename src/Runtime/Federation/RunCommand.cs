@@ -74,7 +74,7 @@ public static class RunCommand
             else DescribeData(prepared, settings, stdout);
             stdout.WriteLine();
 
-            using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile], after: checkpoint?.Round);
+            using var csv = new MetricsCsv(directory[RunDirectory.MetricsFile], after: checkpoint?.Round, every: settings.Output.MetricsEvery, last: spec.Rounds);
             using var events = new TensorBoardEvents(directory.Path, resumedAfter: checkpoint?.Round);
             if (telemetry is not null)
             {

@@ -130,14 +130,21 @@ public interface IRoundSink
     void Write(RoundMetrics row);
 }
 
-/// <summary>Writes metrics.csv, a row per round as it closes (flushed, so a crashed run keeps what it did).</summary>
+/// <summary>
+/// Writes metrics.csv, a row per round as it closes (flushed, so a crashed run keeps what it did);
+/// with <c>every</c> = k only every k-th round's, an evaluated round's, a stationarity round's and the last.
+/// </summary>
 public sealed class MetricsCsv : IRoundSink, IDisposable
 {
     readonly StreamWriter _writer;
+    readonly int _every;
+    readonly long _last;
 
     /// <param name="after">A resumed run: keep the rows up to this round (a stopped run may have written later ones) and go on.</param>
-    public MetricsCsv(string path, long? after = null)
+    /// <param name="every">Write a plain row every this many rounds (rows with an evaluation or a stationarity measure, and round <paramref name="last"/>, always).</param>
+    public MetricsCsv(string path, long? after = null, int every = 1, long last = 0)
     {
+        (_every, _last) = (Math.Max(1, every), last);
         var kept = after is { } round && File.Exists(path)
             ? File.ReadLines(path).Skip(1).Where(line => long.TryParse(line.AsSpan(0, Math.Max(0, line.IndexOf(','))), out long r) && r <= round).ToArray()
             : [];
@@ -146,7 +153,11 @@ public sealed class MetricsCsv : IRoundSink, IDisposable
         foreach (var line in kept) _writer.WriteLine(line);
     }
 
-    public void Write(RoundMetrics row) => _writer.WriteLine(row.ToCsv());
+    public void Write(RoundMetrics row)
+    {
+        if (row.Round % _every == 0 || row.Round == _last || row.Evaluation is not null || row.Validation is not null || row.Gradient is not null || row.WholeSet is not null)
+            _writer.WriteLine(row.ToCsv());
+    }
 
     /// <summary>The values of <paramref name="column"/> in the metrics.csv at <paramref name="path"/>, in row order (empty cells skipped).</summary>
     public static double[] Values(string path, string column)

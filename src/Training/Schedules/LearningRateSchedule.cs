@@ -80,3 +80,11 @@ public sealed record InverseSqrtSchedule : LearningRateSchedule
     public double Initial { get; }
     public override double At(long round) { CheckRound(round); return Initial / Math.Sqrt(round); }
 }
+
+/// <summary>η_t = η0 / t: 002's diminishing step α_k = c/(k + 1) for its O(1/k) rate (k = t − 1).</summary>
+public sealed record InverseSchedule : LearningRateSchedule
+{
+    public InverseSchedule(double initial) { CheckPositive(initial, nameof(initial)); Initial = initial; }
+    public double Initial { get; }
+    public override double At(long round) { CheckRound(round); return Initial / round; }
+}

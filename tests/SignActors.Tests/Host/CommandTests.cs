@@ -125,7 +125,7 @@ public class CommandTests
     [InlineData("signactors.algorithm.uplink = two-bit", "signactors.algorithm.uplink = \"two-bit\" is not one of: sign, stochastic-sign, scaled-sign, float32")]
     [InlineData("signactors.algorithm.radius = -3", "signactors.algorithm.radius = \"-3\" must be a positive number, auto, per-tensor or per-tensor-rms")]
     [InlineData("signactors { algorithm.preset = ssvr, nodes = 4 }", "identity is for single-node runs")]
-    [InlineData("signactors.learning-rate.schedule = exp", "is not one of: constant, step, cosine, inverse-sqrt")]
+    [InlineData("signactors.learning-rate.schedule = exp", "is not one of: constant, step, cosine, inverse-sqrt, inverse")]
     [InlineData("signactors.nodes = 0", "signactors.nodes = 0 is out of range: 1..100000")]
     [InlineData("signactors.participation { per-round = 3, fraction = 0.5 }", "signactors.participation: set per-round or fraction, not both")]
     [InlineData("signactors.participation.per-round = 9", "signactors.participation.per-round = 9 is out of range: 1..8")]

@@ -22,6 +22,8 @@ public class SchedulesAndOptimizersTests
         var inv = new InverseSqrtSchedule(0.3);
         Assert.Equal(0.3, inv.At(1));
         Assert.Equal(0.15, inv.At(4));
+        Assert.Equal(0.075, new InverseSchedule(0.3).At(4));
+        Assert.Equal(0.3, new InverseSchedule(0.3).At(1));
     }
 
     [Fact]
