@@ -58,25 +58,35 @@ public static class ExperimentSummary
     public static string Rates(IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, string axis, string metric, double claim, DegradedRuns degraded = default)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        var pick = RateMetrics[metric];
         var text = new StringBuilder();
         text.AppendLine($"Rate of the final {metric} against T = {axis}, claimed exponent {claim.ToString(c)}:");
         text.AppendLine();
         text.AppendLine("| cell | horizons | seeds | slope of ln(metric) on ln T | claim | verdict |");
         text.AppendLine("|---|---|---|---|---|---|");
-        string Others(GridRun r) => string.Join(", ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}")) is { Length: > 0 } k ? k : "all";
-        foreach (var group in runs.GroupBy(Others))
+        foreach (var (group, horizons, bySeed) in RateGroups(runs, result, axis, metric, degraded))
         {
-            var bySeed = group.Where(r => degraded.Counts(result[r.Name]) && result[r.Name].Completed)
-                .GroupBy(r => r.Axes.TryGetValue(ExperimentGrid.SeedAxis, out var seed) ? seed : "")
-                .Select(seed => (IReadOnlyList<(double, double)>)seed.Select(r => (double.Parse(r.Axes[axis], c), pick(result[r.Name]))).ToArray()).ToArray();
             var fit = RateFit.Of(bySeed, claim);
-            int horizons = group.Select(r => r.Axes[axis]).Distinct().Count();
-            text.AppendLine($"| {group.Key} | {horizons} | {fit.Slopes.Count} | {fit.Slopes.Format(1, "F3")} | {claim.ToString(c)} | {(fit.Slopes.Count == 0 ? "—" : fit.VerdictText)} |");
+            text.AppendLine($"| {group} | {horizons} | {fit.Slopes.Count} | {fit.Slopes.Format(1, "F3")} | {claim.ToString(c)} | {(fit.Slopes.Count == 0 ? "—" : fit.VerdictText)} |");
         }
         text.AppendLine();
         text.AppendLine("Per seed the least-squares slope over its horizons; " + Legend + ". The theorems bound the metric from above, so a slope at least as steep as the claim holds.");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The points a rate is fitted to: per group of the other axes but the seed (its label, its
+    /// horizons), per seed the (T, metric) of each completed run that counts.
+    /// </summary>
+    public static IReadOnlyList<(string Group, int Horizons, IReadOnlyList<IReadOnlyList<(double T, double Value)>> BySeed)> RateGroups(
+        IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, string axis, string metric, DegradedRuns degraded = default)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var pick = RateMetrics[metric];
+        string Others(GridRun r) => string.Join(", ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}")) is { Length: > 0 } k ? k : "all";
+        return runs.GroupBy(Others).Select(group => (group.Key, group.Select(r => r.Axes[axis]).Distinct().Count(),
+            (IReadOnlyList<IReadOnlyList<(double, double)>>)group.Where(r => degraded.Counts(result[r.Name]) && result[r.Name].Completed)
+                .GroupBy(r => r.Axes.TryGetValue(ExperimentGrid.SeedAxis, out var seed) ? seed : "")
+                .Select(seed => (IReadOnlyList<(double, double)>)seed.Select(r => (double.Parse(r.Axes[axis], c), pick(result[r.Name]))).ToArray()).ToArray())).ToArray();
     }
 
     /// <summary>

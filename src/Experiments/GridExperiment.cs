@@ -144,6 +144,7 @@ public static class GridExperiment
             : grid.GroupBy(r => r.Axes[plotPer]).Select(g => (Suffix: "-" + FileSafe(g.Key), Runs: (IReadOnlyList<GridRun>)g.ToArray())).ToArray();
         var plots = groups.SelectMany(g => RunPlots.Write(Series(root, g.Runs, plotPer), root, suffix: g.Suffix)).ToList();
         if (budget is not null) plots.AddRange(groups.SelectMany(g => RunPlots.Write(Series(root, g.Runs, plotPer), root, againstTime: true, suffix: g.Suffix)));
+        if (rate is { } line) plots.Add(RunPlots.WriteRate(ExperimentSummary.RateGroups(grid, results, line.Axis, line.Metric, degraded), line.Axis, line.Metric, line.Claim, root));
         progress.Say($"plots: {string.Join(", ", plots.Select(Path.GetFileName))} in {root}");
         summarise?.Invoke(root, grid, degraded);
         if (refused + tuningRefused > 0) progress.Say($"{refused + tuningRefused} run(s) refused by the config checks (their refused.txt says why): not applicable, not failed");

@@ -82,6 +82,49 @@ public static class RunPlots
         return (rounds.Select(r => (double)r).ToArray(), mean, std);
     }
 
+    /// <summary>
+    /// A rate fit on log-log axes (rate-&lt;metric&gt;.png): per group, the metric against T as the
+    /// mean over seeds of log₁₀ (what the per-seed slopes are fitted to), with a dashed line of the
+    /// claimed slope through the first group's first point.
+    /// </summary>
+    public static string WriteRate(IReadOnlyList<(string Group, int Horizons, IReadOnlyList<IReadOnlyList<(double T, double Value)>> BySeed)> groups,
+        string axis, string metric, double claim, string directory)
+    {
+        var plot = new ScottPlot.Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int colour = 0;
+        (double X, double Y)? anchor = null;
+        foreach (var (group, _, bySeed) in groups)
+        {
+            var points = bySeed.SelectMany(s => s).Where(p => p.T > 0 && p.Value > 0).GroupBy(p => p.T).OrderBy(g => g.Key)
+                .Select(g => (X: Math.Log10(g.Key), Y: g.Average(p => Math.Log10(p.Value)))).ToArray();
+            if (points.Length == 0) continue;
+            anchor ??= points[0];
+            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray());
+            line.Color = palette.GetColor(colour++);
+            line.MarkerSize = 6;
+            line.LegendText = $"{group} ({bySeed.Count} seeds)";
+        }
+        if (anchor is { } a)
+        {
+            var xs = groups.SelectMany(g => g.BySeed).SelectMany(s => s).Where(p => p.T > 0).Select(p => Math.Log10(p.T)).ToArray();
+            var reference = plot.Add.Line(a.X, a.Y, xs.Max(), a.Y + claim * (xs.Max() - a.X));
+            reference.LinePattern = ScottPlot.LinePattern.Dashed;
+            reference.Color = ScottPlot.Colors.Gray;
+            reference.LegendText = FormattableString.Invariant($"claimed slope {claim:G4}");
+        }
+        static string Power(double v) => Math.Pow(10, v).ToString("G3", CultureInfo.InvariantCulture); // the axes hold log₁₀; the labels say the value
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Power };
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Power };
+        plot.Title($"{metric} against {axis} (log-log; mean of log over seeds)");
+        plot.XLabel(axis);
+        plot.YLabel(metric);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight); // falling lines leave that corner empty
+        string path = Path.Combine(directory, $"rate-{metric}.png");
+        plot.SavePng(path, 1000, 620);
+        return path;
+    }
+
     /// <summary>The points with a positive mean, as log₁₀ of it (an exact 0 has no place on a log scale).</summary>
     static (double[] Rounds, double[] Mean, double[] Std) Log10(double[] rounds, double[] mean)
     {
