@@ -22,7 +22,7 @@ public static class FaultSettings
     static readonly string[] CrashKeys = { "at-round", "for-rounds" };
     static readonly string[] ByzantineKeys = { "attack", "plugin" };
 
-    public static FaultPlan Read(Config root, int nodes, long rounds, PluginCatalog plugins, ulong seed = 0)
+    public static FaultPlan Read(Config root, int nodes, long rounds, PluginCatalog plugins, ulong seed)
     {
         var faults = new Dictionary<int, NodeFaults>();
         NodeFaults At(int j) => faults.TryGetValue(j, out var f) ? f : NodeFaults.None;

@@ -60,4 +60,22 @@ public sealed class ObjectiveRunTests : IDisposable
         (code, _, error) = CommandTests.Run("run", Config("objective = cubic"));
         Assert.StartsWith("signactors: signactors.model.objective = \"cubic\"", error.Trim());
     }
+
+    [Fact]
+    public void An_objective_experiment_plots_f_minus_f_star_per_value_and_its_rate()
+    {
+        string file = Path.Combine(_directory, "objective-experiment.conf");
+        File.WriteAllText(file, "signactors { nodes = 1, evaluation.every = 5, learning-rate { schedule = inverse, initial = 0.5 }\n"
+            + "model { name = objective, objective = quadratic, objective-settings { dimension = 2, start = 1 } }\n"
+            + "algorithm { preset = scaled-signsgd, noise { law = gaussian, scale = 0.1 } } }\n"
+            + $"experiment {{ name = e, directory = \"{_directory}\", grid {{ step = [ {{ label = a, learning-rate.initial = 0.5 }}, {{ label = b, learning-rate.initial = 0.25 }} ], rounds = [10, 40], seed = [1, 2] }}\n"
+            + "rate { axis = rounds, metric = test-loss, claim = -1 }\n plot-per = step }\n");
+        var (code, output, error) = CommandTests.Run("experiment", file);
+        Assert.True(code == 0, output + error);
+        string root = Path.Combine(_directory, "e");
+        foreach (var png in new[] { "f-gap-a.png", "f-gap-b.png", "grad-l1-a.png", "rate-test-loss.png" })
+            Assert.True(File.Exists(Path.Combine(root, png)), png);
+        Assert.False(File.Exists(Path.Combine(root, "test-accuracy-a.png"))); // an objective has no accuracy
+        Assert.Contains("| step=a | 2 | 2 |", File.ReadAllText(Path.Combine(root, "summary.md"))); // the rate table: 2 horizons, 2 seeds
+    }
 }
