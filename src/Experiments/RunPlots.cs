@@ -29,7 +29,8 @@ public static class RunPlots
     public static IReadOnlyList<string> Write(IReadOnlyList<PlotSeries> series, string directory, bool againstTime = false, string suffix = "")
     {
         var written = new List<string>();
-        bool objective = series.SelectMany(s => s.MetricsFiles).Take(1).Any(f => Read(f, "test_accuracy").Count == 0 && Read(f, "test_loss").Count > 0);
+        // An objective's runs: test_loss without test_accuracy (one read of the first file, both columns at once).
+        bool objective = series.SelectMany(s => s.MetricsFiles).Take(1).Select(f => Read(f, ["test_accuracy", "test_loss"])).Any(c => c[0].Count == 0 && c[1].Count > 0);
         foreach (var (column, title, file) in objective ? Plots.Where(p => p.Column != "test_accuracy").Append(Gap) : Plots)
         {
             bool log = file == Gap.File;
