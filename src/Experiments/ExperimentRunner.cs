@@ -158,14 +158,19 @@ public sealed class ExperimentRunner(string experimentFile, string baseConfig, l
     static string? Degraded(string runDirectory) =>
         RunDirectory.Participation(runDirectory) is var line && RunDirectory.IsDegraded(line) ? line : null;
 
-    /// <summary>A run is complete when its outcome says every round ran and its metrics.csv has a row for each.</summary>
+    /// <summary>
+    /// A run is complete when its outcome says every round ran and its metrics.csv reaches the last
+    /// of them (the last round always has a row, whatever output.metrics-every thins out before it).
+    /// </summary>
     static bool IsComplete(string runDirectory)
     {
         string metrics = Path.Combine(runDirectory, RunDirectory.MetricsFile), outcome = Path.Combine(runDirectory, RunDirectory.OutcomeFile);
         if (!RunDirectory.Completed(runDirectory) || !File.Exists(metrics)) return false;
         string? rounds = File.ReadLines(outcome).Skip(1).FirstOrDefault();
-        return rounds is not null && rounds.StartsWith("rounds ", StringComparison.Ordinal)
-            && long.TryParse(rounds[7..], NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && File.ReadLines(metrics).Count() == n + 1;
+        string? last = File.ReadLines(metrics).Skip(1).LastOrDefault(line => line.Length > 0);
+        return rounds is not null && rounds.StartsWith("rounds ", StringComparison.Ordinal) && last is not null
+            && long.TryParse(rounds[7..], NumberStyles.Integer, CultureInfo.InvariantCulture, out long n)
+            && long.TryParse(last.AsSpan(0, Math.Max(0, last.IndexOf(','))), NumberStyles.Integer, CultureInfo.InvariantCulture, out long reached) && reached == n;
     }
 
     /// <summary>

@@ -395,6 +395,27 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void A_run_thinned_by_metrics_every_counts_as_finished_and_one_cut_short_of_its_last_row_runs_again()
+    {
+        var (root, config) = NewExperiment(root => Grid(root, "output.metrics-every = [2], seed = [1, 2]"));
+        Assert.Equal(0, Run("experiment", config).Code);
+        string cut = Directory.GetDirectories(Path.Combine(root, "grid", "runs")).Order().First();
+        var lines = File.ReadAllLines(Path.Combine(cut, "metrics.csv"));
+        Assert.Equal(["2", "3"], lines.Skip(1).Select(l => l.Split(',')[0])); // round 2 (k = 2) and round 3 (the last): fewer rows than rounds
+
+        var (code, output, _) = Run("experiment", config);
+        Assert.Equal(0, code);
+        Assert.Equal(2, output.Split('\n').Count(l => l.Contains("already complete, skipped")));
+
+        File.WriteAllLines(Path.Combine(cut, "metrics.csv"), lines[..^1]); // the last round's row lost
+        (code, output, _) = Run("experiment", config);
+        Assert.Equal(0, code);
+        Assert.Equal(1, output.Split('\n').Count(l => l.Contains("already complete, skipped")));
+        Assert.Equal("3", File.ReadAllLines(Path.Combine(cut, "metrics.csv"))[^1].Split(',')[0]);
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
     public void A_diverged_run_is_a_result_the_experiment_keeps_and_does_not_run_again()
     {
         var (root, config) = NewExperiment(root => Grid(root, "algorithm.preset = [sgd], learning-rate.initial = [0.01, 1e30]"));
