@@ -5,10 +5,10 @@ The runs' metrics.csv carry full_loss = f(x_t) at the rounds the stationarity me
 (`evaluation.stationarity-rounds`). Given f* (scripts/theory/logistic-f-star.py), per cell:
 - the final gap: per run the mean of f(x_t) − f* over the drawn rounds in the last 10 % of the run;
 - the slope of ln(f(x_t) − f*) on ln t over the drawn rounds in the last 90 % of the run, per run;
-each as mean ± std [95 % Student-t interval] over the seeds; with --compare AXIS=VALUE, the final
-gap's difference from that value's cell (the other axes equal), paired by seed. The plot `f-gap-<value>.png` (one per
-value of the axis named by --plot-per) draws per cell the mean over seeds of f − f* in 40 equal
-bins of rounds, on a log scale. Needs SciPy and Matplotlib (apt-get install python3-scipy python3-matplotlib).
+each as mean ± std [95 % Student-t interval] over the seeds that completed. With --compare
+AXIS=VALUE, also the final gap's difference from that value's cell (the other axes equal), paired
+by seed. With --plot-per AXIS, the plot `f-gap-<value>.png` per value of that axis draws per cell
+the mean over seeds of f − f* in 40 equal bins of rounds, on a log scale. Needs SciPy and Matplotlib (apt-get install python3-scipy python3-matplotlib).
 Usage: /usr/bin/python3 scripts/theory/f-gap.py DIR F_STAR [--plot-per AXIS] [--compare AXIS=VALUE]
 """
 import argparse, csv, math, statistics
@@ -46,10 +46,11 @@ def final(rounds, points):
 cells = defaultdict(list)  # cell → [(rounds, [(t, gap)], seed)]
 for row in csv.DictReader(open(root / "runs.csv")):
     run = root / "runs" / row["run"]
-    if not (run / "outcome.txt").exists():
+    if not (run / "outcome.txt").exists() or open(run / "outcome.txt").readline().strip() != "completed":
         continue
-    points = [(int(r["round"]), float(r["full_loss"]) - f_star) for r in csv.DictReader(open(run / "metrics.csv")) if r["full_loss"]]
-    rounds = max(int(r["round"]) for r in csv.DictReader(open(run / "metrics.csv")))
+    rows = list(csv.DictReader(open(run / "metrics.csv")))
+    points = [(int(r["round"]), float(r["full_loss"]) - f_star) for r in rows if r["full_loss"]]
+    rounds = int(rows[-1]["round"])
     if points:
         cells[row["cell"]].append((rounds, points, row["run"].split("seed-")[1].split("_")[0]))
 
