@@ -77,14 +77,14 @@ public static class ExperimentSummary
     /// The points a rate is fitted to: per group of the other axes but the seed (its label, its
     /// horizons), per seed the (T, metric) of each completed run that counts.
     /// </summary>
-    public static IReadOnlyList<(string Group, int Horizons, IReadOnlyList<IReadOnlyList<(double T, double Value)>> BySeed)> RateGroups(
+    public static IReadOnlyList<RateGroup> RateGroups(
         IReadOnlyList<GridRun> runs, IReadOnlyDictionary<string, RunResult> result, string axis, string metric, DegradedRuns degraded = default)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var pick = RateMetrics[metric];
         string Others(GridRun r) => string.Join(", ", r.Axes.Where(a => a.Key != axis && a.Key != ExperimentGrid.SeedAxis).Select(a => $"{a.Key}={a.Value}")) is { Length: > 0 } k ? k : "all";
-        return runs.GroupBy(Others).Select(group => (group.Key, group.Select(r => r.Axes[axis]).Distinct().Count(),
-            (IReadOnlyList<IReadOnlyList<(double, double)>>)group.Where(r => degraded.Counts(result[r.Name]) && result[r.Name].Completed)
+        return runs.GroupBy(Others).Select(group => new RateGroup(group.Key, group.Select(r => r.Axes[axis]).Distinct().Count(),
+            group.Where(r => degraded.Counts(result[r.Name]) && result[r.Name].Completed)
                 .GroupBy(r => r.Axes.TryGetValue(ExperimentGrid.SeedAxis, out var seed) ? seed : "")
                 .Select(seed => (IReadOnlyList<(double, double)>)seed.Select(r => (double.Parse(r.Axes[axis], c), pick(result[r.Name]))).ToArray()).ToArray())).ToArray();
     }
@@ -208,3 +208,6 @@ public static class ExperimentSummary
         return text.ToString();
     }
 }
+
+/// <summary>One line of a rate fit: its cell label (the axes but T and the seed), how many horizons it has, and per seed the (T, metric) points.</summary>
+public sealed record RateGroup(string Group, int Horizons, IReadOnlyList<IReadOnlyList<(double T, double Value)>> BySeed);

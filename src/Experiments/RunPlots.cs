@@ -88,7 +88,7 @@ public static class RunPlots
     /// mean over seeds of log₁₀ (what the per-seed slopes are fitted to), with a dashed line of the
     /// claimed slope through the first group's first point.
     /// </summary>
-    public static string WriteRate(IReadOnlyList<(string Group, int Horizons, IReadOnlyList<IReadOnlyList<(double T, double Value)>> BySeed)> groups,
+    public static string WriteRate(IReadOnlyList<RateGroup> groups,
         string axis, string metric, double claim, string directory)
     {
         var plot = new ScottPlot.Plot();
